@@ -1,0 +1,1 @@
+"""The web layer and the domain operations of the accountability portal."""

@@ -1,0 +1,50 @@
+"""Open data: the plan as JSON, versioned and described by OpenAPI."""
+from flask import Blueprint, abort, jsonify, render_template, url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.importers.plan_json import plan_document
+from portal.openapi import openapi_document
+from portal.plan_views import published_plan
+from portal.services.plan import goal_by_code
+
+bp = Blueprint("api", __name__)
+
+
+def goal_document(goal):
+    objective = goal.objective
+    problem = objective.problem
+    dimension = problem.dimension
+    return {
+        "code": goal.code,
+        "text": goal.text,
+        "target": goal.target,
+        "kind": goal.kind,
+        "dimension": {"code": dimension.code, "name": dimension.name},
+        "problem": {"text": problem.text},
+        "objective": {"code": objective.code, "text": objective.text},
+        "url": url_for("plan.goal", code=goal.code, _external=True),
+    }
+
+
+@bp.get("/api/v1/plan")
+def plan():
+    return jsonify(plan_document(published_plan()))
+
+
+@bp.get("/api/v1/goals/<code>")
+def goal(code):
+    found = goal_by_code(code)
+    if found is None:
+        abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
+    return jsonify(goal_document(found))
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/api")
+def docs():
+    example = goal_by_code("S7.6") or goal_by_code("S1.1")
+    return render_template("api/docs.html", example=goal_document(example) if example else None)

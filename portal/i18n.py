@@ -1,0 +1,52 @@
+"""The interface language: Spanish by default, English on request, remembered in a cookie."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, has_request_context, redirect, request, url_for
+from flask_babel import get_locale
+
+bp = Blueprint("i18n", __name__)
+
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+
+
+def select_locale():
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def language_choices():
+    """The other languages, each with the link that switches to it and returns here."""
+    current = str(get_locale())
+    back = request.full_path.rstrip("?")
+    return [
+        {"code": code, "name": LANGUAGE_NAMES[code],
+         "url": url_for("i18n.switch", code=code, next=back)}
+        for code in current_app.config["LANGUAGES"] if code != current
+    ]
+
+
+def safe_next(target):
+    """Only a path on this site: never send a visitor elsewhere through the switch."""
+    target = target or ""
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target):
+        return url_for("plan.home")
+    return target
+
+
+@bp.get("/idioma/<code>")
+def switch(code):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(
+        current_app.config["LANGUAGE_COOKIE"], code,
+        max_age=current_app.config["LANGUAGE_COOKIE_MAX_AGE"],
+        httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response

@@ -1,0 +1,104 @@
+"""The OpenAPI 3.1 description of the open data API; a test checks real answers against it."""
+from flask import url_for
+
+from models.plan import GOAL_KINDS
+
+
+def _object(properties, required=None):
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required if required is not None else list(properties),
+    }
+
+
+TEXT = {"type": "string", "minLength": 1}
+GOAL_CODE = {"type": "string", "pattern": r"^[A-Z][0-9]+\.[0-9]+$", "examples": ["S7.6"]}
+OBJECTIVE_CODE = {"type": "string", "pattern": r"^[A-Z][0-9]+$", "examples": ["S7"]}
+DIMENSION_CODE = {"type": "string", "pattern": r"^[A-Z]$", "examples": ["S"]}
+TARGET = {
+    "type": ["integer", "null"],
+    "minimum": 0,
+    "description": "Quantity the goal promises (\"05 Proyectos …\" → 5); null when the plan "
+                   "gives no number.",
+}
+KIND = {"type": "string", "enum": list(GOAL_KINDS)}
+
+SCHEMAS = {
+    "Goal": _object({"code": GOAL_CODE, "text": TEXT, "target": TARGET, "kind": KIND}),
+    "Objective": _object({
+        "code": OBJECTIVE_CODE,
+        "text": TEXT,
+        "goals": {"type": "array", "items": {"$ref": "#/components/schemas/Goal"}},
+    }),
+    "Problem": _object({
+        "text": TEXT,
+        "objectives": {"type": "array", "items": {"$ref": "#/components/schemas/Objective"}},
+    }),
+    "Dimension": _object({
+        "code": DIMENSION_CODE,
+        "name": TEXT,
+        "problems": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}},
+    }),
+    "Plan": _object({
+        "format": {"const": "plan-de-gobierno/1"},
+        "plan": _object({
+            "title": TEXT,
+            "municipality": TEXT,
+            "party": {"type": ["string", "null"]},
+            "period_start": {"type": "integer"},
+            "period_end": {"type": "integer"},
+            "source": TEXT,
+        }),
+        "dimensions": {"type": "array", "items": {"$ref": "#/components/schemas/Dimension"}},
+    }),
+    "GoalDetail": _object({
+        "code": GOAL_CODE,
+        "text": TEXT,
+        "target": TARGET,
+        "kind": KIND,
+        "dimension": _object({"code": DIMENSION_CODE, "name": TEXT}),
+        "problem": _object({"text": TEXT}),
+        "objective": _object({"code": OBJECTIVE_CODE, "text": TEXT}),
+        "url": {"type": "string", "format": "uri"},
+    }),
+    "Error": _object({
+        "error": _object({"status": {"type": "integer"}, "message": TEXT}),
+    }),
+}
+
+
+def _json(schema, description):
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def openapi_document():
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Portal de rendición de cuentas — datos abiertos",
+            "version": "1",
+            "description": "The government plan of the municipality, goal by goal. "
+                           "No personal data is ever published.",
+        },
+        "servers": [{"url": url_for("plan.home", _external=True).rstrip("/")}],
+        "paths": {
+            "/api/v1/plan": {"get": {
+                "operationId": "getPlan",
+                "summary": "The whole plan: dimensions, problems, objectives and goals",
+                "responses": {"200": _json("Plan", "The plan, in the order of the document")},
+            }},
+            "/api/v1/goals/{code}": {"get": {
+                "operationId": "getGoal",
+                "summary": "One goal with its dimension, problem and objective",
+                "parameters": [{"name": "code", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "example": "S7.6"}],
+                "responses": {
+                    "200": _json("GoalDetail", "The goal"),
+                    "404": _json("Error", "No goal has that code"),
+                },
+            }},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

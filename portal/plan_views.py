@@ -1,0 +1,44 @@
+"""Browsing the plan: home, one dimension, one goal."""
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.services.plan import goal_by_code, plan_tree
+
+bp = Blueprint("plan", __name__)
+
+
+def published_plan():
+    plan = plan_tree()
+    if plan is None:
+        abort(503, description=_l("The government plan has not been loaded yet."))
+    return plan
+
+
+@bp.get("/")
+def home():
+    return render_template("plan/home.html", plan=published_plan())
+
+
+@bp.get("/dimensiones/<code>")
+def dimension(code):
+    if code != code.upper():
+        return redirect(url_for("plan.dimension", code=code.upper()), 301)
+    plan = published_plan()
+    found = next((d for d in plan.dimensions if d.code == code), None)
+    if found is None:
+        abort(404, description=_l("There is no dimension with the code %(code)s.", code=code))
+    return render_template("plan/dimension.html", plan=plan, dimension=found)
+
+
+@bp.get("/metas/<code>")
+def goal(code):
+    if code != code.upper():
+        return redirect(url_for("plan.goal", code=code.upper()), 301)
+    found = goal_by_code(code)
+    if found is None:
+        abort(404, description=_l(
+            "There is no goal with the code %(code)s. Goal codes look like S7.6.", code=code))
+    return render_template("plan/goal.html", goal=found, objective=found.objective,
+                           problem=found.objective.problem,
+                           dimension=found.objective.problem.dimension,
+                           plan=found.objective.problem.dimension.plan)

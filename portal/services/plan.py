@@ -1,0 +1,155 @@
+"""Loading the plan into the database, and reading it back."""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import Dimension, Goal, Objective, Plan, Problem, db
+
+from . import DomainError
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated)
+
+
+def current_plan():
+    """The plan the portal publishes (one per database for now)."""
+    return db.session.scalars(select(Plan).order_by(Plan.id).limit(1)).first()
+
+
+def plan_tree():
+    """The current plan with everything below it, in a constant number of queries."""
+    return db.session.scalars(
+        select(Plan)
+        .order_by(Plan.id)
+        .limit(1)
+        .options(
+            selectinload(Plan.dimensions)
+            .selectinload(Dimension.problems)
+            .selectinload(Problem.objectives)
+            .selectinload(Objective.goals)
+        )
+    ).first()
+
+
+def goal_by_code(code):
+    return db.session.scalars(
+        select(Goal)
+        .join(Goal.objective)
+        .join(Objective.dimension)
+        .where(Goal.code == code, Dimension.plan_id == select(Plan.id).order_by(Plan.id)
+               .limit(1).scalar_subquery())
+        .options(
+            selectinload(Goal.objective).selectinload(Objective.goals),
+            selectinload(Goal.objective).selectinload(Objective.problem)
+            .selectinload(Problem.dimension).selectinload(Dimension.plan),
+        )
+    ).first()
+
+
+def _sync(obj, summary, **values):
+    """Set only what differs, so that importing the same file writes nothing."""
+    changed = [key for key, value in values.items() if getattr(obj, key) != value]
+    for key in changed:
+        setattr(obj, key, values[key])
+    if changed:
+        summary.updated += 1
+    else:
+        summary.unchanged += 1
+
+
+def _refuse_removals(kind, stored, incoming):
+    missing = sorted(set(stored) - set(incoming))
+    if missing:
+        raise DomainError(_l(
+            "the file lacks %(kind)s %(codes)s that the portal already publishes; published "
+            "entries are never removed, so the file was not imported",
+            kind=kind, codes=", ".join(missing)))
+
+
+def import_plan(parsed):
+    """Create or update the plan from parsed data; refuse anything that would lose data."""
+    summary = ImportSummary()
+    plan = current_plan()
+    if plan is None:
+        plan = Plan(municipality=parsed.municipality, period_start=parsed.period_start,
+                    period_end=parsed.period_end, title=parsed.title, party=parsed.party,
+                    source=parsed.source)
+        db.session.add(plan)
+        summary.created += 1
+    elif (plan.municipality, plan.period_start, plan.period_end) != (
+            parsed.municipality, parsed.period_start, parsed.period_end):
+        raise DomainError(_l(
+            "this portal publishes the plan of %(municipality)s %(start)s–%(end)s; a plan for "
+            "another municipality or period needs its own database",
+            municipality=plan.municipality, start=plan.period_start, end=plan.period_end))
+    else:
+        _sync(plan, summary, title=parsed.title, party=parsed.party, source=parsed.source)
+
+    dimensions = {d.code: d for d in plan.dimensions}
+    objectives = {o.code: o for d in dimensions.values()
+                  for p in d.problems for o in p.objectives}
+    goals = {g.code: g for o in objectives.values() for g in o.goals}
+    problems = {(d.code, p.position): p for d in dimensions.values() for p in d.problems}
+    incoming = {"dimensions": [], "problems": [], "objectives": [], "goals": []}
+    for d in parsed.dimensions:
+        incoming["dimensions"].append(d.code)
+        for p_pos, p in enumerate(d.problems, start=1):
+            incoming["problems"].append((d.code, p_pos))
+            for o in p.objectives:
+                incoming["objectives"].append(o.code)
+                incoming["goals"].extend(g.code for g in o.goals)
+    _refuse_removals(_l("dimensions"), dimensions, incoming["dimensions"])
+    _refuse_removals(_l("problems"), [f"{c}#{n}" for c, n in problems],
+                     [f"{c}#{n}" for c, n in incoming["problems"]])
+    _refuse_removals(_l("objectives"), objectives, incoming["objectives"])
+    _refuse_removals(_l("goals"), goals, incoming["goals"])
+
+    for d_pos, d in enumerate(parsed.dimensions, start=1):
+        dimension = dimensions.get(d.code)
+        if dimension is None:
+            dimension = Dimension(plan=plan, code=d.code, name=d.name, position=d_pos)
+            db.session.add(dimension)
+            summary.created += 1
+        else:
+            _sync(dimension, summary, name=d.name, position=d_pos)
+        objective_position = 0
+        for p_pos, p in enumerate(d.problems, start=1):
+            problem = problems.get((d.code, p_pos))
+            if problem is None:
+                problem = Problem(dimension=dimension, position=p_pos, text=p.text)
+                db.session.add(problem)
+                summary.created += 1
+            else:
+                _sync(problem, summary, text=p.text)
+            for o in p.objectives:
+                objective_position += 1
+                objective = objectives.get(o.code)
+                if objective is None:
+                    objective = Objective(dimension=dimension, problem=problem, code=o.code,
+                                          position=objective_position, text=o.text)
+                    db.session.add(objective)
+                    summary.created += 1
+                else:
+                    _sync(objective, summary, problem=problem, position=objective_position,
+                          text=o.text)
+                for g_pos, g in enumerate(o.goals, start=1):
+                    goal = goals.get(g.code)
+                    if goal is None:
+                        db.session.add(Goal(objective=objective, code=g.code, position=g_pos,
+                                            text=g.text, target=g.target, kind=g.kind))
+                        summary.created += 1
+                    else:
+                        _sync(goal, summary, position=g_pos, text=g.text, target=g.target,
+                              kind=g.kind)
+    db.session.flush()
+    return summary
