@@ -6,6 +6,7 @@ from flask_babel import get_locale
 
 import config as config_module
 from models import db
+from models.base import configure_engine
 from portal import api, cli, errors, i18n, plan_views
 from portal.extensions import babel, migrate
 from portal.labels import LABELS
@@ -24,6 +25,7 @@ def create_app(config=None, **overrides):
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
+    configure_engine(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"),
                      render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -71,6 +71,7 @@ def _translations_dir():
 def translate_extract():
     """Collect the interface strings into translations/messages.pot."""
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "--ignore-dirs", ".* node_modules",
              "-o", os.path.join(_translations_dir(), "messages.pot"), ".")
 
 

@@ -21,23 +21,23 @@ def home():
 
 @bp.get("/dimensiones/<code>")
 def dimension(code):
-    if code != code.upper():
-        return redirect(url_for("plan.dimension", code=code.upper()), 301)
     plan = published_plan()
-    found = next((d for d in plan.dimensions if d.code == code), None)
+    found = next((d for d in plan.dimensions if d.code == code.upper()), None)
     if found is None:
         abort(404, description=_l("There is no dimension with the code %(code)s.", code=code))
+    if code != found.code:
+        return redirect(url_for("plan.dimension", code=found.code), 301)
     return render_template("plan/dimension.html", plan=plan, dimension=found)
 
 
 @bp.get("/metas/<code>")
 def goal(code):
-    if code != code.upper():
-        return redirect(url_for("plan.goal", code=code.upper()), 301)
-    found = goal_by_code(code)
+    found = goal_by_code(code.upper())
     if found is None:
         abort(404, description=_l(
             "There is no goal with the code %(code)s. Goal codes look like S7.6.", code=code))
+    if code != found.code:
+        return redirect(url_for("plan.goal", code=found.code), 301)
     return render_template("plan/goal.html", goal=found, objective=found.objective,
                            problem=found.objective.problem,
                            dimension=found.objective.problem.dimension,

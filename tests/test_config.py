@@ -1,0 +1,33 @@
+import pytest
+
+import config
+from app import create_app
+
+
+def test_testing_config_reaches_the_app(app):
+    assert app.testing
+    assert app.config["ENV_NAME"] == "testing"
+
+
+def test_default_is_an_sqlite_file_in_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert config.database_url("sqlite:///portal.sqlite3") == "sqlite:///portal.sqlite3"
+    assert config.Config.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
+
+
+@pytest.mark.parametrize("url", [
+    "postgres://postgres@127.0.0.1:5432/test",
+    "postgresql://postgres@127.0.0.1:5432/test",
+])
+def test_postgresql_urls_use_psycopg_3(url):
+    assert config.database_url(url) == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def test_production_refuses_the_default_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_production_starts_with_a_real_secret_key():
+    app = create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="x" * 40)
+    assert app.config["SESSION_COOKIE_SECURE"]
