@@ -1,0 +1,58 @@
+# Two commands for a fresh machine:
+#   make run    sets up, creates the database, loads the plan and serves http://127.0.0.1:5000
+#   make test   sets up and runs every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PLAN_FILE ?= data/plan-ilo-2019-2022.txt
+FLASK := $(BIN)/flask --app app
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test setup setup-dev database translations browser screenshots clean
+
+run: setup database
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup-dev translations browser node_modules/.package-lock.json
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed translations
+
+setup-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	$(FLASK) translate compile
+
+database: setup
+	$(FLASK) db upgrade
+	$(FLASK) plan import $(PLAN_FILE)
+
+# axe-core, injected into pages by the accessibility tests.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# Debian's Chromium for the browser tests; installed when missing and we may (root).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
+	  else \
+	    echo "Chromium is missing: 'sudo apt-get install chromium' runs the browser tests too."; \
+	  fi; \
+	fi
+
+screenshots: setup-dev translations browser node_modules/.package-lock.json
+	SCREENSHOT_DIR=portal/static/img $(BIN)/python -m pytest -q tests/e2e -k screenshots
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,54 @@
+"""A resident browses the plan in a real browser."""
+import os
+from pathlib import Path
+
+import pytest
+
+
+def test_home_to_dimension_to_goal_then_english(page, live_server):
+    page.goto(live_server + "/")
+    assert page.locator("h1").inner_text() == "Plan de gobierno 2019–2022"
+    page.get_by_role("link", name="Dimensión Social").click()
+    page.wait_for_url("**/dimensiones/S")
+    assert page.locator("h1").inner_text() == "Dimensión Social"
+
+    page.get_by_role("link", name="S7.6", exact=True).click()
+    page.wait_for_url("**/metas/S7.6")
+    assert page.locator("h1").inner_text() == "Meta S7.6"
+    assert "05 Proyectos de inversión para ampliación" in page.locator(".goal-statement").inner_text()
+
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/metas/S7.6")
+    assert page.locator("h1").inner_text() == "Goal S7.6"
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    page.goto(live_server + "/dimensiones/E")
+    assert page.locator("h1").inner_text() == "Económica dimension", "the choice is remembered"
+    page.get_by_role("link", name="Español").click()
+    assert page.locator("h1").inner_text() == "Dimensión Económica"
+
+
+@pytest.mark.parametrize("path", ["/", "/dimensiones/S", "/metas/S7.6", "/api", "/metas/Z1.1"])
+def test_no_serious_accessibility_violations(page, live_server, serious_violations, path):
+    page.goto(live_server + path)
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/dimensiones/S", "/metas/S7.6"])
+def test_pages_fit_a_phone_screen(phone, live_server, path):
+    phone.goto(live_server + path)
+    overflow = phone.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    assert phone.locator("h1").is_visible()
+
+
+def test_screenshots(page, phone, live_server, tmp_path):
+    """The pictures in the README; SCREENSHOT_DIR keeps them, otherwise they are checked only."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    page.goto(live_server + "/")
+    page.screenshot(path=folder / "inicio.png")
+    phone.goto(live_server + "/metas/S7.6")
+    phone.screenshot(path=folder / "meta-movil.png")
+    for name in ("inicio.png", "meta-movil.png"):
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
