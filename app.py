@@ -21,6 +21,7 @@ def create_app(config=None, **overrides):
     app.config.from_object(config)
     app.config.update(overrides)
     app.json.sort_keys = False  # keep fields in the documented order
+    app.json.ensure_ascii = False
     config_module.check_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 

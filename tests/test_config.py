@@ -31,3 +31,14 @@ def test_production_refuses_the_default_secret_key():
 def test_production_starts_with_a_real_secret_key():
     app = create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="x" * 40)
     assert app.config["SESSION_COOKIE_SECURE"]
+
+
+def test_the_migrations_build_exactly_the_models(app_ctx):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from models import db
+
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == [], "run: flask --app app db migrate"
