@@ -106,7 +106,7 @@ def test_json_errors_name_the_field(app_ctx, tmp_path):
     with pytest.raises(PlanFormatError) as refused:
         parse_plan_file(bad)
     assert str(refused.value.where) == "dimensions[1].problems[0].objectives[0].goals[0].target"
-    assert "whole number" in str(refused.value.message)
+    assert str(refused.value.message) == "debe ser un número entero, cero o mayor"
 
 
 def test_invalid_json_names_the_line(tmp_path):
