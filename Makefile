@@ -36,6 +36,7 @@ translations: $(VENV)/.installed
 database: setup
 	$(FLASK) db upgrade
 	$(FLASK) plan import $(PLAN_FILE)
+	$(FLASK) committees seed
 
 # axe-core, injected into pages by the accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json

@@ -2,14 +2,19 @@
 import os
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 
 import config as config_module
+from forms.accounts import EmptyForm
 from models import db
 from models.base import configure_engine
-from portal import api, cli, errors, i18n, plan_views
-from portal.extensions import babel, migrate
+from portal import (accounts, admin, api, cli, committees, errors, formatting, i18n, plan_views,
+                    reports)
+from portal.extensions import babel, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS
+from portal.permissions import can
+from portal.services.accounts import load_session_user
 
 
 def create_app(config=None, **overrides):
@@ -20,9 +25,9 @@ def create_app(config=None, **overrides):
         config = config_module.CONFIGS[name]
     app.config.from_object(config)
     app.config.update(overrides)
+    config_module.check_production(app.config)
     app.json.sort_keys = False  # keep fields in the documented order
     app.json.ensure_ascii = False
-    config_module.check_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -30,15 +35,34 @@ def create_app(config=None, **overrides):
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"),
                      render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    login_manager.anonymous_user = accounts.AnonymousUser
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = _l("Sign in to continue.")
+    login_manager.login_message_category = "info"
 
-    app.register_blueprint(plan_views.bp)
-    app.register_blueprint(i18n.bp)
-    app.register_blueprint(api.bp)
+    for module in (plan_views, i18n, api, accounts, admin, committees, reports):
+        app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
 
+    @app.after_request
+    def commit_once(response):
+        """The request's one commit; an error answer changes nothing."""
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
     app.jinja_env.globals.update(LABELS=LABELS, languages=i18n.language_choices,
-                                 get_locale=get_locale)
+                                 get_locale=get_locale, can=can, EmptyForm=EmptyForm,
+                                 format_decimal=format_decimal, soles=formatting.soles,
+                                 number=formatting.number, is_link=formatting.is_link)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

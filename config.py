@@ -23,6 +23,21 @@ class Config:
     LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
     PLAN_FILE = os.environ.get("PLAN_FILE", "data/plan-ilo-2019-2022.txt")
 
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Rate-limit counters: Redis when REDIS_URL is set, so that every app server shares them.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_LIMIT = "5 per minute"
+    REGISTER_LIMIT = "10 per hour"
+    # Without MAIL_SERVER, messages are written to the log (development).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "rendicion@localhost")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -34,6 +49,10 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    MAIL_SERVER = "localhost"
+    MAIL_SUPPRESS_SEND = True
 
 
 class ProductionConfig(Config):

@@ -115,3 +115,5 @@ class Goal(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
 
     objective: Mapped[Objective] = relationship(back_populates="goals")
+    reports: Mapped[list["Report"]] = relationship(  # noqa: F821
+        back_populates="goal", order_by="Report.quarter.desc()")

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, jsonify, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
+from models.accounts import aware
 from portal.importers.plan_json import plan_document
 from portal.openapi import openapi_document
 from portal.plan_views import published_plan
@@ -10,11 +11,35 @@ from portal.services.plan import goal_by_code
 bp = Blueprint("api", __name__)
 
 
-def goal_document(goal):
+def revision_document(revision):
+    return {
+        "revision": revision.number,
+        "status": revision.status,
+        "progress_pct": float(revision.progress_pct),
+        "delivered": revision.delivered,
+        "narrative": revision.narrative,
+        "sources": revision.source_list,
+        "cause": revision.cause,
+        "pim": None if revision.pim is None else str(revision.pim),
+        "devengado": None if revision.devengado is None else str(revision.devengado),
+        "cui": revision.cui,
+        "reason": revision.reason,
+        "published_at": aware(revision.created_at).isoformat(),
+    }
+
+
+def report_document(report):
+    """The report as it stands, with every revision (oldest first) behind it."""
+    return {"quarter": report.quarter, **revision_document(report.current),
+            "corrected": report.corrected,
+            "revisions": [revision_document(r) for r in report.revisions]}
+
+
+def goal_document(goal, with_reports=False):
     objective = goal.objective
     problem = objective.problem
     dimension = problem.dimension
-    return {
+    document = {
         "code": goal.code,
         "text": goal.text,
         "target": goal.target,
@@ -24,6 +49,13 @@ def goal_document(goal):
         "objective": {"code": objective.code, "text": objective.text},
         "url": url_for("plan.goal", code=goal.code, _external=True),
     }
+    if with_reports:
+        latest = goal.reports[0].current if goal.reports else None
+        document["latest"] = latest and {
+            "quarter": goal.reports[0].quarter, "status": latest.status,
+            "progress_pct": float(latest.progress_pct), "delivered": latest.delivered}
+        document["reports"] = [report_document(r) for r in goal.reports]
+    return document
 
 
 @bp.get("/api/v1/plan")
@@ -36,7 +68,7 @@ def goal(code):
     found = goal_by_code(code)
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
-    return jsonify(goal_document(found))
+    return jsonify(goal_document(found, with_reports=True))
 
 
 @bp.get("/api/v1/openapi.json")

@@ -9,13 +9,21 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from models import db
+from models import ROLES, db
 from portal.importers import PlanFormatError, parse_plan_file
 from portal.importers.plan_json import plan_document
+from portal.importers.reports_csv import parse_reports_csv
+from portal.importers.structure import FileFormatError
 from portal.services import DomainError
+from portal.services.accounts import create_user
+from portal.services.committees import seed_committees
 from portal.services.plan import current_plan, import_plan, plan_tree
+from portal.services.reports import ImportRejected, import_reports
 
 plan_cli = AppGroup("plan", help="Load and export the government plan.")
+users_cli = AppGroup("users", help="Manage accounts.")
+committees_cli = AppGroup("committees", help="Vigilance committees.")
+reports_cli = AppGroup("reports", help="Official progress reports.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
 
 
@@ -59,6 +67,73 @@ def plan_export(output):
         sys.stdout.write(text)
 
 
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True, help="Name shown on the portal.")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--committee", "committees", multiple=True,
+              help="Committee code (COPALE, CODISEC, …); repeat for several.")
+def users_create(email, display_name, role, committees):
+    """Create a confirmed account; the password is read from standard input or prompted."""
+    if sys.stdin.isatty():
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(email, display_name, role, password, [c.upper() for c in committees])
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    click.echo(_("Account %(email)s created with the role %(role)s.", email=user.email,
+                 role=role))
+
+
+@committees_cli.command("seed")
+def committees_seed():
+    """Create the vigilance committees the plan names, with their default scope."""
+    if current_plan() is None:
+        raise click.ClickException(_("Import the plan first: committees watch its objectives."))
+    try:
+        created = seed_committees()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    click.echo(_("%(count)s committees created.", count=len(created)) if created
+               else _("Nothing changed: the committees already exist."))
+
+
+@reports_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--quarter", required=True, help="The quarter reported, such as 2021-T3.")
+@click.option("--reason", default="", help="Why published reports are corrected, if any are.")
+def reports_import(path, quarter, reason):
+    """Import a quarter's reports from a UTF-8 CSV: every row valid, or nothing written."""
+    plan = current_plan()
+    if plan is None:
+        raise click.ClickException(_("Import the plan first."))
+    try:
+        with open(path, "rb") as handle:
+            rows, shape_errors = parse_reports_csv(handle.read())
+        outcome = import_reports(None, plan, quarter, rows, reason, shape_errors)
+        db.session.commit()
+    except FileFormatError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path}, {error.where}: {error.message}") from None
+    except ImportRejected as rejected:
+        db.session.rollback()
+        for line, message in rejected.errors:
+            click.echo(_("line %(number)s", number=line) + f": {message}", err=True)
+        raise click.ClickException(str(rejected.message)) from None
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
+    click.echo(_("%(quarter)s: %(created)s reports published, %(corrected)s corrected, "
+                 "%(unchanged)s unchanged.", quarter=quarter, created=len(outcome.created),
+                 corrected=len(outcome.corrected), unchanged=len(outcome.unchanged)))
+
+
 def _pybabel(*args):
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
@@ -90,5 +165,6 @@ def translate_compile():
 
 
 def register(app):
-    app.cli.add_command(plan_cli)
+    for group in (plan_cli, users_cli, committees_cli, reports_cli):
+        app.cli.add_command(group)
     app.cli.add_command(translate_cli)

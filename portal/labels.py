@@ -1,7 +1,7 @@
 """What people read for each machine name; defined once, used by pages and tests."""
 from flask_babel import lazy_gettext as _l
 
-from models.plan import GOAL_KINDS
+from models import GOAL_KINDS, REPORT_STATUSES, ROLES
 
 GOAL_KIND_LABELS = {
     "programa": _l("Programme"),
@@ -11,4 +11,37 @@ GOAL_KIND_LABELS = {
 }
 assert set(GOAL_KIND_LABELS) == set(GOAL_KINDS), "every kind of goal needs a label"
 
-LABELS = {"goal_kind": GOAL_KIND_LABELS}
+ROLE_LABELS = {
+    "resident": _l("Resident"),
+    "moderator": _l("Committee member"),
+    "official": _l("Municipal official"),
+    "admin": _l("Administrator"),
+}
+assert set(ROLE_LABELS) == set(ROLES), "every role needs a label"
+
+REPORT_STATUS_LABELS = {
+    "no_iniciada": _l("Not started"),
+    "en_ejecucion": _l("In progress"),
+    "paralizada": _l("Halted"),
+    "cumplida": _l("Fulfilled"),
+    "cumplida_parcialmente": _l("Partly fulfilled"),
+    "no_cumplida": _l("Not fulfilled"),
+    "cancelada": _l("Cancelled"),
+}
+assert set(REPORT_STATUS_LABELS) == set(REPORT_STATUSES), "every status needs a label"
+# Not a status anyone publishes: what a goal shows when the latest quarter has no report.
+REPORT_STATUS_LABELS_WITH_SILENCE = {**REPORT_STATUS_LABELS, "sin_reporte": _l("No report")}
+
+AUDIT_ACTION_LABELS = {
+    "account_updated": _l("Role or committees changed"),
+    "account_deactivated": _l("Account deactivated"),
+    "account_reactivated": _l("Account reactivated"),
+    "committee_scope_changed": _l("Committee scope changed"),
+}
+
+LABELS = {
+    "goal_kind": GOAL_KIND_LABELS,
+    "role": ROLE_LABELS,
+    "status": REPORT_STATUS_LABELS_WITH_SILENCE,
+    "audit_action": AUDIT_ACTION_LABELS,
+}

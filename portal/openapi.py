@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the open data API; a test checks real answers against it."""
 from flask import url_for
 
-from models.plan import GOAL_KINDS
+from models import GOAL_KINDS, REPORT_STATUSES
 
 
 def _object(properties, required=None):
@@ -23,6 +23,25 @@ TARGET = {
                    "gives no number.",
 }
 KIND = {"type": "string", "enum": list(GOAL_KINDS)}
+STATUS = {"type": "string", "enum": list(REPORT_STATUSES)}
+PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
+MONEY = {"type": ["string", "null"], "pattern": r"^[0-9]+\.[0-9]{2}$",
+         "description": "Soles, as a decimal string with two decimals."}
+REVISION = {
+    "revision": {"type": "integer", "minimum": 1},
+    "status": STATUS,
+    "progress_pct": PERCENT,
+    "delivered": {"type": ["integer", "null"], "minimum": 0},
+    "narrative": TEXT,
+    "sources": {"type": "array", "items": TEXT},
+    "cause": {"type": ["string", "null"]},
+    "pim": MONEY,
+    "devengado": MONEY,
+    "cui": {"type": ["string", "null"]},
+    "reason": {"type": ["string", "null"],
+               "description": "Why this revision corrected the one before; null for the first."},
+    "published_at": {"type": "string", "format": "date-time"},
+}
 
 SCHEMAS = {
     "Goal": _object({"code": GOAL_CODE, "text": TEXT, "target": TARGET, "kind": KIND}),
@@ -61,6 +80,20 @@ SCHEMAS = {
         "problem": _object({"text": TEXT}),
         "objective": _object({"code": OBJECTIVE_CODE, "text": TEXT}),
         "url": {"type": "string", "format": "uri"},
+        "latest": {"oneOf": [{"type": "null"}, _object({
+            "quarter": {"type": "string", "pattern": r"^[0-9]{4}-T[1-4]$"},
+            "status": STATUS,
+            "progress_pct": PERCENT,
+            "delivered": {"type": ["integer", "null"]},
+        })]},
+        "reports": {"type": "array", "items": {"$ref": "#/components/schemas/Report"}},
+    }),
+    "Revision": _object(REVISION),
+    "Report": _object({
+        "quarter": {"type": "string", "pattern": r"^[0-9]{4}-T[1-4]$"},
+        **REVISION,
+        "corrected": {"type": "boolean"},
+        "revisions": {"type": "array", "items": {"$ref": "#/components/schemas/Revision"}},
     }),
     "Error": _object({
         "error": _object({"status": {"type": "integer"}, "message": TEXT}),
@@ -91,7 +124,8 @@ def openapi_document():
             }},
             "/api/v1/goals/{code}": {"get": {
                 "operationId": "getGoal",
-                "summary": "One goal with its dimension, problem and objective",
+                "summary": "One goal with its dimension, problem and objective, and its "
+                           "official reports, newest first, each with its revisions",
                 "parameters": [{"name": "code", "in": "path", "required": True,
                                 "schema": {"type": "string"}, "example": "S7.6"}],
                 "responses": {

@@ -11,7 +11,9 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 import config
 from app import create_app
 from models import db
+from portal.extensions import limiter
 from portal.importers import parse_plan_file
+from portal.services.committees import seed_committees
 from portal.services.plan import import_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,7 @@ def build_app(url):
     with app.app_context():
         flask_migrate.upgrade()
         import_plan(parse_plan_file(PLAN_FILE))
+        seed_committees()
         db.session.commit()
     return app
 
@@ -75,6 +78,7 @@ def app(migrated_app):
     db.session = scoped_session(
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
         scopefunc=_app_ctx_id)
+    limiter.reset()
     try:
         yield migrated_app
     finally:
@@ -104,3 +108,60 @@ def runner(app):
 def english(client):
     client.set_cookie("idioma", "en")
     return client
+
+
+PASSWORDS = {
+    "resident": "una clave de vecina segura",
+    "moderator": "una clave de comité segura",
+    "official": "una clave municipal muy segura",
+    "admin": "una clave de administración segura",
+}
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: a confirmed account with the role's test password."""
+    from models.accounts import utcnow
+    from portal.services.accounts import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(role="resident", committees=(), name=None, deactivated=False, email=None):
+        with app.app_context():
+            number = next(counter)
+            user = create_user(email or f"{role}{number}@example.org", name or f"{role} {number}",
+                               role, PASSWORDS[role], committees)
+            if deactivated:
+                user.deactivated_at = utcnow()
+            db.session.commit()
+            return user.id, user.email
+    return make
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def sign_in(self, email, password):
+        return self.client.post("/entrar", data={"email": email, "password": password})
+
+    def sign_in_as(self, user, role):
+        response = self.sign_in(user[1], PASSWORDS[role])
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def sign_out(self):
+        return self.client.post("/salir")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def mail_outbox(app):
+    from portal.extensions import mail
+
+    with mail.record_messages() as outbox:
+        yield outbox

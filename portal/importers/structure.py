@@ -11,13 +11,17 @@ GOAL_CODE = re.compile(r"^([A-Z])(\d+)\.(\d+)$")
 OBJECTIVE_CODE = re.compile(r"^([A-Z])(\d+)$")
 
 
-class PlanFormatError(Exception):
+class FileFormatError(Exception):
     """The file cannot be made sense of; ``where`` names the line (or JSON path)."""
 
     def __init__(self, where, message):
         super().__init__(f"{where}: {message}")
         self.where = where
         self.message = message
+
+
+class PlanFormatError(FileFormatError):
+    pass
 
 
 @dataclass

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from models import Dimension, Goal, Objective, Plan, Problem, db
+from models import Dimension, Goal, Objective, Plan, Problem, Report, db
 
 from . import DomainError
 
@@ -49,6 +49,7 @@ def goal_by_code(code):
         .where(Goal.code == code, Dimension.plan_id == select(Plan.id).order_by(Plan.id)
                .limit(1).scalar_subquery())
         .options(
+            selectinload(Goal.reports).selectinload(Report.revisions),
             selectinload(Goal.objective).selectinload(Objective.goals),
             selectinload(Goal.objective).selectinload(Objective.problem)
             .selectinload(Problem.dimension).selectinload(Dimension.plan),

@@ -1,0 +1,66 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from models import ROLES
+from portal.labels import ROLE_LABELS
+from portal.services.accounts import MAX_PASSWORD_LENGTH
+
+REQUIRED = _l("This field is required.")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field():
+    return EmailField(_l("E-mail"), filters=[strip], validators=[
+        DataRequired(REQUIRED), Length(max=254),
+        Email(_l("Write a valid e-mail address, such as nombre@ejemplo.pe."),
+              check_deliverability=False)])
+
+
+def password_field(label):
+    return PasswordField(label, validators=[
+        DataRequired(REQUIRED),
+        Length(max=MAX_PASSWORD_LENGTH, message=_l("The password may have at most %(max)d "
+                                                   "characters."))])
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(_l("Name shown with your comments"), filters=[strip], validators=[
+        DataRequired(REQUIRED),
+        Length(min=2, max=80, message=_l("Between %(min)d and %(max)d characters."))])
+    email = email_field()
+    password = password_field(_l("Password (at least 10 characters)"))
+    password_again = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(REQUIRED), EqualTo("password", _l("The two passwords are not the same."))])
+
+
+class SignInForm(FlaskForm):
+    email = email_field()
+    password = password_field(_l("Password"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = password_field(_l("Current password"))
+    new_password = password_field(_l("New password"))
+    new_password_again = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(REQUIRED),
+        EqualTo("new_password", _l("The two passwords are not the same."))])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AccountAdminForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    committees = MultiCheckboxField(_l("Committees"), choices=[])
+
+
+class EmptyForm(FlaskForm):
+    """A button that only needs its CSRF token (sign out, deactivate)."""

@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, TextAreaField
+
+from models import REPORT_STATUSES
+from portal.labels import REPORT_STATUS_LABELS
+
+
+class ReportForm(FlaskForm):
+    """Rendered by WTForms; validated by portal.services.reports.clean_report, like the CSV."""
+
+    quarter = SelectField(_l("Quarter"), choices=[])
+    status = SelectField(_l("Status"),
+                         choices=[(s, REPORT_STATUS_LABELS[s]) for s in REPORT_STATUSES])
+    progress_pct = StringField(_l("Physical progress (%)"),
+                               render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    delivered = StringField(_l("Quantity delivered"),
+                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    narrative = TextAreaField(_l("What was done"), render_kw={"rows": 6})
+    sources = TextAreaField(_l("Sources, one a line: a link or a document (resolución, informe)"),
+                            render_kw={"rows": 3})
+    cause = TextAreaField(_l("Cause (required when halted or cancelled)"), render_kw={"rows": 2})
+    pim = StringField(_l("PIM in soles (optional)"), render_kw={"inputmode": "decimal"})
+    devengado = StringField(_l("Accrued (devengado) in soles (optional)"),
+                            render_kw={"inputmode": "decimal"})
+    cui = StringField(_l("Investment code, CUI (optional)"), render_kw={"inputmode": "numeric"})
+    reason = TextAreaField(_l("Reason for the correction"), render_kw={"rows": 2})
+
+    def raw(self):
+        """The fields as clean_report reads them."""
+        fields = {name: getattr(self, name).data or "" for name in (
+            "status", "progress_pct", "delivered", "narrative", "cause", "pim", "devengado",
+            "cui")}
+        fields["sources"] = (self.sources.data or "").splitlines()
+        return fields
+
+    def fill(self, revision):
+        for name in ("status", "delivered", "narrative", "cause", "cui"):
+            value = getattr(revision, name)
+            getattr(self, name).data = "" if value is None else str(value)
+        for name in ("progress_pct", "pim", "devengado"):
+            value = getattr(revision, name)
+            getattr(self, name).data = "" if value is None else f"{value:f}".rstrip("0").rstrip(".")
+        self.sources.data = revision.sources
+
+
+class ReportImportForm(FlaskForm):
+    file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired(_l("Choose a file."))])
+    quarter = SelectField(_l("Quarter"), choices=[])
+    reason = TextAreaField(_l("Reason for the corrections (needed when a row changes a "
+                              "published report)"), render_kw={"rows": 2})

@@ -1,0 +1,114 @@
+"""People, their server-side sessions, vigilance committees and the audit log."""
+from datetime import datetime, timezone
+
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import db
+
+# Roles, from least to most trusted; defined once, used by forms, permissions and tests.
+ROLES = ("resident", "moderator", "official", "admin")
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def aware(moment):
+    """SQLite hands datetimes back without their zone; every one stored is UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+committee_member = Table(
+    "committee_member",
+    db.metadata,
+    Column("committee_id", ForeignKey("committee.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
+committee_objective = Table(
+    "committee_objective",
+    db.metadata,
+    Column("committee_id", ForeignKey("committee.id", ondelete="CASCADE"), primary_key=True),
+    Column("objective_id", ForeignKey("objective.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")",
+                        name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="resident")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    committees: Mapped[list["Committee"]] = relationship(
+        secondary=committee_member, back_populates="members", order_by="Committee.code")
+
+    # Flask-Login: the id in the cookie is the server-side session's token, not the user's.
+    session_token = None
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        """Only a confirmed address that no admin has deactivated may sign in."""
+        return self.confirmed_at is not None and self.deactivated_at is None
+
+    def get_id(self):
+        return self.session_token
+
+
+class UserSession(db.Model):
+    """A signed-in browser. Signing out deletes it, so a replayed cookie opens nothing."""
+
+    __tablename__ = "user_session"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Committee(db.Model):
+    """A vigilance committee (COPALE, CODISEC, …) overseeing some objectives of the plan."""
+
+    __tablename__ = "committee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+
+    members: Mapped[list[User]] = relationship(
+        secondary=committee_member, back_populates="committees",
+        order_by="User.display_name")
+    objectives: Mapped[list["Objective"]] = relationship(  # noqa: F821
+        secondary=committee_objective, order_by="Objective.id")
+
+
+class AuditEntry(db.Model):
+    """What an admin did, to whom, and when; admins can read it, nobody can change it."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    details: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship()

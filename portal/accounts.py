@@ -1,0 +1,102 @@
+"""Registering, confirming, signing in and out, and one's own account."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
+
+from forms.accounts import PasswordChangeForm, RegisterForm, SignInForm
+from portal.extensions import limiter
+from portal.i18n import safe_next
+from portal.permissions import requires
+from portal.services import DomainError
+from portal.services import accounts as service
+
+bp = Blueprint("accounts", __name__)
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """A visitor: the same interface as a user, with nothing granted."""
+
+    role = None
+    committees = ()
+    display_name = ""
+    session_token = None
+
+
+def submitted_email():
+    return "email:" + service.normalise_email(request.form.get("email"))
+
+
+def failed(response):
+    return response.status_code == 401
+
+
+@bp.route("/registro", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"])
+@requires("public")
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            service.register(form.email.data, form.display_name.data, form.password.data)
+        except DomainError as error:
+            form.password.errors.append(error.message)
+        else:
+            return render_template("accounts/check_email.html", email=form.email.data)
+    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/confirmar/<token>")
+@requires("public")
+def confirm(token):
+    try:
+        service.confirm(token)
+    except DomainError as error:
+        return render_template("accounts/confirm_failed.html", message=error.message), 400
+    flash(_l("Your account is active. You can sign in now."), "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/entrar", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
+               deduct_when=failed)
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
+               key_func=submitted_email, deduct_when=failed)
+@requires("public")
+def sign_in():
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("accounts/sign_in.html", form=form), 401
+        service.start_session(user)
+        login_user(user)
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("accounts/sign_in.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/salir")
+@requires("manage_own_account")
+def sign_out():
+    service.end_session(current_user.session_token)
+    logout_user()
+    flash(_l("You have signed out."), "success")
+    return redirect(url_for("plan.home"))
+
+
+@bp.route("/cuenta", methods=["GET", "POST"])
+@requires("manage_own_account")
+def account():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current_password.data,
+                                    form.new_password.data)
+        except DomainError as error:
+            form.new_password.errors.append(error.message)
+        else:
+            flash(_l("Your password has been changed; your other sessions have been closed."),
+                  "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form), 400 if form.errors else 200

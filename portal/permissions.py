@@ -1,0 +1,104 @@
+"""Who may do what. Every rule is written here once; views, templates and tests ask it.
+
+A rule is a named predicate over (user, object). Rules combine with ``&`` and ``|``.
+Views declare theirs with ``@requires(NAME)`` (checked before the view runs) and, for rules
+about one object, call ``ensure(NAME, obj)`` once the object is loaded. Templates call
+``can(NAME, obj)``. A test walks the URL map to prove that every write endpoint declares one.
+"""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from models import ROLES
+
+
+class Rule:
+    """``scoped`` rules are about one object (a goal, a comment) and need it to decide."""
+
+    def __init__(self, check, needs_sign_in=True, scoped=False):
+        self.check = check
+        self.needs_sign_in = needs_sign_in
+        self.scoped = scoped
+
+    def __call__(self, user, obj=None):
+        if self.needs_sign_in and not (user.is_authenticated and user.is_active):
+            return False
+        return bool(self.check(user, obj))
+
+    def __and__(self, other):
+        return Rule(lambda u, o: self(u, o) and other(u, o),
+                    self.needs_sign_in or other.needs_sign_in, self.scoped or other.scoped)
+
+    def __or__(self, other):
+        return Rule(lambda u, o: self(u, o) or other(u, o),
+                    self.needs_sign_in and other.needs_sign_in, self.scoped or other.scoped)
+
+
+def role(*names):
+    unknown = set(names) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return Rule(lambda user, _obj: user.role in names)
+
+
+def oversees_goal(user, goal):
+    """A committee member watching the goal's objective."""
+    return any(goal.objective in committee.objectives for committee in user.committees)
+
+
+EVERYONE = Rule(lambda _user, _obj: True, needs_sign_in=False)
+SIGNED_IN = Rule(lambda _user, _obj: True)
+OFFICIAL = role("official")
+ADMIN = role("admin")
+
+RULES = {
+    # Forms anybody may send: registering, signing in, choosing a language.
+    "public": EVERYONE,
+    "manage_own_account": SIGNED_IN,
+    "publish_reports": OFFICIAL,
+    "manage_accounts": ADMIN,
+    "manage_committees": ADMIN,
+    "read_audit_log": ADMIN,
+    "moderate_goal": ADMIN | (role("moderator") & Rule(oversees_goal, scoped=True)),
+}
+
+
+def can(name, obj=None, user=None):
+    return RULES[name](user if user is not None else current_user, obj)
+
+
+def signed_in():
+    return current_user.is_authenticated and current_user.is_active
+
+
+def deny():
+    """Anonymous visitors are sent to sign in; signed-in users get a 403 page."""
+    from portal.extensions import login_manager
+
+    if not signed_in():
+        abort(login_manager.unauthorized())
+    abort(403)
+
+
+def ensure(name, obj=None):
+    if not can(name, obj):
+        deny()
+
+
+def requires(name):
+    """Declare, and check as far as it can without the object, the rule a view answers to."""
+    rule = RULES[name]
+
+    def decorate(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if rule.needs_sign_in and not signed_in():
+                deny()
+            if not rule.scoped and not rule(current_user):
+                deny()
+            return view(*args, **kwargs)
+
+        checked.required_rule = name
+        return checked
+
+    return decorate

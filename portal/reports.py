@@ -1,0 +1,112 @@
+"""Publishing official progress: one report at a time, a correction, or a quarterly CSV."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from forms.reports import ReportForm, ReportImportForm
+from portal.importers.reports_csv import parse_reports_csv, template_csv
+from portal.importers.structure import FileFormatError
+from portal.permissions import requires
+from portal.plan_views import published_plan
+from portal.quarters import plan_quarters
+from portal.services import DomainError
+from portal.services.plan import goal_by_code
+from portal.services.reports import (ImportRejected, clean_report, import_reports, publish,
+                                     report_for)
+
+bp = Blueprint("reports", __name__)
+
+
+def goal_or_404(code):
+    goal = goal_by_code(code)
+    if goal is None:
+        abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
+    return goal
+
+
+def save(form, goal, quarter, reason=None, correcting=False):
+    """Validate and publish; on refusal the errors go onto the form and None is returned."""
+    content, errors = clean_report(form.raw(), goal)
+    for name, message in errors:
+        getattr(form, name).errors.append(message)
+    if correcting and not (reason or "").strip():
+        form.reason.errors.append(_l("Say why the report is corrected; readers will see it."))
+        return None
+    if content is None:
+        return None
+    try:
+        return publish(current_user, goal, quarter, content, reason)
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return None
+
+
+@bp.route("/metas/<code>/reportes/nuevo", methods=["GET", "POST"])
+@requires("publish_reports")
+def new(code):
+    goal = goal_or_404(code)
+    reported = {r.quarter for r in goal.reports}
+    form = ReportForm()
+    form.quarter.choices = [q for q in reversed(plan_quarters(published_plan()))
+                            if q not in reported]
+    if not form.quarter.choices:
+        flash(_l("Every quarter of this goal already has its report; correct one instead."),
+              "info")
+        return redirect(url_for("plan.goal", code=goal.code, _anchor="reportes"))
+    if form.validate_on_submit() and save(form, goal, form.quarter.data):
+        flash(_l("Report for %(quarter)s published.", quarter=form.quarter.data), "success")
+        return redirect(url_for("plan.goal", code=goal.code, _anchor="reportes"))
+    return render_template("reports/form.html", form=form, goal=goal, correcting=None), \
+        400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/metas/<code>/reportes/<quarter>/corregir", methods=["GET", "POST"])
+@requires("publish_reports")
+def correct(code, quarter):
+    goal = goal_or_404(code)
+    report = report_for(goal, quarter)
+    if report is None:
+        abort(404, description=_l("Goal %(code)s has no report for %(quarter)s.",
+                                  code=goal.code, quarter=quarter))
+    form = ReportForm()
+    del form.quarter
+    if not form.is_submitted():
+        form.fill(report.current)
+    elif form.validate() and (outcome := save(form, goal, quarter, form.reason.data,
+                                              correcting=True)):
+        flash(_l("Nothing changed: the report already says this.") if outcome == "unchanged"
+              else _l("Correction published; the earlier version stays visible."), "success")
+        return redirect(url_for("plan.goal", code=goal.code, _anchor="reportes"))
+    return render_template("reports/form.html", form=form, goal=goal, correcting=report), \
+        400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/reportes/importar", methods=["GET", "POST"])
+@requires("publish_reports")
+def import_csv():
+    plan = published_plan()
+    form = ReportImportForm()
+    form.quarter.choices = list(reversed(plan_quarters(plan)))
+    errors, outcome = [], None
+    if form.validate_on_submit():
+        try:
+            rows, shape_errors = parse_reports_csv(form.file.data.read())
+            outcome = import_reports(current_user, plan, form.quarter.data, rows,
+                                     form.reason.data, shape_errors)
+        except FileFormatError as error:
+            errors = [(error.where, error.message)]
+        except ImportRejected as rejected:
+            errors = [(_l("line %(number)s", number=line), message)
+                      for line, message in rejected.errors]
+        except DomainError as error:
+            errors = [("", error.message)]
+    status = 400 if errors or form.errors else 200
+    return render_template("reports/import.html", form=form, errors=errors, outcome=outcome,
+                           quarter=form.quarter.data), status
+
+
+@bp.get("/reportes/plantilla.csv")
+def template():
+    plan = published_plan()
+    return Response(template_csv(plan.goals), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=reportes-plantilla.csv"})
