@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from models import REPORT_STATUSES
 from portal.labels import REPORT_STATUS_LABELS
@@ -12,7 +13,7 @@ class ReportForm(FlaskForm):
 
     quarter = SelectField(_l("Quarter"), choices=[])
     status = SelectField(_l("Status"),
-                         choices=[(s, REPORT_STATUS_LABELS[s]) for s in REPORT_STATUSES])
+                         choices=[SelectChoice(s, REPORT_STATUS_LABELS[s]) for s in REPORT_STATUSES])
     progress_pct = StringField(_l("Physical progress (%)"),
                                render_kw={"inputmode": "decimal", "autocomplete": "off"})
     delivered = StringField(_l("Quantity delivered"),

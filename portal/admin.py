@@ -4,6 +4,7 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -44,7 +45,8 @@ def account_or_404(user_id):
 def account(user_id):
     user = account_or_404(user_id)
     form = AccountAdminForm(obj=None if request.method == "POST" else user)
-    form.committees.choices = [(c.code, f"{c.code} — {c.name}") for c in all_committees()]
+    form.committees.choices = [SelectChoice(c.code, f"{c.code} — {c.name}")
+                               for c in all_committees()]
     if request.method == "GET":
         form.committees.data = [c.code for c in user.committees]
     if form.validate_on_submit():
