@@ -85,3 +85,29 @@ def test_no_personal_data_in_any_answer(client):
     for url in ("/api/v1/plan", "/api/v1/goals/S7.6", "/api/v1/openapi.json"):
         body = client.get(url).get_data(as_text=True)
         assert "@" not in body
+
+
+def test_a_goal_with_corrected_reports_matches_the_description(app, client, openapi, make_user):
+    from decimal import Decimal
+
+    from models import User, db
+    from portal.services.plan import goal_by_code
+    from portal.services.reports import ReportInput, publish
+
+    official_id, _ = make_user("official")
+    with app.test_request_context():
+        official = db.session.get(User, official_id)
+        goal = goal_by_code("S7.6")
+        publish(official, goal, "2021-T2", ReportInput(
+            "en_ejecucion", Decimal("20"), 1, "Uno ampliado.", ("Informe 1",), None,
+            Decimal("100.50"), None, "2345678"))
+        publish(official, goal, "2021-T3", ReportInput(
+            "paralizada", Decimal("30"), 1, "Obra detenida.", (), "Sin presupuesto"))
+        publish(official, goal, "2021-T3", ReportInput(
+            "paralizada", Decimal("35"), 1, "Obra detenida.", (), "Sin presupuesto"),
+            reason="Avance recalculado")
+        db.session.commit()
+    document = checked(client, openapi, "/api/v1/goals/S7.6").get_json()
+    assert [r["quarter"] for r in document["reports"]] == ["2021-T3", "2021-T2"]
+    assert document["latest"]["status"] == "paralizada"
+    assert document["reports"][0]["revisions"][0]["reason"] is None
