@@ -13,7 +13,8 @@ class ReportForm(FlaskForm):
 
     quarter = SelectField(_l("Quarter"), choices=[])
     status = SelectField(_l("Status"),
-                         choices=[SelectChoice(s, REPORT_STATUS_LABELS[s]) for s in REPORT_STATUSES])
+                         choices=[SelectChoice("", _l("Choose a status"))]
+                         + [SelectChoice(s, REPORT_STATUS_LABELS[s]) for s in REPORT_STATUSES])
     progress_pct = StringField(_l("Physical progress (%)"),
                                render_kw={"inputmode": "decimal", "autocomplete": "off"})
     delivered = StringField(_l("Quantity delivered"),

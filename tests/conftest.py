@@ -45,9 +45,9 @@ def database_url(request, tmp_path_factory):
     return url
 
 
-def build_app(url):
+def build_app(url, **overrides):
     """A testing app on ``url``, migrated to the newest schema, holding the seed plan."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=config.database_url(url))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=config.database_url(url), **overrides)
     with app.app_context():
         flask_migrate.upgrade()
         import_plan(parse_plan_file(PLAN_FILE))

@@ -214,3 +214,9 @@ def test_users_create_puts_a_moderator_in_a_committee(app, runner):
                            input="una clave de comité segura\n")
     assert result.exit_code == 0, result.output
     assert "Rosa Quispe" in text_of(app.test_client().get("/comites/COPALE"))
+
+
+@pytest.mark.parametrize("url", ["/registro", "/entrar"])
+def test_forms_render_no_empty_attributes(client, url):
+    html = client.get(url).get_data(as_text=True)
+    assert '="None"' not in html

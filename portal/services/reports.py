@@ -88,6 +88,12 @@ def clean_report(raw, goal):
     if progress is None and not any(name == "progress_pct" for name, _ in errors):
         errors.append(("progress_pct", _l("Physical progress is required (0 to 100).")))
 
+    if progress is not None and status == "no_iniciada" and progress != 0:
+        errors.append(("progress_pct", _l("A goal not started has no progress yet: write 0.")))
+    if progress is not None and status == "cumplida" and progress != 100:
+        errors.append(("progress_pct", _l("A fulfilled goal has a progress of 100; otherwise "
+                                          "choose “partly fulfilled”.")))
+
     delivered = None
     delivered_text = _text(raw, "delivered")
     if delivered_text:

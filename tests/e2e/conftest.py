@@ -25,9 +25,26 @@ def required(what, hint):
     pytest.skip(message)
 
 
+LIVE_USERS = {
+    "official": ("planeamiento@ilo.gob.pe", "Oficina de Planeamiento", ()),
+    "admin": ("admin@ilo.gob.pe", "Administración del portal", ()),
+    "moderator": ("copale@example.org", "Rosa Quispe", ("COPALE",)),
+}
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    app = build_app(f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite3'}")
+    """The portal as deployed (CSRF on), with one account of each staff role."""
+    from models import db
+    from portal.services.accounts import create_user
+    from tests.conftest import PASSWORDS
+
+    app = build_app(f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite3'}",
+                    WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        for role, (email, name, committees) in LIVE_USERS.items():
+            create_user(email, name, role, PASSWORDS[role], committees)
+        db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
