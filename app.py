@@ -9,10 +9,13 @@ import config as config_module
 from forms.accounts import EmptyForm
 from models import db
 from models.base import configure_engine
-from portal import (accounts, admin, api, cli, committees, errors, formatting, i18n, plan_views,
-                    reports)
+from portal import (accounts, admin, api, cli, committees, errors, feedback, formatting, i18n,
+                    plan_views, reports)
 from portal.extensions import babel, csrf, limiter, login_manager, mail, migrate
+from portal import text
 from portal.labels import LABELS
+from models.accounts import aware
+from portal.services.feedback import editable
 from portal.permissions import can
 from portal.services.accounts import load_session_user
 
@@ -45,7 +48,7 @@ def create_app(config=None, **overrides):
     login_manager.login_message = _l("Sign in to continue.")
     login_manager.login_message_category = "info"
 
-    for module in (plan_views, i18n, api, accounts, admin, committees, reports):
+    for module in (plan_views, i18n, api, accounts, admin, committees, reports, feedback):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -62,7 +65,8 @@ def create_app(config=None, **overrides):
     app.jinja_env.globals.update(LABELS=LABELS, languages=i18n.language_choices,
                                  get_locale=get_locale, can=can, EmptyForm=EmptyForm,
                                  format_decimal=format_decimal, soles=formatting.soles,
-                                 number=formatting.number, is_link=formatting.is_link)
+                                 number=formatting.number, is_link=formatting.is_link,
+                                 user_text=text.user_text, editable=editable, aware=aware)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

@@ -29,6 +29,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_LIMIT = "5 per minute"
+    COMMENT_LIMIT = "5 per minute; 60 per day"
+    COMMENT_EDIT_MINUTES = 15
+    COMMENT_HIDE_AFTER_REPORTS = 3
+    COMMENTS_PER_PAGE = 20
     REGISTER_LIMIT = "10 per hour"
     # Without MAIL_SERVER, messages are written to the log (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

@@ -1,10 +1,14 @@
 from .accounts import ROLES, AuditEntry, Committee, User, UserSession
 from .base import db
+from .feedback import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
+                       ModerationAction, Observation, ObservationResponse, Rating)
 from .plan import GOAL_KINDS, Dimension, Goal, Objective, Plan, Problem
 from .reports import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Report,
                       ReportRevision)
 
 __all__ = [
+    "MAX_STARS", "MIN_STARS", "MODERATION_REASONS", "OBSERVATION_KINDS", "Comment", "Flag",
+    "ModerationAction", "Observation", "ObservationResponse", "Rating",
     "db", "GOAL_KINDS", "REPORT_STATUSES", "ROLES", "STATUSES_NEEDING_CAUSE",
     "STATUSES_NEEDING_SOURCES", "AuditEntry", "Committee", "Dimension", "Goal", "Objective",
     "Plan", "Problem", "Report", "ReportRevision", "User", "UserSession",

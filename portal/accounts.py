@@ -9,6 +9,7 @@ from portal.i18n import safe_next
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import accounts as service
+from portal.services.feedback import hidden_comments_of
 
 bp = Blueprint("accounts", __name__)
 
@@ -99,4 +100,6 @@ def account():
             flash(_l("Your password has been changed; your other sessions have been closed."),
                   "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form), 400 if form.errors else 200
+    return render_template("accounts/account.html", form=form,
+                           hidden_comments=hidden_comments_of(current_user)), \
+        400 if form.errors else 200

@@ -6,6 +6,7 @@ from models.accounts import aware
 from portal.importers.plan_json import plan_document
 from portal.openapi import openapi_document
 from portal.plan_views import published_plan
+from portal.services import feedback
 from portal.services.plan import goal_by_code
 
 bp = Blueprint("api", __name__)
@@ -63,12 +64,31 @@ def plan():
     return jsonify(plan_document(published_plan()))
 
 
+def observation_document(observation):
+    response = observation.response
+    return {
+        "id": observation.id,
+        "committee": {"code": observation.committee.code, "name": observation.committee.name},
+        "kind": observation.kind,
+        "body": observation.body,
+        "evidence_url": observation.evidence_url,
+        "published_at": aware(observation.created_at).isoformat(),
+        "response": response and {"body": response.body,
+                                   "published_at": aware(response.created_at).isoformat()},
+    }
+
+
 @bp.get("/api/v1/goals/<code>")
 def goal(code):
     found = goal_by_code(code)
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
-    return jsonify(goal_document(found, with_reports=True))
+    document = goal_document(found, with_reports=True)
+    document["ratings"] = feedback.rating_summary(found.id)
+    document["comment_count"] = feedback.visible_comment_count(found.id)
+    document["observations"] = [observation_document(o)
+                                for o in feedback.observations_of(found.id)]
+    return jsonify(document)
 
 
 @bp.get("/api/v1/openapi.json")

@@ -5,6 +5,8 @@ from flask_login import current_user
 
 from portal.permissions import requires
 from portal.services import DomainError
+from models.accounts import utcnow
+from portal.services.feedback import pending_observations
 from portal.services.committees import all_committees, committee_by_code, set_scope
 from portal.services.plan import plan_tree
 
@@ -28,7 +30,8 @@ def show(code):
     committee = committee_or_404(code)
     if code != committee.code:
         return redirect(url_for("committees.show", code=committee.code), 301)
-    return render_template("committees/show.html", committee=committee)
+    return render_template("committees/show.html", committee=committee,
+                           pending=pending_observations(committee), now=utcnow())
 
 
 @bp.route("/<code>/alcance", methods=["GET", "POST"])

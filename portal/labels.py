@@ -1,7 +1,7 @@
 """What people read for each machine name; defined once, used by pages and tests."""
 from flask_babel import lazy_gettext as _l
 
-from models import GOAL_KINDS, REPORT_STATUSES, ROLES
+from models import GOAL_KINDS, MODERATION_REASONS, OBSERVATION_KINDS, REPORT_STATUSES, ROLES
 
 GOAL_KIND_LABELS = {
     "programa": _l("Programme"),
@@ -32,6 +32,26 @@ assert set(REPORT_STATUS_LABELS) == set(REPORT_STATUSES), "every status needs a 
 # Not a status anyone publishes: what a goal shows when the latest quarter has no report.
 REPORT_STATUS_LABELS_WITH_SILENCE = {**REPORT_STATUS_LABELS, "sin_reporte": _l("No report")}
 
+MODERATION_REASON_LABELS = {
+    "spam": _l("Spam or advertising"),
+    "offensive": _l("Offensive or insulting"),
+    "off_topic": _l("Not about this goal"),
+    "personal_data": _l("Shows someone's personal data"),
+}
+assert set(MODERATION_REASON_LABELS) == set(MODERATION_REASONS)
+# Why a comment is hidden: a moderator's reason, or the community's reports awaiting review.
+HIDDEN_REASON_LABELS = {**MODERATION_REASON_LABELS,
+                        "reported": _l("Reported by several people; awaiting review")}
+
+OBSERVATION_KIND_LABELS = {
+    "observacion": _l("Observation"),
+    "alerta": _l("Alert"),
+    "recomendacion": _l("Recommendation"),
+}
+assert set(OBSERVATION_KIND_LABELS) == set(OBSERVATION_KINDS)
+
+MODERATION_ACTION_LABELS = {"hide": _l("Hidden"), "restore": _l("Restored")}
+
 AUDIT_ACTION_LABELS = {
     "account_updated": _l("Role or committees changed"),
     "account_deactivated": _l("Account deactivated"),
@@ -44,4 +64,7 @@ LABELS = {
     "role": ROLE_LABELS,
     "status": REPORT_STATUS_LABELS_WITH_SILENCE,
     "audit_action": AUDIT_ACTION_LABELS,
+    "hidden_reason": HIDDEN_REASON_LABELS,
+    "observation_kind": OBSERVATION_KIND_LABELS,
+    "moderation_action": MODERATION_ACTION_LABELS,
 }

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the open data API; a test checks real answers against it."""
 from flask import url_for
 
-from models import GOAL_KINDS, REPORT_STATUSES
+from models import GOAL_KINDS, OBSERVATION_KINDS, REPORT_STATUSES
 
 
 def _object(properties, required=None):
@@ -87,6 +87,27 @@ SCHEMAS = {
             "delivered": {"type": ["integer", "null"]},
         })]},
         "reports": {"type": "array", "items": {"$ref": "#/components/schemas/Report"}},
+        "ratings": {"$ref": "#/components/schemas/Ratings"},
+        "comment_count": {"type": "integer", "minimum": 0,
+                          "description": "Visible comments: neither hidden nor deleted."},
+        "observations": {"type": "array",
+                         "items": {"$ref": "#/components/schemas/Observation"}},
+    }),
+    "Ratings": _object({
+        "average": {"type": ["number", "null"], "minimum": 1, "maximum": 5},
+        "count": {"type": "integer", "minimum": 0},
+        "distribution": _object({str(n): {"type": "integer", "minimum": 0}
+                                 for n in range(1, 6)}),
+    }),
+    "Observation": _object({
+        "id": {"type": "integer"},
+        "committee": _object({"code": TEXT, "name": TEXT}),
+        "kind": {"type": "string", "enum": list(OBSERVATION_KINDS)},
+        "body": TEXT,
+        "evidence_url": {"type": ["string", "null"], "format": "uri"},
+        "published_at": {"type": "string", "format": "date-time"},
+        "response": {"oneOf": [{"type": "null"}, _object({
+            "body": TEXT, "published_at": {"type": "string", "format": "date-time"}})]},
     }),
     "Revision": _object(REVISION),
     "Report": _object({
@@ -124,8 +145,10 @@ def openapi_document():
             }},
             "/api/v1/goals/{code}": {"get": {
                 "operationId": "getGoal",
-                "summary": "One goal with its dimension, problem and objective, and its "
-                           "official reports, newest first, each with its revisions",
+                "summary": "One goal with its dimension, problem and objective; its official "
+                           "reports, newest first, each with its revisions; the residents' "
+                           "ratings, the number of visible comments and the committees' "
+                           "observations with the municipality's answers",
                 "parameters": [{"name": "code", "in": "path", "required": True,
                                 "schema": {"type": "string"}, "example": "S7.6"}],
                 "responses": {

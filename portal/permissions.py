@@ -46,6 +46,14 @@ def oversees_goal(user, goal):
     return any(goal.objective in committee.objectives for committee in user.committees)
 
 
+def is_author(user, comment):
+    return comment.author_id == user.id
+
+
+def in_committee_of(user, observation):
+    return any(c.id == observation.committee_id for c in user.committees)
+
+
 EVERYONE = Rule(lambda _user, _obj: True, needs_sign_in=False)
 SIGNED_IN = Rule(lambda _user, _obj: True)
 OFFICIAL = role("official")
@@ -60,6 +68,15 @@ RULES = {
     "manage_committees": ADMIN,
     "read_audit_log": ADMIN,
     "moderate_goal": ADMIN | (role("moderator") & Rule(oversees_goal, scoped=True)),
+    "moderate": role("moderator", "admin"),
+    # Officials speak through reports and answers; their badge marks their comments.
+    "comment": SIGNED_IN,
+    # The rating is the citizens' verdict: the municipality does not rate itself.
+    "rate": role("resident", "moderator"),
+    "flag_comment": SIGNED_IN,
+    "change_own_comment": Rule(is_author, scoped=True),
+    "observe_goal": role("moderator") & Rule(oversees_goal, scoped=True),
+    "respond_observation": OFFICIAL,
 }
 
 

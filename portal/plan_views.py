@@ -1,6 +1,13 @@
 """Browsing the plan: home, one dimension, one goal."""
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
+from models.accounts import utcnow
+from portal.permissions import can
+from portal.services import feedback
 
 from portal.services.committees import committees_watching
 from portal.services.plan import goal_by_code, plan_tree
@@ -35,18 +42,51 @@ def dimension(code):
                            progress=PlanProgress(plan))
 
 
-@bp.get("/metas/<code>")
-def goal(code):
+def goal_or_404(code):
     found = goal_by_code(code.upper())
     if found is None:
         abort(404, description=_l(
             "There is no goal with the code %(code)s. Goal codes look like S7.6.", code=code))
+    return found
+
+
+@bp.get("/metas/<code>")
+def goal(code):
+    found = goal_or_404(code)
     if code != found.code:
         return redirect(url_for("plan.goal", code=found.code), 301)
-    plan = found.objective.problem.dimension.plan
-    latest = found.reports[0] if found.reports else None
-    return render_template("plan/goal.html", goal=found, objective=found.objective,
-                           problem=found.objective.problem,
-                           dimension=found.objective.problem.dimension, plan=plan,
-                           progress=GoalProgress(latest, latest_quarter(plan)),
-                           committees=committees_watching(found))
+    return render_goal(found)
+
+
+def render_goal(goal, status=200, **forms):
+    """The goal page: the commitment, the official record and the citizen thread.
+
+    Views that handle the thread's forms call it to show their errors in place.
+    """
+    plan = goal.objective.problem.dimension.plan
+    latest = goal.reports[0] if goal.reports else None
+    order = request.args.get("orden")
+    order = order if order in feedback.THREAD_ORDERS else feedback.THREAD_ORDERS[0]
+    page = request.args.get("pagina", 1, type=int)
+    committees_here = [c for c in current_user.committees if goal.objective in c.objectives] \
+        if can("observe_goal", goal) else []
+    observation_form = forms.pop("observation_form", None) or ObservationForm()
+    observation_form.committee.choices = [SelectChoice(c.code, c.name) for c in committees_here]
+    return render_template(
+        "plan/goal.html", goal=goal, objective=goal.objective, problem=goal.objective.problem,
+        dimension=goal.objective.problem.dimension, plan=plan,
+        progress=GoalProgress(latest, latest_quarter(plan)),
+        committees=committees_watching(goal),
+        ratings=feedback.rating_summary(goal.id),
+        my_rating=feedback.my_rating(current_user, goal),
+        comment_count=feedback.visible_comment_count(goal.id),
+        observations=feedback.observations_of(goal.id),
+        thread=feedback.thread(goal, page, order, current_app.config["COMMENTS_PER_PAGE"]),
+        order=order,
+        comment_form=forms.pop("comment_form", None) or CommentForm(),
+        rating_form=forms.pop("rating_form", None) or RatingForm(),
+        observation_form=observation_form,
+        response_form=forms.pop("response_form", None) or ResponseForm(),
+        answering=forms.pop("answering", None),
+        now=utcnow(),
+    ), status

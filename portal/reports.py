@@ -7,21 +7,13 @@ from forms.reports import ReportForm, ReportImportForm
 from portal.importers.reports_csv import parse_reports_csv, template_csv
 from portal.importers.structure import FileFormatError
 from portal.permissions import requires
-from portal.plan_views import published_plan
+from portal.plan_views import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services import DomainError
-from portal.services.plan import goal_by_code
 from portal.services.reports import (ImportRejected, clean_report, import_reports, publish,
                                      report_for)
 
 bp = Blueprint("reports", __name__)
-
-
-def goal_or_404(code):
-    goal = goal_by_code(code)
-    if goal is None:
-        abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
-    return goal
 
 
 def save(form, goal, quarter, reason=None, correcting=False):

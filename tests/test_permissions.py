@@ -26,6 +26,17 @@ MATRIX = {
     "reports.new": ("POST", "/metas/S4.1/reportes/nuevo", {"official"}),
     "reports.correct": ("POST", "/metas/S4.1/reportes/2021-T1/corregir", {"official"}),
     "reports.import_csv": ("POST", "/reportes/importar", {"official"}),
+    "feedback.post": ("POST", "/metas/S4.1/comentarios", SIGNED_IN),
+    "feedback.reply": ("POST", "/comentarios/{comment}/responder", SIGNED_IN),
+    "feedback.rate": ("POST", "/metas/S4.1/calificacion",
+                      {"resident", "moderator_right", "moderator_other"}),
+    # The comment is someone else's: nobody else may edit or delete it, not even an admin.
+    "feedback.edit": ("POST", "/comentarios/{comment}/editar", set()),
+    "feedback.delete": ("POST", "/comentarios/{comment}/eliminar", set()),
+    "feedback.flag": ("POST", "/comentarios/{comment}/reportar", SIGNED_IN),
+    "feedback.moderate": ("POST", "/comentarios/{comment}/moderar", {"moderator_right", "admin"}),
+    "feedback.observe": ("POST", "/metas/S4.1/observaciones", {"moderator_right"}),
+    "feedback.respond": ("POST", "/observaciones/{observation}/respuesta", {"official"}),
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {
@@ -34,6 +45,8 @@ READ_MATRIX = {
     "reports.import_csv": ("GET", "/reportes/importar", {"official"}),
     "reports.new": ("GET", "/metas/S4.1/reportes/nuevo", {"official"}),
     "accounts.account": ("GET", "/cuenta", SIGNED_IN),
+    "feedback.queue": ("GET", "/moderacion", {"moderator_right", "moderator_other", "admin"}),
+    "feedback.moderate": ("GET", "/comentarios/{comment}/moderar", {"moderator_right", "admin"}),
 }
 
 
@@ -86,8 +99,27 @@ def published_report(app, make_user):
         db.session.commit()
 
 
-def answer(client, method, url, user_id):
-    return client.open(url.format(user=user_id), method=method, data={})
+@pytest.fixture
+def thread_items(app, make_user):
+    """A comment on S4.1 by someone else, and a COPALE observation awaiting an answer."""
+    from models import User, db
+    from portal.services.feedback import post_comment, post_observation
+    from portal.services.plan import goal_by_code
+
+    author_id, _ = make_user()
+    member_id, _ = make_user("moderator", committees=("COPALE",))
+    with app.test_request_context():
+        goal = goal_by_code("S4.1")
+        comment = post_comment(db.session.get(User, author_id), goal, "Un comentario.")
+        observation = post_observation(db.session.get(User, member_id), goal, "COPALE",
+                                       "alerta", "Una alerta.", None)
+        db.session.commit()
+        ids = {"comment": comment.id, "observation": observation.id}
+    return ids
+
+
+def answer(client, method, url, user_id, items):
+    return client.open(url.format(user=user_id, **items), method=method, data={})
 
 
 def expected_denial(response, kind):
@@ -98,12 +130,13 @@ def expected_denial(response, kind):
 
 @pytest.mark.parametrize("kind", VISITORS)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX) + [f"read:{e}" for e in sorted(READ_MATRIX)])
-def test_authorization_matrix(app, visitor, make_user, published_report, endpoint, kind):
+def test_authorization_matrix(app, visitor, make_user, published_report, thread_items, endpoint,
+                              kind):
     method, url, allowed = (READ_MATRIX[endpoint[5:]] if endpoint.startswith("read:")
                             else MATRIX[endpoint])
     target_user, _ = make_user()
     client = visitor(kind)
-    response = answer(client, method, url, target_user)
+    response = answer(client, method, url, target_user, thread_items)
     if kind in allowed:
         assert response.status_code not in (401, 403, 404, 405), response.status_code
         assert "/entrar?" not in response.headers.get("Location", "")

@@ -1,0 +1,73 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from models import MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS
+from portal.labels import MODERATION_REASON_LABELS, OBSERVATION_KIND_LABELS
+from portal.services.feedback import MAX_COMMENT, MAX_NOTE, MAX_OBSERVATION
+
+# Validation happens in portal.services.feedback, shared with every other way in; the
+# forms render fields and carry the CSRF token.
+
+
+def stars_choices(empty_label):
+    return [SelectChoice("", empty_label)] + [
+        SelectChoice(str(n), _l("%(num)s of 5 stars", num=n)) for n in
+        range(MAX_STARS, MIN_STARS - 1, -1)]
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Your comment"), render_kw={"rows": 4, "maxlength": MAX_COMMENT,
+                                                         "data-counter": MAX_COMMENT})
+    stars = SelectField(_l("Your rating of how well this goal is being fulfilled (optional)"),
+                        choices=stars_choices(_l("No rating")), validate_choice=False)
+    parent_id = HiddenField()
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Your reply"), render_kw={"rows": 3, "maxlength": MAX_COMMENT,
+                                                      "data-counter": MAX_COMMENT})
+    parent_id = HiddenField()
+
+
+class EditCommentForm(FlaskForm):
+    body = TextAreaField(_l("Your comment"), render_kw={"rows": 5, "maxlength": MAX_COMMENT,
+                                                         "data-counter": MAX_COMMENT})
+
+
+class RatingForm(FlaskForm):
+    stars = RadioField(_l("How well is this goal being fulfilled?"), choices=[
+        SelectChoice(str(n), _l("%(num)s of 5 stars", num=n))
+        for n in range(MAX_STARS, MIN_STARS - 1, -1)], validate_choice=False)
+
+
+class FlagForm(FlaskForm):
+    reason = RadioField(_l("Why do you report it?"), choices=[
+        SelectChoice(r, MODERATION_REASON_LABELS[r]) for r in MODERATION_REASONS],
+        validate_choice=False)
+
+
+class ModerationForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Choose a reason"))] + [
+        SelectChoice(r, MODERATION_REASON_LABELS[r]) for r in MODERATION_REASONS],
+        validate_choice=False)
+    note = TextAreaField(_l("Note for the author (optional)"),
+                         render_kw={"rows": 2, "maxlength": MAX_NOTE})
+
+
+class ObservationForm(FlaskForm):
+    committee = SelectField(_l("Committee"), choices=[], validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=[
+        SelectChoice(k, OBSERVATION_KIND_LABELS[k]) for k in OBSERVATION_KINDS],
+        validate_choice=False)
+    body = TextAreaField(_l("Observation"), render_kw={"rows": 4, "maxlength": MAX_OBSERVATION,
+                                                        "data-counter": MAX_OBSERVATION})
+    evidence_url = StringField(_l("Link to the evidence (optional)"),
+                               render_kw={"inputmode": "url", "placeholder": "https://"})
+
+
+class ResponseForm(FlaskForm):
+    body = TextAreaField(_l("The municipality's answer"),
+                         render_kw={"rows": 3, "maxlength": MAX_OBSERVATION,
+                                    "data-counter": MAX_OBSERVATION})

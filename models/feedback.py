@@ -1,0 +1,156 @@
+"""What residents and committees say about a goal: comments, ratings, observations."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .accounts import Committee, User, utcnow
+from .base import db
+
+MIN_STARS, MAX_STARS = 1, 5
+# Why a comment is reported or hidden; machine names, translated on pages.
+MODERATION_REASONS = ("spam", "offensive", "off_topic", "personal_data")
+OBSERVATION_KINDS = ("observacion", "alerta", "recomendacion")
+
+
+def _in(column, values):
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+class Comment(db.Model):
+    """A resident's word on a goal; a reply has a parent (one level)."""
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        CheckConstraint(f"stars IS NULL OR (stars >= {MIN_STARS} AND stars <= {MAX_STARS})",
+                        name="stars_range"),
+        CheckConstraint("hidden_reason IS NULL OR " + _in("hidden_reason",
+                                                          (*MODERATION_REASONS, "reported")),
+                        name="hidden_reason_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    # The rating given with this comment, if any (the counted one is in Rating).
+    stars: Mapped[int | None]
+    # Who the author spoke for when posting: "municipalidad", or committee codes.
+    speaks_for: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Hidden, never deleted: by enough reports ("reported"), or by a moderator's decision.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
+    hidden_note: Mapped[str | None] = mapped_column(Text)
+    hidden_by_committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"))
+    # When a moderator last decided; reports before it are settled.
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    author: Mapped[User] = relationship()
+    goal: Mapped["Goal"] = relationship()  # noqa: F821
+    parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies")
+    replies: Mapped[list["Comment"]] = relationship(back_populates="parent",
+                                                    order_by="Comment.created_at")
+    hidden_by_committee: Mapped[Committee | None] = relationship()
+
+    @property
+    def visible(self):
+        return self.hidden_at is None and self.deleted_at is None
+
+
+class Rating(db.Model):
+    """How well a resident thinks a goal is being fulfilled; one per resident and goal."""
+
+    __tablename__ = "rating"
+    __table_args__ = (
+        UniqueConstraint("goal_id", "user_id"),
+        CheckConstraint(f"stars >= {MIN_STARS} AND stars <= {MAX_STARS}", name="stars_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    stars: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Flag(db.Model):
+    """A signed-in user's report of a comment; one per user and comment."""
+
+    __tablename__ = "flag"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "user_id"),
+        CheckConstraint(_in("reason", MODERATION_REASONS), name="reason_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    comment: Mapped[Comment] = relationship()
+
+
+class ModerationAction(db.Model):
+    """A public record: when, which committee, which reason; never the hidden text."""
+
+    __tablename__ = "moderation_action"
+    __table_args__ = (
+        CheckConstraint("action IN ('hide', 'restore')", name="action_known"),
+        CheckConstraint("reason IS NULL OR " + _in("reason", MODERATION_REASONS),
+                        name="reason_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    # Null when an admin acted for the portal rather than a committee.
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"))
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)
+
+    comment: Mapped[Comment] = relationship()
+    committee: Mapped[Committee | None] = relationship()
+
+
+class Observation(db.Model):
+    """A vigilance committee's observation on a goal it oversees."""
+
+    __tablename__ = "observation"
+    __table_args__ = (CheckConstraint(_in("kind", OBSERVATION_KINDS), name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"), index=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    goal: Mapped["Goal"] = relationship()  # noqa: F821
+    committee: Mapped[Committee] = relationship()
+    response: Mapped["ObservationResponse | None"] = relationship(back_populates="observation")
+
+
+class ObservationResponse(db.Model):
+    """The mayor's office's official answer to an observation; one per observation."""
+
+    __tablename__ = "observation_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id"), unique=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    observation: Mapped[Observation] = relationship(back_populates="response")

@@ -1,0 +1,236 @@
+"""The citizen thread: comments, ratings, reports of comments, observations, moderation."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm,
+                            ObservationForm, RatingForm, ReplyForm, ResponseForm)
+from models import Comment, Flag, Goal, ModerationAction, Observation, db
+from portal.extensions import limiter
+from portal.permissions import can, ensure, requires
+from portal.plan_views import goal_or_404, render_goal
+from portal.services import DomainError
+from portal.services import feedback as service
+
+bp = Blueprint("feedback", __name__)
+
+
+def account_key():
+    return f"account:{current_user.get_id()}"
+
+
+def posting_limits(view):
+    """Posting is limited per account and per address; the answer is a clear 429 page."""
+    limit = lambda: current_app.config["COMMENT_LIMIT"]  # noqa: E731
+    view = limiter.limit(limit, key_func=account_key, methods=["POST"])(view)
+    return limiter.limit(limit, methods=["POST"])(view)
+
+
+def comment_or_404(comment_id):
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404, description=_l("That comment does not exist."))
+    return comment
+
+
+def back_to(comment):
+    return url_for("plan.goal", code=comment.goal.code, _anchor=f"comentario-{comment.id}")
+
+
+@bp.post("/metas/<code>/comentarios")
+@posting_limits
+@requires("comment")
+def post(code):
+    goal = goal_or_404(code)
+    form = CommentForm()
+    if form.validate_on_submit():
+        stars = form.stars.data or None
+        try:
+            if stars and not can("rate"):
+                raise DomainError(_l("The municipality's accounts do not rate goals."))
+            comment = service.post_comment(current_user, goal, form.body.data, stars)
+        except DomainError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(_l("Your comment is published."), "success")
+            return redirect(back_to(comment))
+    return render_goal(goal, status=400, comment_form=form)
+
+
+@bp.route("/comentarios/<int:comment_id>/responder", methods=["GET", "POST"])
+@posting_limits
+@requires("comment")
+def reply(comment_id):
+    parent = comment_or_404(comment_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            comment = service.post_comment(current_user, parent.goal, form.body.data,
+                                           parent_id=parent.id)
+        except DomainError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(_l("Your reply is published."), "success")
+            return redirect(back_to(comment))
+    return render_template("feedback/reply.html", form=form, parent=parent), \
+        400 if form.errors else 200
+
+
+@bp.post("/metas/<code>/calificacion")
+@posting_limits
+@requires("rate")
+def rate(code):
+    goal = goal_or_404(code)
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            stars = service.rate(current_user, goal, form.stars.data)
+        except DomainError as error:
+            form.stars.errors.append(error.message)
+        else:
+            flash(_l("Your rating (%(num)s of 5) is recorded; it replaces any earlier one.",
+                     num=stars), "success")
+            return redirect(url_for("plan.goal", code=goal.code, _anchor="calificacion"))
+    return render_goal(goal, status=400, rating_form=form)
+
+
+@bp.route("/comentarios/<int:comment_id>/editar", methods=["GET", "POST"])
+@requires("change_own_comment")
+def edit(comment_id):
+    comment = comment_or_404(comment_id)
+    ensure("change_own_comment", comment)
+    form = EditCommentForm(data={"body": comment.body} if request.method == "GET" else None)
+    if not service.editable(comment, current_user):
+        flash(_l("This comment can no longer be edited."), "error")
+        return redirect(back_to(comment))
+    if form.validate_on_submit():
+        try:
+            service.edit_comment(current_user, comment, form.body.data)
+        except DomainError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(_l("Your comment is updated."), "success")
+            return redirect(back_to(comment))
+    return render_template("feedback/edit.html", form=form, comment=comment), \
+        400 if form.errors else 200
+
+
+@bp.post("/comentarios/<int:comment_id>/eliminar")
+@requires("change_own_comment")
+def delete(comment_id):
+    comment = comment_or_404(comment_id)
+    ensure("change_own_comment", comment)
+    service.delete_comment(current_user, comment)
+    flash(_l("Your comment is deleted."), "success")
+    return redirect(url_for("plan.goal", code=comment.goal.code, _anchor="comentarios"))
+
+
+@bp.route("/comentarios/<int:comment_id>/reportar", methods=["GET", "POST"])
+@requires("flag_comment")
+def flag(comment_id):
+    comment = comment_or_404(comment_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            service.flag_comment(current_user, comment, form.reason.data)
+        except DomainError as error:
+            form.reason.errors.append(error.message)
+        else:
+            flash(_l("Thank you: the committee watching this goal will review the comment."),
+                  "success")
+            return redirect(back_to(comment))
+    return render_template("feedback/flag.html", form=form, comment=comment), \
+        400 if form.errors else 200
+
+
+@bp.route("/comentarios/<int:comment_id>/moderar", methods=["GET", "POST"])
+@requires("moderate_goal")
+def moderate(comment_id):
+    comment = comment_or_404(comment_id)
+    ensure("moderate_goal", comment.goal)
+    form = ModerationForm()
+    if form.validate_on_submit():
+        try:
+            if request.form.get("action") == "restore":
+                service.restore_comment(current_user, comment, form.note.data)
+                flash(_l("The comment is visible again."), "success")
+            else:
+                service.hide_comment(current_user, comment, form.reason.data, form.note.data)
+                flash(_l("The comment is hidden; its author is told why."), "success")
+        except DomainError as error:
+            form.reason.errors.append(error.message)
+        else:
+            return redirect(url_for("feedback.queue"))
+    flags = db.session.scalars(select(Flag).where(Flag.comment_id == comment.id)
+                               .order_by(Flag.created_at)).all()
+    return render_template("feedback/moderate.html", form=form, comment=comment, flags=flags), \
+        400 if form.errors else 200
+
+
+@bp.get("/moderacion")
+@requires("moderate")
+def queue():
+    query = (select(Comment).join(Flag, Flag.comment_id == Comment.id)
+             .where(db.or_(Comment.decided_at.is_(None), Flag.created_at > Comment.decided_at),
+                    Comment.deleted_at.is_(None))
+             .group_by(Comment.id).order_by(db.func.max(Flag.created_at).desc())
+             .options(selectinload(Comment.goal), selectinload(Comment.author)))
+    if current_user.role != "admin":
+        objective_ids = [o.id for c in current_user.committees for o in c.objectives]
+        query = query.where(Comment.goal_id.in_(
+            select(Goal.id).where(Goal.objective_id.in_(objective_ids))))
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("feedback/queue.html", page=page)
+
+
+@bp.get("/moderacion/registro")
+def log():
+    page = db.paginate(select(ModerationAction).order_by(ModerationAction.id.desc()).options(
+        selectinload(ModerationAction.committee),
+        selectinload(ModerationAction.comment).selectinload(Comment.goal)),
+        per_page=50, error_out=False)
+    return render_template("feedback/log.html", page=page)
+
+
+@bp.post("/metas/<code>/observaciones")
+@posting_limits
+@requires("observe_goal")
+def observe(code):
+    goal = goal_or_404(code)
+    ensure("observe_goal", goal)
+    form = ObservationForm()
+    if form.validate_on_submit():
+        try:
+            observation = service.post_observation(current_user, goal, form.committee.data,
+                                                   form.kind.data, form.body.data,
+                                                   form.evidence_url.data)
+        except DomainError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(_l("The observation is published; the municipality will be asked to answer."),
+                  "success")
+            return redirect(url_for("plan.goal", code=goal.code,
+                                    _anchor=f"observacion-{observation.id}"))
+    return render_goal(goal, status=400, observation_form=form)
+
+
+@bp.post("/observaciones/<int:observation_id>/respuesta")
+@requires("respond_observation")
+def respond(observation_id):
+    observation = db.session.get(Observation, observation_id)
+    if observation is None:
+        abort(404)
+    form = ResponseForm()
+    if form.validate_on_submit():
+        try:
+            service.respond(current_user, observation, form.body.data)
+        except DomainError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(_l("The answer is published under the observation."), "success")
+            return redirect(url_for("plan.goal", code=observation.goal.code,
+                                    _anchor=f"observacion-{observation.id}"))
+    return render_goal(observation.goal, status=400, response_form=form,
+                       answering=observation.id)

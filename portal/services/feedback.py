@@ -1,0 +1,270 @@
+"""The citizen thread: comments, ratings, reports of comments, moderation, observations."""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
+                    ModerationAction, Observation, ObservationResponse, Rating, db)
+from models.accounts import aware, utcnow
+
+from . import DomainError
+
+MAX_COMMENT = 2000
+MAX_OBSERVATION = 4000
+MAX_NOTE = 1000
+
+
+def clean_text(text, maximum, empty_message):
+    """Paragraphs kept, lines trimmed; a clear refusal when empty or too long."""
+    text = "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").split("\n"))
+    text = text.strip()
+    if not text:
+        raise DomainError(empty_message)
+    if len(text) > maximum:
+        raise DomainError(_l("The text has %(length)s characters; the most is %(max)s.",
+                             length=len(text), max=maximum))
+    return text
+
+
+def check_stars(stars):
+    """Stars as sent by a form: "1" to "5"; anything else is refused."""
+    try:
+        value = int(str(stars).strip())
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not MIN_STARS <= value <= MAX_STARS:
+        raise DomainError(_l("A rating is a whole number of stars from %(min)s to %(max)s.",
+                             min=MIN_STARS, max=MAX_STARS))
+    return value
+
+
+def speaks_for(user):
+    """The badge a comment carries: the municipality, or the author's committees."""
+    if user.role == "official":
+        return "municipalidad"
+    if user.role == "moderator" and user.committees:
+        return ",".join(c.code for c in user.committees)
+    return None
+
+
+def rate(user, goal, stars):
+    """Record the user's rating of the goal; rating again replaces it (one row, always)."""
+    stars = check_stars(stars)
+    now = utcnow()
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
+        db.session.get_bind().dialect.name]
+    statement = insert(Rating).values(goal_id=goal.id, user_id=user.id, stars=stars,
+                                      created_at=now, updated_at=now)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["goal_id", "user_id"],
+        set_={"stars": statement.excluded.stars, "updated_at": statement.excluded.updated_at}))
+    return stars
+
+
+def post_comment(user, goal, body, stars=None, parent_id=None):
+    body = clean_text(body, MAX_COMMENT, _l("Write something before publishing."))
+    parent = None
+    if parent_id:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.goal_id != goal.id:
+            raise DomainError(_l("The comment you answer is not on this goal."))
+        if parent.parent_id is not None:  # one level: answer the conversation's first comment
+            parent = parent.parent
+        if parent.deleted_at is not None:
+            raise DomainError(_l("That comment was deleted by its author; it takes no replies."))
+    if stars not in (None, ""):
+        stars = rate(user, goal, stars)
+    else:
+        stars = None
+    comment = Comment(goal_id=goal.id, author=user, parent=parent, body=body, stars=stars,
+                      speaks_for=speaks_for(user))
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def editable(comment, user):
+    window = timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
+    return (comment.author_id == getattr(user, "id", None) and comment.visible
+            and utcnow() - aware(comment.created_at) <= window)
+
+
+def edit_comment(user, comment, body):
+    if not editable(comment, user):
+        raise DomainError(_l("This comment can no longer be edited."))
+    body = clean_text(body, MAX_COMMENT, _l("Write something before publishing."))
+    if body != comment.body:
+        comment.body = body
+        comment.edited_at = utcnow()
+
+
+def delete_comment(user, comment):
+    if comment.author_id != user.id:
+        raise DomainError(_l("Only its author can delete a comment."))
+    if comment.deleted_at is None:
+        comment.deleted_at = utcnow()
+
+
+def flag_comment(user, comment, reason):
+    """Report a comment; enough distinct reports hide it until a moderator decides."""
+    if reason not in MODERATION_REASONS:
+        raise DomainError(_l("Choose why you report this comment."))
+    if comment.author_id == user.id:
+        raise DomainError(_l("You cannot report your own comment."))
+    if comment.deleted_at is not None:
+        raise DomainError(_l("That comment was deleted by its author."))
+    if comment.hidden_at is not None:
+        raise DomainError(_l("This comment is already hidden; moderators will review it."))
+    try:
+        with db.session.begin_nested():
+            db.session.add(Flag(comment=comment, user_id=user.id, reason=reason))
+    except IntegrityError:
+        raise DomainError(_l("You have already reported this comment.")) from None
+    since = comment.decided_at
+    pending = select(func.count(func.distinct(Flag.user_id))).where(Flag.comment_id == comment.id)
+    if since is not None:
+        pending = pending.where(Flag.created_at > since)
+    if db.session.scalar(pending) >= current_app.config["COMMENT_HIDE_AFTER_REPORTS"]:
+        comment.hidden_at = utcnow()
+        comment.hidden_reason = "reported"
+        comment.hidden_note = None
+        comment.hidden_by_committee = None
+
+
+def acting_committee(user, goal):
+    """The committee a moderator acts for on this goal; None for an admin acting alone."""
+    return next((c for c in user.committees if goal.objective in c.objectives), None)
+
+
+def hide_comment(user, comment, reason, note):
+    if reason not in MODERATION_REASONS:
+        raise DomainError(_l("Choose the reason for hiding the comment."))
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise DomainError(_l("The note may have at most %(max)s characters.", max=MAX_NOTE))
+    committee = acting_committee(user, comment.goal)
+    now = utcnow()
+    comment.hidden_at, comment.hidden_reason, comment.hidden_note = now, reason, note
+    comment.hidden_by_committee, comment.decided_at = committee, now
+    db.session.add(ModerationAction(comment=comment, action="hide", reason=reason, note=note,
+                                    committee=committee, moderator_id=user.id))
+
+
+def restore_comment(user, comment, note):
+    if comment.hidden_at is None and comment.decided_at is not None:
+        raise DomainError(_l("This comment is not hidden."))
+    note = (note or "").strip() or None
+    committee = acting_committee(user, comment.goal)
+    now = utcnow()
+    comment.hidden_at = comment.hidden_reason = comment.hidden_note = None
+    comment.hidden_by_committee, comment.decided_at = None, now
+    db.session.add(ModerationAction(comment=comment, action="restore", note=note,
+                                    committee=committee, moderator_id=user.id))
+
+
+def post_observation(user, goal, committee_code, kind, body, evidence_url):
+    committee = next((c for c in user.committees
+                      if c.code == committee_code and goal.objective in c.objectives), None)
+    if committee is None:
+        raise DomainError(_l("Your committee does not oversee this goal."))
+    if kind not in OBSERVATION_KINDS:
+        raise DomainError(_l("Choose the kind of observation."))
+    body = clean_text(body, MAX_OBSERVATION, _l("Write the observation."))
+    evidence_url = (evidence_url or "").strip() or None
+    if evidence_url and (not evidence_url.startswith(("https://", "http://"))
+                         or len(evidence_url) > 500 or " " in evidence_url):
+        raise DomainError(_l("The evidence must be a link starting with https://"))
+    observation = Observation(goal=goal, committee=committee, author_id=user.id, kind=kind,
+                              body=body, evidence_url=evidence_url)
+    db.session.add(observation)
+    db.session.flush()
+    return observation
+
+
+def respond(user, observation, body):
+    if observation.response is not None:
+        raise DomainError(_l("This observation already has the municipality's answer."))
+    body = clean_text(body, MAX_OBSERVATION, _l("Write the answer."))
+    try:
+        with db.session.begin_nested():
+            db.session.add(ObservationResponse(observation=observation, author_id=user.id,
+                                               body=body))
+    except IntegrityError:
+        raise DomainError(_l("This observation already has the municipality's answer.")) \
+            from None
+
+
+# Reading
+
+THREAD_ORDERS = ("recientes", "calificacion")
+
+
+def thread(goal, page, order, per_page):
+    """One page of top-level comments with their replies and authors: constant queries."""
+    query = select(Comment).where(Comment.goal_id == goal.id, Comment.parent_id.is_(None)).options(
+        selectinload(Comment.author),
+        selectinload(Comment.hidden_by_committee),
+        selectinload(Comment.replies).selectinload(Comment.author),
+        selectinload(Comment.replies).selectinload(Comment.hidden_by_committee),
+    )
+    # A deleted comment without replies leaves nothing behind; with replies, a marker.
+    query = query.where(db.or_(Comment.deleted_at.is_(None), Comment.replies.any()))
+    if order == "calificacion":
+        query = query.order_by(Comment.stars.desc().nulls_last(), Comment.created_at.desc(),
+                               Comment.id.desc())
+    else:
+        query = query.order_by(Comment.created_at.desc(), Comment.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def rating_summary(goal_id):
+    rows = db.session.execute(select(Rating.stars, func.count()).where(
+        Rating.goal_id == goal_id).group_by(Rating.stars)).all()
+    distribution = {str(stars): 0 for stars in range(MIN_STARS, MAX_STARS + 1)}
+    for stars, count in rows:
+        distribution[str(stars)] = count
+    count = sum(distribution.values())
+    total = sum(int(stars) * n for stars, n in distribution.items())
+    return {"average": round(total / count, 1) if count else None, "count": count,
+            "distribution": distribution}
+
+
+def my_rating(user, goal):
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(select(Rating.stars).where(Rating.goal_id == goal.id,
+                                                        Rating.user_id == user.id))
+
+
+def visible_comment_count(goal_id):
+    return db.session.scalar(select(func.count()).select_from(Comment).where(
+        Comment.goal_id == goal_id, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None)))
+
+
+def observations_of(goal_id):
+    return db.session.scalars(
+        select(Observation).where(Observation.goal_id == goal_id)
+        .order_by(Observation.created_at.desc())
+        .options(selectinload(Observation.committee), selectinload(Observation.response))).all()
+
+
+def hidden_comments_of(user):
+    """What the author should know: which of their comments are hidden, and why."""
+    return db.session.scalars(
+        select(Comment).where(Comment.author_id == user.id, Comment.hidden_at.is_not(None),
+                              Comment.deleted_at.is_(None))
+        .order_by(Comment.hidden_at.desc())
+        .options(selectinload(Comment.goal), selectinload(Comment.hidden_by_committee))).all()
+
+
+def pending_observations(committee):
+    """A committee's observations still waiting for the municipality's answer."""
+    return db.session.scalars(
+        select(Observation).where(Observation.committee_id == committee.id,
+                                  ~Observation.response.has())
+        .order_by(Observation.created_at).options(selectinload(Observation.goal))).all()
