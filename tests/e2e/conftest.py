@@ -29,6 +29,7 @@ LIVE_USERS = {
     "official": ("planeamiento@ilo.gob.pe", "Oficina de Planeamiento", ()),
     "admin": ("admin@ilo.gob.pe", "Administración del portal", ()),
     "moderator": ("copale@example.org", "Rosa Quispe", ("COPALE",)),
+    "resident": ("luis@example.org", "Luis Mamani", ()),
 }
 
 
@@ -72,6 +73,22 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages in separate browser contexts: one per person taking part."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ from tests.conftest import PASSWORDS
 from tests.e2e.conftest import LIVE_USERS
 
 
-def sign_in(page, live_server, role):
+def sign_in(page, live_server, role, email=None, password=None):
     page.goto(live_server + "/entrar")
-    page.get_by_label("Correo electrónico").fill(LIVE_USERS[role][0])
-    page.get_by_label("Contraseña").fill(PASSWORDS[role])
+    page.get_by_label("Correo electrónico").fill(email or LIVE_USERS[role][0])
+    page.get_by_label("Contraseña").fill(password or PASSWORDS[role])
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_url(live_server + "/")
 
