@@ -111,3 +111,30 @@ def test_a_goal_with_corrected_reports_matches_the_description(app, client, open
     assert [r["quarter"] for r in document["reports"]] == ["2021-T3", "2021-T2"]
     assert document["latest"]["status"] == "paralizada"
     assert document["reports"][0]["revisions"][0]["reason"] is None
+
+
+def test_ratings_and_observations_match_the_description(app, client, openapi, make_user):
+    from models import User, db
+    from portal.services.feedback import post_comment, post_observation, rate, respond
+    from portal.services.plan import goal_by_code
+
+    resident_id, _ = make_user()
+    member_id, _ = make_user("moderator", committees=("COPALE",))
+    official_id, _ = make_user("official")
+    with app.test_request_context():
+        goal = goal_by_code("S4.1")
+        resident = db.session.get(User, resident_id)
+        rate(resident, goal, 4)
+        post_comment(resident, goal, "Bien.", 4)
+        answered = post_observation(db.session.get(User, member_id), goal, "COPALE",
+                                    "recomendacion", "Publiquen el cronograma.",
+                                    "https://example.org/acta")
+        post_observation(db.session.get(User, member_id), goal, "COPALE", "alerta",
+                         "Sin avances.", None)
+        respond(db.session.get(User, official_id), answered, "Se publicará en marzo.")
+        db.session.commit()
+    document = checked(client, openapi, "/api/v1/goals/S4.1").get_json()
+    assert document["ratings"]["count"] == 1 and document["comment_count"] == 1
+    assert sorted(o["kind"] for o in document["observations"]) == ["alerta", "recomendacion"]
+    answered_doc = next(o for o in document["observations"] if o["kind"] == "recomendacion")
+    assert answered_doc["response"]["body"] == "Se publicará en marzo."
