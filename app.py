@@ -10,9 +10,10 @@ from forms.accounts import EmptyForm
 from models import db
 from models.base import configure_engine
 from portal import (accounts, admin, api, cli, committees, errors, feedback, formatting, i18n,
-                    plan_views, reports)
+                    plan_views, reports, transparency)
 from portal.extensions import babel, csrf, limiter, login_manager, mail, migrate
-from portal import text
+from portal import charts, text
+from portal.quarters import plan_quarters
 from portal.labels import LABELS
 from models.accounts import aware
 from portal.services.feedback import editable
@@ -48,7 +49,8 @@ def create_app(config=None, **overrides):
     login_manager.login_message = _l("Sign in to continue.")
     login_manager.login_message_category = "info"
 
-    for module in (plan_views, i18n, api, accounts, admin, committees, reports, feedback):
+    for module in (plan_views, i18n, api, accounts, admin, committees, reports, feedback,
+                   transparency):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -66,7 +68,9 @@ def create_app(config=None, **overrides):
                                  get_locale=get_locale, can=can, EmptyForm=EmptyForm,
                                  format_decimal=format_decimal, soles=formatting.soles,
                                  number=formatting.number, is_link=formatting.is_link,
-                                 user_text=text.user_text, editable=editable, aware=aware)
+                                 user_text=text.user_text, editable=editable, aware=aware,
+                                 charts=charts, plan_figures=charts.plan_figures,
+                                 plan_quarters=plan_quarters)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

@@ -33,6 +33,8 @@ class Config:
     COMMENT_EDIT_MINUTES = 15
     COMMENT_HIDE_AFTER_REPORTS = 3
     COMMENTS_PER_PAGE = 20
+    # A goal enters the promise-gap view once this many residents have rated it.
+    PROMISE_GAP_MIN_RATINGS = 3
     REGISTER_LIMIT = "10 per hour"
     # Without MAIL_SERVER, messages are written to the log (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

@@ -113,6 +113,8 @@ class Goal(db.Model):
     text: Mapped[str] = mapped_column(Text)
     target: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(16))
+    # Goal, objective and problem texts without accents, upper case: what search matches.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     objective: Mapped[Objective] = relationship(back_populates="goals")
     reports: Mapped[list["Report"]] = relationship(  # noqa: F821

@@ -42,6 +42,19 @@ def dimension(code):
                            progress=PlanProgress(plan))
 
 
+@bp.get("/objetivos/<code>")
+def objective(code):
+    plan = published_plan()
+    found = next((o for d in plan.dimensions for o in d.objectives if o.code == code.upper()),
+                 None)
+    if found is None:
+        abort(404, description=_l("There is no objective with the code %(code)s.", code=code))
+    if code != found.code:
+        return redirect(url_for("plan.objective", code=found.code), 301)
+    return render_template("plan/objective.html", plan=plan, objective=found,
+                           dimension=found.problem.dimension, progress=PlanProgress(plan))
+
+
 def goal_or_404(code):
     found = goal_by_code(code.upper())
     if found is None:

@@ -222,16 +222,29 @@ def thread(goal, page, order, per_page):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def rating_summary(goal_id):
-    rows = db.session.execute(select(Rating.stars, func.count()).where(
-        Rating.goal_id == goal_id).group_by(Rating.stars)).all()
-    distribution = {str(stars): 0 for stars in range(MIN_STARS, MAX_STARS + 1)}
-    for stars, count in rows:
-        distribution[str(stars)] = count
+def _summary(distribution):
     count = sum(distribution.values())
     total = sum(int(stars) * n for stars, n in distribution.items())
     return {"average": round(total / count, 1) if count else None, "count": count,
             "distribution": distribution}
+
+
+def rating_summaries(goal_ids=None):
+    """Average, count and distribution of the ratings of many goals, in one query."""
+    query = select(Rating.goal_id, Rating.stars, func.count()).group_by(Rating.goal_id,
+                                                                        Rating.stars)
+    if goal_ids is not None:
+        query = query.where(Rating.goal_id.in_(goal_ids))
+    distributions = {}
+    for goal_id, stars, count in db.session.execute(query):
+        distributions.setdefault(goal_id, {str(n): 0 for n in range(MIN_STARS, MAX_STARS + 1)})
+        distributions[goal_id][str(stars)] = count
+    return {goal_id: _summary(d) for goal_id, d in distributions.items()}
+
+
+def rating_summary(goal_id):
+    empty = {str(n): 0 for n in range(MIN_STARS, MAX_STARS + 1)}
+    return rating_summaries([goal_id]).get(goal_id) or _summary(empty)
 
 
 def my_rating(user, goal):
@@ -241,9 +254,15 @@ def my_rating(user, goal):
                                                         Rating.user_id == user.id))
 
 
+def visible_comment_counts(goal_ids):
+    return dict(db.session.execute(
+        select(Comment.goal_id, func.count()).where(
+            Comment.goal_id.in_(goal_ids), Comment.hidden_at.is_(None),
+            Comment.deleted_at.is_(None)).group_by(Comment.goal_id)).all())
+
+
 def visible_comment_count(goal_id):
-    return db.session.scalar(select(func.count()).select_from(Comment).where(
-        Comment.goal_id == goal_id, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None)))
+    return visible_comment_counts([goal_id]).get(goal_id, 0)
 
 
 def observations_of(goal_id):

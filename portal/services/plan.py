@@ -7,6 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from models import Dimension, Goal, Objective, Plan, Problem, Report, db
 
+from portal.importers.structure import fold
+
 from . import DomainError
 
 
@@ -153,4 +155,33 @@ def import_plan(parsed):
                         _sync(goal, summary, position=g_pos, text=g.text, target=g.target,
                               kind=g.kind)
     db.session.flush()
+    for dimension in plan.dimensions:
+        for objective in dimension.objectives:
+            for goal in objective.goals:
+                text = search_text(goal)
+                if goal.search_text != text:
+                    goal.search_text = text
+    db.session.flush()
     return summary
+
+
+def search_text(goal):
+    objective = goal.objective
+    return fold(" ".join((goal.code, goal.text, objective.text, objective.problem.text)))
+
+
+def search_goals(query, limit=100):
+    """Goals whose texts, or their objective's or problem's, hold every word of the query,
+    accents and case aside; the same on SQLite and PostgreSQL."""
+    words = [w for w in fold(query).split() if len(w) > 1][:10]
+    if not words:
+        return []
+    plan = current_plan()
+    statement = (select(Goal).join(Goal.objective).join(Objective.dimension)
+                 .where(Dimension.plan_id == plan.id)
+                 .order_by(Dimension.position, Objective.position, Goal.position).limit(limit)
+                 .options(selectinload(Goal.objective).selectinload(Objective.dimension)))
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(Goal.search_text.like(f"%{escaped}%", escape="\\"))
+    return db.session.scalars(statement).all()

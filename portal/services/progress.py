@@ -46,11 +46,14 @@ class Summary:
 class PlanProgress:
     """Latest reports of every goal of a plan, loaded in two queries."""
 
-    def __init__(self, plan):
-        reports = db.session.scalars(
-            select(Report).join(Report.goal).join(Goal.objective).join(Objective.dimension)
-            .where(Dimension.plan_id == plan.id).options(selectinload(Report.revisions))).all()
-        self.latest_quarter = max((r.quarter for r in reports), default=None)
+    def __init__(self, plan, until=None):
+        """``until``: a quarter; the plan as it stood then (later reports left out)."""
+        query = (select(Report).join(Report.goal).join(Goal.objective).join(Objective.dimension)
+                 .where(Dimension.plan_id == plan.id).options(selectinload(Report.revisions)))
+        if until:
+            query = query.where(Report.quarter <= until)
+        reports = db.session.scalars(query).all()
+        self.latest_quarter = until or max((r.quarter for r in reports), default=None)
         latest = {}
         for report in reports:
             if report.goal_id not in latest or report.quarter > latest[report.goal_id].quarter:

@@ -1,0 +1,141 @@
+"""Charts drawn on the server as SVG: no script, readable by screen readers, printable.
+
+Every chart carries a <title> and a <desc> that state its figures, and writes each figure
+as text beside what it draws, so the numbers are there for whoever cannot see the shapes.
+"""
+import hashlib
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+WIDTH = 640
+LABEL_WIDTH = 230
+BAR_HEIGHT = 22
+GAP = 10
+
+
+def number(value):
+    return format_decimal(value, format="#,##0.#")
+
+
+def _svg(title, description, height, body):
+    uid = hashlib.sha1(f"{title}|{body}".encode()).hexdigest()[:10]
+    return Markup(
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="chart-{uid}-title">{escape(title)}</title>'
+        f'<desc id="chart-{uid}-desc">{escape(description)}</desc>{body}</svg>')
+
+
+def bars(title, rows, maximum):
+    """Horizontal bars. ``rows`` are (label, value, css class, the figure as text)."""
+    height = len(rows) * (BAR_HEIGHT + GAP) + GAP
+    scale = (WIDTH - LABEL_WIDTH - 90) / (maximum or 1)
+    parts = []
+    for index, (label, value, css, text) in enumerate(rows):
+        y = GAP + index * (BAR_HEIGHT + GAP)
+        width = max(float(value) * scale, 0)
+        parts.append(
+            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">'
+            f'{escape(label)}</text>'
+            f'<rect class="chart-track" x="{LABEL_WIDTH}" y="{y}" '
+            f'width="{maximum * scale:.1f}" height="{BAR_HEIGHT}"/>'
+            f'<rect class="chart-bar chart-{escape(css)}" x="{LABEL_WIDTH}" y="{y}" '
+            f'width="{width:.1f}" height="{BAR_HEIGHT}"/>'
+            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">'
+            f'{escape(text)}</text>')
+    figures = "; ".join(f"{label}: {text}" for label, _v, _c, text in rows)
+    return _svg(f"{title}. {figures}", figures, height, "".join(parts))
+
+
+def progress_bars(title, rows):
+    """Progress in % of several things: rows are (label, percent)."""
+    return bars(title, [(label, value, "progress", f"{number(value)} %")
+                        for label, value in rows], 100)
+
+
+def status_bars(title, rows):
+    """How many goals have each status: rows are (label, count, status machine name)."""
+    return bars(title, [(label, value, f"status-{status}", number(value))
+                        for label, value, status in rows],
+                max((value for _l, value, _s in rows), default=1))
+
+
+def delivered_against_target(title, delivered, target):
+    text = _("%(delivered)s of %(target)s", delivered=number(delivered), target=number(target))
+    return bars(title, [(_("Delivered"), delivered, "delivered", text)],
+                max(target, delivered, 1))
+
+
+def official_against_citizens(title, progress, rating):
+    """Official progress beside the residents' average rating, on one scale: 1 star is 0 %,
+    5 stars 100 %. Each bar is labelled with its own figure."""
+    rows = []
+    if progress is not None:
+        rows.append((_("Official progress"), float(progress), "official",
+                     f"{number(progress)} %"))
+    if rating is not None:
+        rows.append((_("Residents' rating"), (rating - 1) / 4 * 100, "citizens",
+                     _("%(average)s of 5", average=format_decimal(rating, format="0.0"))))
+    return bars(title, rows, 100) if rows else Markup("")
+
+
+def progress_over_quarters(title, quarters, points):
+    """A step chart of physical progress over the plan's quarters.
+
+    ``quarters`` are all the plan's quarters in order; ``points`` maps a quarter to its
+    reported progress; the line holds a value until the next report.
+    """
+    height, left, right, top, bottom = 220, 48, 16, 18, 34
+    step = (WIDTH - left - right) / max(len(quarters) - 1, 1)
+
+    def y_of(value):
+        return top + (height - top - bottom) * (1 - float(value) / 100)
+
+    parts = []
+    for value in (0, 25, 50, 75, 100):
+        y = y_of(value)
+        parts.append(f'<line class="chart-grid" x1="{left}" x2="{WIDTH - right}" '
+                     f'y1="{y:.1f}" y2="{y:.1f}"/><text class="chart-axis" x="{left - 6}" '
+                     f'y="{y + 4:.1f}" text-anchor="end">{value} %</text>')
+    path = []
+    for index, quarter in enumerate(quarters):
+        x = left + index * step
+        if quarter.endswith("T1"):
+            parts.append(f'<text class="chart-axis" x="{x:.1f}" y="{height - 10}">'
+                         f'{quarter[:4]}</text>')
+        if quarter in points:
+            y = y_of(points[quarter])
+            path.append(f"H{x:.1f}V{y:.1f}" if path else f"M{x:.1f} {y:.1f}")
+            parts.append(f'<circle class="chart-point" cx="{x:.1f}" cy="{y:.1f}" r="4"/>'
+                         f'<text class="chart-value" x="{x:.1f}" y="{y - 8:.1f}" '
+                         f'text-anchor="middle">{number(points[quarter])} %</text>')
+    if path:
+        path.append(f"H{left + (len(quarters) - 1) * step:.1f}")
+        parts.insert(0, f'<path class="chart-line" d="{"".join(path)}"/>')
+    figures = "; ".join(f"{q}: {number(points[q])} %" for q in quarters if q in points)
+    description = figures or _("No progress reported yet.")
+    return _svg(f"{title}. {description}", description, height, "".join(parts))
+
+
+def plan_figures(progress, labels):
+    """The charts of a set of goals: one function per picture pages show."""
+    return _Figures(progress, labels)
+
+
+class _Figures:
+    def __init__(self, progress, labels):
+        self.progress = progress
+        self.labels = labels
+
+    def progress_of(self, title, groups):
+        """Average progress of groups of goals: ``groups`` are (label, goals)."""
+        return progress_bars(title, [(label, self.progress.summary(goals).average or 0)
+                                     for label, goals in groups])
+
+    def statuses_of(self, title, goals):
+        summary = self.progress.summary(goals)
+        return status_bars(title, [(self.labels[status], count, status)
+                                   for status, count in summary.statuses()])

@@ -1,0 +1,193 @@
+"""Open data: each dataset defined once, with its fields described, served as CSV and JSON.
+
+No dataset holds personal data: no names, e-mails or accounts, only what the municipality
+and the committees published and the residents' ratings counted together.
+"""
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import Observation, Report, db
+from models.accounts import aware
+from portal.services.feedback import rating_summaries, visible_comment_counts
+from portal.services.progress import PlanProgress
+
+
+@dataclass
+class Dataset:
+    name: str
+    title: str
+    fields: list  # (name, description)
+    rows: callable
+
+    def as_csv(self, plan):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([name for name, _ in self.fields])
+        for row in self.rows(plan):
+            writer.writerow([_cell(row[name]) for name, _ in self.fields])
+        return out.getvalue()
+
+    def as_json(self, plan):
+        return [{name: _json(row[name]) for name, _ in self.fields} for row in self.rows(plan)]
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " | ".join(value)
+    return str(value)
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _goal_rows(plan):
+    progress = PlanProgress(plan)
+    ratings = rating_summaries([g.id for g in plan.goals])
+    comments = visible_comment_counts([g.id for g in plan.goals])
+    for dimension in plan.dimensions:
+        for problem_number, problem in enumerate(dimension.problems, start=1):
+            for objective in problem.objectives:
+                for goal in objective.goals:
+                    entry = progress.of(goal)
+                    revision = entry.revision
+                    rating = ratings.get(goal.id, {})
+                    yield {
+                        "code": goal.code, "dimension": dimension.name,
+                        "problem_number": problem_number, "problem": problem.text,
+                        "objective_code": objective.code, "objective": objective.text,
+                        "text": goal.text, "target": goal.target, "kind": goal.kind,
+                        "latest_quarter": entry.report.quarter if entry.report else None,
+                        "status": revision.status if revision else None,
+                        "progress_pct": revision.progress_pct if revision else None,
+                        "delivered": revision.delivered if revision else None,
+                        "rating_average": rating.get("average"),
+                        "rating_count": rating.get("count", 0),
+                        "comment_count": comments.get(goal.id, 0),
+                    }
+
+
+def _report_rows(plan):
+    goal_ids = [g.id for g in plan.goals]
+    reports = db.session.scalars(
+        select(Report).where(Report.goal_id.in_(goal_ids))
+        .order_by(Report.quarter, Report.id)
+        .options(selectinload(Report.revisions), selectinload(Report.goal))).all()
+    for report in reports:
+        for revision in report.revisions:
+            yield {
+                "goal_code": report.goal.code, "quarter": report.quarter,
+                "revision": revision.number, "current": revision is report.current,
+                "status": revision.status, "progress_pct": revision.progress_pct,
+                "delivered": revision.delivered, "narrative": revision.narrative,
+                "sources": revision.source_list, "cause": revision.cause,
+                "pim": revision.pim, "devengado": revision.devengado, "cui": revision.cui,
+                "reason": revision.reason,
+                "published_at": aware(revision.created_at).isoformat(),
+            }
+
+
+def _observation_rows(plan):
+    goal_ids = [g.id for g in plan.goals]
+    observations = db.session.scalars(
+        select(Observation).where(Observation.goal_id.in_(goal_ids))
+        .order_by(Observation.created_at, Observation.id)
+        .options(selectinload(Observation.goal), selectinload(Observation.committee),
+                 selectinload(Observation.response))).all()
+    for observation in observations:
+        response = observation.response
+        yield {
+            "id": observation.id, "goal_code": observation.goal.code,
+            "committee_code": observation.committee.code,
+            "committee": observation.committee.name, "kind": observation.kind,
+            "body": observation.body, "evidence_url": observation.evidence_url,
+            "published_at": aware(observation.created_at).isoformat(),
+            "response": response.body if response else None,
+            "response_published_at": aware(response.created_at).isoformat() if response else None,
+        }
+
+
+def _rating_rows(plan):
+    ratings = rating_summaries([g.id for g in plan.goals])
+    for goal in plan.goals:
+        rating = ratings.get(goal.id)
+        distribution = rating["distribution"] if rating else {}
+        yield {
+            "goal_code": goal.code,
+            "count": rating["count"] if rating else 0,
+            "average": rating["average"] if rating else None,
+            **{f"stars_{n}": distribution.get(str(n), 0) for n in range(1, 6)},
+        }
+
+
+DATASETS = {dataset.name: dataset for dataset in (
+    Dataset("metas", _l("Goals"), [
+        ("code", _l("Stable code of the goal, such as S7.6.")),
+        ("dimension", _l("Dimension of the plan.")),
+        ("problem_number", _l("Number of the identified problem within its dimension.")),
+        ("problem", _l("The identified problem, as written in the plan.")),
+        ("objective_code", _l("Code of the strategic objective, such as S7.")),
+        ("objective", _l("The strategic objective, as written in the plan.")),
+        ("text", _l("The goal, as written in the plan.")),
+        ("target", _l("The quantity promised; empty when the plan gives none.")),
+        ("kind", _l("programa, proyecto, plan or otro.")),
+        ("latest_quarter", _l("Quarter of the latest official report; empty if none.")),
+        ("status", _l("Status in that report (machine name).")),
+        ("progress_pct", _l("Physical progress, in percent, in that report.")),
+        ("delivered", _l("Quantity delivered in that report.")),
+        ("rating_average", _l("Residents' average rating, 1 to 5; empty if nobody rated.")),
+        ("rating_count", _l("How many residents rated the goal.")),
+        ("comment_count", _l("Visible comments on the goal.")),
+    ], _goal_rows),
+    Dataset("reportes", _l("Official reports, with every revision"), [
+        ("goal_code", _l("Code of the goal.")),
+        ("quarter", _l("Quarter reported, such as 2021-T3.")),
+        ("revision", _l("1 for the report as first published; each correction adds one.")),
+        ("current", _l("true for the revision in force.")),
+        ("status", _l("Status (machine name).")),
+        ("progress_pct", _l("Physical progress, in percent.")),
+        ("delivered", _l("Quantity delivered.")),
+        ("narrative", _l("What was done.")),
+        ("sources", _l("Links and documents, separated by “ | ” in CSV.")),
+        ("cause", _l("Cause, when halted or cancelled.")),
+        ("pim", _l("Presupuesto institucional modificado, in soles.")),
+        ("devengado", _l("Accrued spending (devengado), in soles.")),
+        ("cui", _l("Investment code (CUI).")),
+        ("reason", _l("Why this revision corrected the previous one.")),
+        ("published_at", _l("When this revision was published (UTC, ISO 8601).")),
+    ], _report_rows),
+    Dataset("observaciones", _l("Committee observations and the municipality's answers"), [
+        ("id", _l("Number of the observation.")),
+        ("goal_code", _l("Code of the goal.")),
+        ("committee_code", _l("Code of the committee, such as COPALE.")),
+        ("committee", _l("Name of the committee.")),
+        ("kind", _l("observacion, alerta or recomendacion.")),
+        ("body", _l("The observation.")),
+        ("evidence_url", _l("Link to the evidence, if any.")),
+        ("published_at", _l("When it was published (UTC, ISO 8601).")),
+        ("response", _l("The municipality's answer; empty while it waits.")),
+        ("response_published_at", _l("When the answer was published.")),
+    ], _observation_rows),
+    Dataset("calificaciones", _l("Residents' ratings, counted per goal"), [
+        ("goal_code", _l("Code of the goal.")),
+        ("count", _l("How many residents rated it.")),
+        ("average", _l("Average, 1 to 5; empty if nobody rated.")),
+        ("stars_1", _l("Residents who gave 1 star.")),
+        ("stars_2", _l("Residents who gave 2 stars.")),
+        ("stars_3", _l("Residents who gave 3 stars.")),
+        ("stars_4", _l("Residents who gave 4 stars.")),
+        ("stars_5", _l("Residents who gave 5 stars.")),
+    ], _rating_rows),
+)}

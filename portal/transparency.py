@@ -1,0 +1,84 @@
+"""The plan at a glance: the promise gap, the hearing snapshot, open data, feeds, search."""
+import json
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.feeds import atom_feed
+from portal.opendata import DATASETS
+from portal.plan_views import goal_or_404, published_plan
+from portal.quarters import plan_quarters
+from portal.services.feedback import rating_summaries
+from portal.services.plan import search_goals
+from portal.services.progress import PlanProgress
+from portal.services.transparency import pending_observations_of, promise_gap, silent_goals
+
+bp = Blueprint("transparency", __name__)
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+@bp.get("/brecha")
+def gap():
+    plan = published_plan()
+    gaps, progress = promise_gap(plan)
+    return render_template("transparency/gap.html", plan=plan, gaps=gaps, progress=progress,
+                           silent=silent_goals(plan, progress))
+
+
+@bp.get("/audiencia")
+def latest_snapshot():
+    plan = published_plan()
+    quarter = PlanProgress(plan).latest_quarter or plan_quarters(plan)[-1]
+    return redirect(url_for("transparency.snapshot", quarter=quarter))
+
+
+@bp.get("/audiencia/<quarter>")
+def snapshot(quarter):
+    plan = published_plan()
+    if quarter not in plan_quarters(plan):
+        abort(404, description=_l("%(quarter)s is not a quarter of the plan's period.",
+                                  quarter=quarter))
+    return render_template(
+        "transparency/snapshot.html", plan=plan, quarter=quarter,
+        quarters=plan_quarters(plan), progress=PlanProgress(plan, until=quarter),
+        ratings=rating_summaries([g.id for g in plan.goals]),
+        pending=pending_observations_of(plan))
+
+
+@bp.get("/datos")
+def open_data():
+    return render_template("transparency/data.html", datasets=DATASETS.values())
+
+
+@bp.get("/datos/<name>.<extension>")
+def download(name, extension):
+    dataset = DATASETS.get(name)
+    if dataset is None or extension not in ("csv", "json"):
+        abort(404, description=_l("There is no such dataset."))
+    plan = published_plan()
+    filename = f"{name}.{extension}"
+    if extension == "csv":
+        body, mimetype = dataset.as_csv(plan), "text/csv"
+    else:
+        body = json.dumps(dataset.as_json(plan), ensure_ascii=False, indent=1)
+        mimetype = "application/json"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f"inline; filename={filename}"})
+
+
+@bp.get("/feed.atom")
+def plan_feed():
+    return Response(atom_feed(published_plan()), content_type=ATOM)
+
+
+@bp.get("/metas/<code>/feed.atom")
+def goal_feed(code):
+    goal = goal_or_404(code)
+    return Response(atom_feed(goal.objective.dimension.plan, goal), content_type=ATOM)
+
+
+@bp.get("/buscar")
+def search():
+    query = request.args.get("q", "")[:200].strip()
+    return render_template("transparency/search.html", query=query,
+                           results=search_goals(query) if query else [])
