@@ -1,7 +1,8 @@
 """Error pages in the reader's language; JSON errors for the API."""
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from models import db
 
@@ -39,6 +40,12 @@ def register(app):
     @app.errorhandler(HTTPException)
     def http_error(error):
         return render_error(error)
+
+    @app.errorhandler(CSRFError)
+    def expired_form(error):
+        return render_error(BadRequest(description=_l(
+            "The form expired or did not come from this portal. Go back, reload the page and "
+            "send it again; nothing was saved.")))
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

@@ -134,3 +134,22 @@ def test_a_portal_without_a_plan_says_so(tmp_path):
     response = app.test_client().get("/")
     assert response.status_code == 503
     assert "El plan de gobierno aún no ha sido cargado." in text_of(response)
+
+
+def test_a_form_without_its_token_is_refused_and_changes_nothing(migrated_app, app, make_user):
+    from sqlalchemy import func, select
+
+    from models import Comment, db
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        user = make_user()
+        response = client.post("/entrar", data={"email": user[1], "password": "x" * 12})
+        assert response.status_code == 400
+        assert "El formulario venció o no vino de este portal." in text_of(response)
+        assert client.post("/metas/S7.6/comentarios", data={"body": "Hola"}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Comment)) == 0

@@ -33,6 +33,14 @@ LIVE_USERS = {
 }
 
 
+_live = {}
+
+
+def live_app():
+    """The app the live server runs, to prepare data for a test."""
+    return _live["app"]
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The portal as deployed (CSRF on), with one account of each staff role."""
@@ -46,6 +54,7 @@ def live_server(tmp_path_factory):
         for role, (email, name, committees) in LIVE_USERS.items():
             create_user(email, name, role, PASSWORDS[role], committees)
         db.session.commit()
+    _live["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
