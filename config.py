@@ -29,6 +29,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_LIMIT = "5 per minute"
+    TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Rendición de cuentas Ilo")
+    # A password checked, the second factor must follow within this many seconds.
+    SECOND_FACTOR_SECONDS = 300
     COMMENT_LIMIT = "5 per minute; 60 per day"
     COMMENT_EDIT_MINUTES = 15
     COMMENT_HIDE_AFTER_REPORTS = 3

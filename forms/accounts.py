@@ -65,3 +65,9 @@ class AccountAdminForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A button that only needs its CSRF token (sign out, deactivate)."""
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(REQUIRED)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "autofocus": True, "maxlength": 20})

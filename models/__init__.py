@@ -1,4 +1,4 @@
-from .accounts import ROLES, AuditEntry, Committee, User, UserSession
+from .accounts import ROLES, AuditEntry, Committee, RecoveryCode, User, UserSession
 from .base import db
 from .feedback import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
                        ModerationAction, Observation, ObservationResponse, Rating)
@@ -8,7 +8,7 @@ from .reports import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_
 
 __all__ = [
     "MAX_STARS", "MIN_STARS", "MODERATION_REASONS", "OBSERVATION_KINDS", "Comment", "Flag",
-    "ModerationAction", "Observation", "ObservationResponse", "Rating",
+    "ModerationAction", "Observation", "ObservationResponse", "Rating", "RecoveryCode",
     "db", "GOAL_KINDS", "REPORT_STATUSES", "ROLES", "STATUSES_NEEDING_CAUSE",
     "STATUSES_NEEDING_SOURCES", "AuditEntry", "Committee", "Dimension", "Goal", "Objective",
     "Plan", "Problem", "Report", "ReportRevision", "User", "UserSession",

@@ -49,6 +49,11 @@ class User(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Second factor (TOTP), required of officials and admins.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The last time step accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None]
 
     committees: Mapped[list["Committee"]] = relationship(
         secondary=committee_member, back_populates="members", order_by="Committee.code")
@@ -65,6 +70,18 @@ class User(db.Model):
 
     def get_id(self):
         return self.session_token
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that replaces the second factor once; only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class UserSession(db.Model):

@@ -1,14 +1,19 @@
 """Registering, confirming, signing in and out, and one's own account."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import time
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
-from forms.accounts import PasswordChangeForm, RegisterForm, SignInForm
+from forms.accounts import PasswordChangeForm, RegisterForm, SecondFactorForm, SignInForm
+from models import User, db
 from portal.extensions import limiter
 from portal.i18n import safe_next
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import accounts as service
+from portal.services import second_factor
 from portal.services.feedback import hidden_comments_of
 
 bp = Blueprint("accounts", __name__)
@@ -71,10 +76,89 @@ def sign_in():
         except DomainError as error:
             form.form_errors.append(error.message)
             return render_template("accounts/sign_in.html", form=form), 401
-        service.start_session(user)
-        login_user(user)
-        return redirect(safe_next(request.args.get("next")))
+        next_url = safe_next(request.args.get("next"))
+        if second_factor.needs_second_factor(user):
+            session["pending_sign_in"] = {"user": user.id, "at": time.time(), "next": next_url}
+            return redirect(url_for("accounts.second_factor_step" if user.totp_enabled_at
+                                    else "accounts.enrol_second_factor"))
+        return complete_sign_in(user, next_url)
     return render_template("accounts/sign_in.html", form=form), 400 if form.errors else 200
+
+
+def complete_sign_in(user, next_url):
+    session.pop("pending_sign_in", None)
+    service.start_session(user)
+    login_user(user)
+    return redirect(next_url)
+
+
+def pending_user():
+    """The official or admin whose password was checked moments ago, or None."""
+    pending = session.get("pending_sign_in")
+    if not pending or time.time() - pending["at"] > current_app.config["SECOND_FACTOR_SECONDS"]:
+        return None
+    user = db.session.get(User, pending["user"])
+    return user if user is not None and user.is_active else None
+
+
+def pending_key():
+    pending = session.get("pending_sign_in") or {}
+    return f"second-factor:{pending.get('user')}"
+
+
+@bp.route("/entrar/segundo-factor", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
+               deduct_when=failed)
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
+               key_func=pending_key, deduct_when=failed)
+@requires("public")
+def second_factor_step():
+    user = pending_user()
+    if user is None or user.totp_enabled_at is None:
+        flash(_l("Sign in again: the time to give the second factor ran out."), "info")
+        return redirect(url_for("accounts.sign_in"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            used = second_factor.verify(user, form.code.data)
+        except DomainError as error:
+            form.code.errors.append(error.message)
+            return render_template("accounts/second_factor.html", form=form), 401
+        if used == "recovery":
+            flash(_l("You used a recovery code; %(num)s remain. Each works only once.",
+                     num=second_factor.remaining_recovery_codes(user)), "info")
+        return complete_sign_in(user, session["pending_sign_in"]["next"])
+    return render_template("accounts/second_factor.html", form=form), \
+        400 if form.errors else 200
+
+
+@bp.route("/entrar/activar-segundo-factor", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
+               key_func=pending_key, deduct_when=failed)
+@requires("public")
+def enrol_second_factor():
+    user = pending_user()
+    if user is None or user.totp_enabled_at is not None:
+        flash(_l("Sign in again: the time to give the second factor ran out."), "info")
+        return redirect(url_for("accounts.sign_in"))
+    pending = session["pending_sign_in"]
+    if "secret" not in pending:
+        pending["secret"] = second_factor.new_secret()
+        session["pending_sign_in"] = pending
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            codes = second_factor.enable(user, pending["secret"], form.code.data)
+        except DomainError as error:
+            form.code.errors.append(error.message)
+        else:
+            next_url = pending["next"]
+            complete_sign_in(user, next_url)
+            return render_template("accounts/recovery_codes.html", codes=codes,
+                                   next_url=next_url)
+    uri = second_factor.provisioning_uri(user, pending["secret"])
+    return render_template("accounts/enrol.html", form=form, secret=pending["secret"],
+                           qr=second_factor.qr_code(uri)), 401 if form.errors else 200
 
 
 @bp.post("/salir")

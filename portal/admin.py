@@ -13,6 +13,7 @@ from models import AuditEntry, User, db
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import accounts as service
+from portal.services import second_factor
 from portal.services.committees import all_committees
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -74,6 +75,16 @@ def set_active(user_id):
         return redirect(url_for("admin.account", user_id=user.id))
     flash(_l("The account is active again.") if active else
           _l("The account has been deactivated; its contributions stay."), "success")
+    return redirect(url_for("admin.account", user_id=user.id))
+
+
+@bp.post("/cuentas/<int:user_id>/segundo-factor")
+@requires("manage_accounts")
+def reset_second_factor(user_id):
+    user = account_or_404(user_id)
+    if second_factor.reset(current_user, user):
+        flash(_l("The second factor is reset: the account will set it up again at its next "
+                 "sign-in."), "success")
     return redirect(url_for("admin.account", user_id=user.id))
 
 

@@ -57,6 +57,7 @@ AUDIT_ACTION_LABELS = {
     "account_deactivated": _l("Account deactivated"),
     "account_reactivated": _l("Account reactivated"),
     "committee_scope_changed": _l("Committee scope changed"),
+    "second_factor_reset": _l("Second factor reset"),
 }
 
 LABELS = {

@@ -1,11 +1,13 @@
 """Fixtures: the app on every database backend, each test inside a rolled-back transaction."""
 import os
+import time
 from pathlib import Path
 
 import flask_migrate
+import pyotp
 import pytest
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 import config
@@ -131,6 +133,8 @@ def make_user(app):
             number = next(counter)
             user = create_user(email or f"{role}{number}@example.org", name or f"{role} {number}",
                                role, PASSWORDS[role], committees)
+            if role in ("official", "admin"):
+                user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), utcnow()
             if deactivated:
                 user.deactivated_at = utcnow()
             db.session.commit()
@@ -138,25 +142,54 @@ def make_user(app):
     return make
 
 
+def totp_code(secret, last_step):
+    """A code the portal will accept: for a time step after the last one it took."""
+    totp = pyotp.TOTP(secret)
+    while True:
+        now = totp.timecode(time.time())
+        for step in (now, now + 1):
+            if last_step is None or step > last_step:
+                return totp.generate_otp(step)
+        time.sleep(1)
+
+
+def second_factor_code(app, email):
+    from models import User
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        return totp_code(user.totp_secret, user.totp_last_step)
+
+
+def sign_in(app, client, email, role):
+    """Password, then the second factor for officials and admins; returns the last answer."""
+    response = client.post("/entrar", data={"email": email, "password": PASSWORDS[role]})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    if "/entrar/segundo-factor" in response.headers["Location"]:
+        response = client.post("/entrar/segundo-factor",
+                               data={"code": second_factor_code(app, email)})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
 class Auth:
-    def __init__(self, client):
+    def __init__(self, app, client):
+        self.app = app
         self.client = client
 
     def sign_in(self, email, password):
         return self.client.post("/entrar", data={"email": email, "password": password})
 
     def sign_in_as(self, user, role):
-        response = self.sign_in(user[1], PASSWORDS[role])
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return response
+        return sign_in(self.app, self.client, user[1], role)
 
     def sign_out(self):
         return self.client.post("/salir")
 
 
 @pytest.fixture
-def auth(client):
-    return Auth(client)
+def auth(app, client):
+    return Auth(app, client)
 
 
 @pytest.fixture

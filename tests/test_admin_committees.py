@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORDS
+from tests.conftest import PASSWORDS, sign_in
 
 
 def text_of(response):
@@ -57,8 +57,7 @@ def test_deactivating_ends_sessions_keeps_contributions_and_is_audited(
         app, client, admin, make_user):
     official = make_user("official", name="Oficina de Planeamiento")
     official_browser = app.test_client()
-    official_browser.post("/entrar", data={"email": official[1],
-                                           "password": PASSWORDS["official"]})
+    sign_in(app, official_browser, official[1], "official")
     official_browser.post("/metas/S7.6/reportes/nuevo", data={
         "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "40", "delivered": "2",
         "narrative": "Dos puestos ampliados."})

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from models import Comment, Flag, ModerationAction, Rating, db
 from models.accounts import utcnow
-from tests.conftest import PASSWORDS
+from tests.conftest import sign_in
 
 
 def text_of(response):
@@ -16,8 +16,7 @@ def text_of(response):
 
 def browser(app, user, role):
     client = app.test_client()
-    response = client.post("/entrar", data={"email": user[1], "password": PASSWORDS[role]})
-    assert response.status_code == 302
+    sign_in(app, client, user[1], role)
     return client
 
 

@@ -77,7 +77,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -90,7 +90,7 @@ def new_page(browser):
     contexts = []
 
     def make():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -103,7 +103,7 @@ def new_page(browser):
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
-                                  has_touch=True)
+                                  has_touch=True, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -1,13 +1,31 @@
 """An official publishes and corrects a report in a real browser."""
-from tests.conftest import PASSWORDS
-from tests.e2e.conftest import LIVE_USERS
+import pyotp
+
+from tests.conftest import PASSWORDS, second_factor_code
+from tests.e2e.conftest import LIVE_USERS, live_app
 
 
-def sign_in(page, live_server, role, email=None, password=None):
+def sign_in(page, live_server, role, email=None, password=None, violations=None):
+    """Sign in through the forms, second factor included (enrolling the first time)."""
+    email = email or LIVE_USERS[role][0]
     page.goto(live_server + "/entrar")
-    page.get_by_label("Correo electrónico").fill(email or LIVE_USERS[role][0])
+    page.get_by_label("Correo electrónico").fill(email)
     page.get_by_label("Contraseña").fill(password or PASSWORDS[role])
     page.get_by_role("button", name="Entrar").click()
+    page.wait_for_load_state()
+    if "/entrar/activar-segundo-factor" in page.url:
+        assert violations is None or violations(page) == []
+        secret = page.locator("code.secret").inner_text()
+        page.get_by_label("Código").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Activarlo").click()
+        assert page.locator("h1").inner_text() == "Sus códigos de recuperación"
+        assert page.locator(".recovery-codes li").count() == 10
+        assert violations is None or violations(page) == []
+        page.get_by_role("link", name="Continuar").click()
+    elif "/entrar/segundo-factor" in page.url:
+        assert violations is None or violations(page) == []
+        page.get_by_label("Código").fill(second_factor_code(live_app(), email))
+        page.get_by_role("button", name="Continuar").click()
     page.wait_for_url(live_server + "/")
 
 
@@ -52,7 +70,7 @@ def test_bad_input_is_explained_next_to_the_field(page, live_server, serious_vio
 
 
 def test_admin_pages_are_accessible(page, live_server, serious_violations):
-    sign_in(page, live_server, "admin")
+    sign_in(page, live_server, "admin", violations=serious_violations)
     for path in ("/admin/cuentas", "/admin/auditoria", "/comites/COPALE/alcance", "/comites/"):
         page.goto(live_server + path)
         assert serious_violations(page) == [], path
