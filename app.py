@@ -3,14 +3,14 @@ import os
 
 from flask import Flask
 from flask_babel import format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 import config as config_module
 from forms.accounts import EmptyForm
 from models import db
 from models.base import configure_engine
 from portal import (accounts, admin, api, cli, committees, errors, feedback, formatting, i18n,
-                    plan_views, reports, transparency)
+                    plan_views, reports, security, transparency)
 from portal.extensions import babel, csrf, limiter, login_manager, mail, migrate
 from portal import charts, text
 from portal.quarters import plan_quarters
@@ -40,6 +40,7 @@ def create_app(config=None, **overrides):
                      render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    security.secure(app)
     limiter.init_app(app)
     mail.init_app(app)
     login_manager.init_app(app)

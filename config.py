@@ -25,6 +25,9 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    FORCE_HTTPS = False
+    # How many proxies in front of the portal set X-Forwarded-For and -Proto.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # Rate-limit counters: Redis when REDIS_URL is set, so that every app server shares them.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -67,6 +70,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
     PREFERRED_URL_SCHEME = "https"
 
 

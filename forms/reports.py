@@ -1,4 +1,4 @@
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField

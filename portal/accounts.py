@@ -3,7 +3,7 @@ import time
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
 from forms.accounts import PasswordChangeForm, RegisterForm, SecondFactorForm, SignInForm

@@ -2,7 +2,7 @@
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select

@@ -1,6 +1,6 @@
 """Open data: the plan as JSON, versioned and described by OpenAPI."""
 from flask import Blueprint, abort, jsonify, render_template, url_for
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 from models.accounts import aware
 from portal.importers.plan_json import plan_document

@@ -1,6 +1,6 @@
 """Vigilance committees: who they are, what they watch; admins change their scope."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.permissions import requires

@@ -1,7 +1,8 @@
 """Error pages in the reader's language; JSON errors for the API."""
 from flask import jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from models import db
@@ -46,6 +47,22 @@ def register(app):
         return render_error(BadRequest(description=_l(
             "The form expired or did not come from this portal. Go back, reload the page and "
             "send it again; nothing was saved.")))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        """The database is down or unreachable: say so, and recover once it is back
+        (pool_pre_ping replaces the dead connections)."""
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.invalidate()
+        app.logger.error("Database unavailable on %s: %s", request.path, error)
+        if wants_json():
+            response = jsonify({"error": {"status": 503, "message": str(TITLES[503])}})
+        else:
+            response = render_template("errors/unavailable.html")
+        return response, 503, {"Retry-After": "60"}
 
     @app.errorhandler(Exception)
     def unexpected_error(error):

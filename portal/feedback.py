@@ -1,6 +1,6 @@
 """The citizen thread: comments, ratings, reports of comments, observations, moderation."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload

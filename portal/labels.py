@@ -1,5 +1,5 @@
 """What people read for each machine name; defined once, used by pages and tests."""
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 from models import GOAL_KINDS, MODERATION_REASONS, OBSERVATION_KINDS, REPORT_STATUSES, ROLES
 

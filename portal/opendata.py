@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 

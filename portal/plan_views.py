@@ -1,6 +1,6 @@
 """Browsing the plan: home, one dimension, one goal."""
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 

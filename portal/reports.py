@@ -1,6 +1,6 @@
 """Publishing official progress: one report at a time, a correction, or a quarterly CSV."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 
 from forms.reports import ReportForm, ReportImportForm

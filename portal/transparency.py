@@ -2,7 +2,7 @@
 import json
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 from portal.feeds import atom_feed
 from portal.opendata import DATASETS

@@ -1,7 +1,7 @@
 """Pure parsers: they read files and return plain data, never touching the database."""
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 from .plan_json import parse_plan_json
 from .plan_text import parse_plan_text

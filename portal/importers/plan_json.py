@@ -6,7 +6,7 @@ so a curated file keeps every published code and new entries get new ones.
 """
 import json
 
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 from models.plan import GOAL_KINDS
 

@@ -8,7 +8,7 @@ extraction broke is mended.
 import html
 import re
 
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 from .structure import (
     ParsedDimension,

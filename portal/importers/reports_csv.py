@@ -2,7 +2,7 @@
 import csv
 import io
 
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 from .structure import FileFormatError
 

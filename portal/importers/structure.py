@@ -3,7 +3,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 
 # "05 Proyectos de inversión …" promises five; a goal without a leading number has no target.
 LEADING_QUANTITY = re.compile(r"^(\d{1,6})\b")

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 

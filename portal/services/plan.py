@@ -1,7 +1,7 @@
 """Loading the plan into the database, and reading it back."""
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 

@@ -7,7 +7,7 @@ import time
 import pyotp
 import segno
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from models import RecoveryCode, db
