@@ -10,8 +10,9 @@ from forms.accounts import EmptyForm
 from models import db
 from models.base import configure_engine
 from portal import (accounts, admin, api, cli, committees, errors, feedback, formatting, i18n,
-                    plan_views, reports, security, transparency)
-from portal.extensions import babel, csrf, limiter, login_manager, mail, migrate
+                    page_cache, plan_views, reports, security, transparency)
+from portal.extensions import (babel, cache, compress, csrf, limiter, login_manager, mail,
+                               migrate)
 from portal import charts, text
 from portal.quarters import plan_quarters
 from portal.labels import LABELS
@@ -55,6 +56,10 @@ def create_app(config=None, **overrides):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
+    cache.init_app(app)
+    compress.init_app(app)
+    # Registered after compression, so that it runs first and stores the plain page.
+    page_cache.init_app(app)
 
     @app.after_request
     def commit_once(response):

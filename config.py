@@ -31,6 +31,12 @@ class Config:
     # Rate-limit counters: Redis when REDIS_URL is set, so that every app server shares them.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Pages for visitors not signed in: Redis when REDIS_URL is set, else this process only.
+    CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
+    CACHE_REDIS_URL = os.environ.get("REDIS_URL")
+    CACHE_KEY_PREFIX = "portal:"
+    PAGE_CACHE = True
+    PAGE_CACHE_SECONDS = 600
     SIGN_IN_LIMIT = "5 per minute"
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Rendición de cuentas Ilo")
     # A password checked, the second factor must follow within this many seconds.
@@ -62,6 +68,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"
     ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     MAIL_SERVER = "localhost"
     MAIL_SUPPRESS_SEND = True

@@ -13,7 +13,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 import config
 from app import create_app
 from models import db
-from portal.extensions import limiter
+from portal.extensions import cache, limiter
 from portal.importers import parse_plan_file
 from portal.services.committees import seed_committees
 from portal.services.plan import import_plan
@@ -81,6 +81,8 @@ def app(migrated_app):
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
         scopefunc=_app_ctx_id)
     limiter.reset()
+    with migrated_app.app_context():
+        cache.clear()  # pages of a rolled-back test must not outlive it
     try:
         yield migrated_app
     finally:

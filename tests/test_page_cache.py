@@ -1,0 +1,140 @@
+"""The read cache of pages: shared, fast, and never stale after a write."""
+import os
+import re
+import uuid
+
+import pytest
+
+from app import create_app
+from tests.conftest import sign_in
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def text_of(response):
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def test_pages_for_visitors_are_served_from_the_cache(app):
+    visitor = app.test_client()
+    first = visitor.get("/metas/S7.6")
+    second = visitor.get("/metas/S7.6")
+    assert first.headers["X-Cache"] == "miss" and second.headers["X-Cache"] == "hit"
+    assert first.get_data() == second.get_data()
+    english = app.test_client()
+    english.set_cookie("idioma", "en")
+    assert "Goal S7.6" in text_of(english.get("/metas/S7.6"))
+
+
+def test_signed_in_pages_are_never_cached(app, auth, make_user, client):
+    auth.sign_in_as(make_user(), "resident")
+    client.get("/metas/S7.6")
+    assert "X-Cache" not in client.get("/metas/S7.6").headers
+
+
+def write_comment(app, make_user):
+    client = app.test_client()
+    sign_in(app, client, make_user()[1], "resident")
+    assert client.post("/metas/S7.6/comentarios",
+                       data={"body": "Comentario nuevo sin caché."}).status_code == 302
+    return "Comentario nuevo sin caché."
+
+
+def write_rating(app, make_user):
+    client = app.test_client()
+    sign_in(app, client, make_user()[1], "resident")
+    client.post("/metas/S7.6/calificacion", data={"stars": "5"})
+    return "1 calificación de vecinos"
+
+
+def write_report(app, make_user):
+    client = app.test_client()
+    sign_in(app, client, make_user("official")[1], "official")
+    client.post("/metas/S7.6/reportes/nuevo", data={
+        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "35",
+        "narrative": "Avance sin caché."})
+    return "Avance sin caché."
+
+
+def write_observation(app, make_user):
+    client = app.test_client()
+    sign_in(app, client, make_user("moderator", committees=("CMS",))[1], "moderator")
+    client.post("/metas/S7.6/observaciones", data={
+        "committee": "CMS", "kind": "alerta", "body": "Observación sin caché."})
+    return "Observación sin caché."
+
+
+def write_moderation(app, make_user):
+    author = app.test_client()
+    sign_in(app, author, make_user()[1], "resident")
+    author.post("/metas/S7.6/comentarios", data={"body": "Será ocultado."})
+    from models import Comment, db
+    with app.app_context():
+        comment_id = db.session.query(Comment.id).filter_by(body="Será ocultado.").scalar()
+    moderator = app.test_client()
+    sign_in(app, moderator, make_user("moderator", committees=("CMS",))[1], "moderator")
+    visitor = app.test_client()
+    assert "Será ocultado." in text_of(visitor.get("/metas/S7.6"))
+    moderator.post(f"/comentarios/{comment_id}/moderar", data={"action": "hide",
+                                                               "reason": "spam"})
+    return "Comentario ocultado por CMS"
+
+
+@pytest.mark.parametrize("write", [write_comment, write_rating, write_report, write_observation,
+                                   write_moderation])
+def test_a_write_is_seen_at_once_by_visitors(app, make_user, write):
+    visitor = app.test_client()
+    for url in ("/metas/S7.6", "/", "/api/v1/goals/S7.6"):
+        visitor.get(url)
+        assert visitor.get(url).headers["X-Cache"] == "hit"
+    expected = write(app, make_user)
+    fresh = visitor.get("/metas/S7.6")
+    assert fresh.headers["X-Cache"] == "miss"
+    assert expected in text_of(fresh)
+    assert visitor.get("/").headers["X-Cache"] == "miss"
+
+
+def test_a_cli_import_also_invalidates(app, runner, tmp_path):
+    visitor = app.test_client()
+    visitor.get("/metas/S3.1")
+    csv_file = tmp_path / "r.csv"
+    csv_file.write_text("code,status,progress_pct,delivered,narrative,sources,cause,pim,"
+                        "devengado,cui\nS3.1,en_ejecucion,15,,Casa en obra.,,,,,\n")
+    assert runner.invoke(args=["reports", "import", str(csv_file), "--quarter",
+                               "2021-T3"]).exit_code == 0
+    assert "Casa en obra." in text_of(visitor.get("/metas/S3.1"))
+
+
+@pytest.fixture
+def redis_apps(migrated_app):
+    """Two app servers sharing one Redis for the page cache and the rate limits."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {REDIS_URL}")
+        pytest.skip(f"Redis is not running at {REDIS_URL}")
+    prefix = f"portal-test-{uuid.uuid4().hex}:"
+    url = migrated_app.config["SQLALCHEMY_DATABASE_URI"]
+    apps = [create_app("testing", SQLALCHEMY_DATABASE_URI=url, CACHE_TYPE="RedisCache",
+                       CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix,
+                       RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
+            for _ in range(2)]
+    yield apps
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+
+
+def test_the_cache_and_the_limits_are_shared_through_redis(redis_apps):
+    first, second = (app.test_client() for app in redis_apps)
+    assert first.get("/metas/S1.1").headers["X-Cache"] == "miss"
+    assert second.get("/metas/S1.1").headers["X-Cache"] == "hit"
+    for number in range(5):
+        server = (first, second)[number % 2]
+        response = server.post("/entrar", data={"email": "nadie@example.org",
+                                                "password": "equivocada 12345"})
+        assert response.status_code == 401
+    assert first.post("/entrar", data={"email": "nadie@example.org",
+                                       "password": "equivocada 12345"}).status_code == 429
