@@ -6,10 +6,12 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 
+import config
 from models import ROLES, db
+from portal import maintenance
 from portal.importers import PlanFormatError, parse_plan_file
 from portal.importers.plan_json import plan_document
 from portal.importers.reports_csv import parse_reports_csv
@@ -134,6 +136,57 @@ def reports_import(path, quarter, reason):
                  corrected=len(outcome.corrected), unchanged=len(outcome.unchanged)))
 
 
+@click.command("backup")
+@with_appcontext
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Where to write the copy (default: instance/backups/…).")
+def backup_command(output):
+    """Write a consistent copy of the database (SQLite backup, or pg_dump for PostgreSQL)."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite") and not url.startswith("sqlite:////"):
+        url = str(db.engine.url)
+    suffix = "sqlite3" if url.startswith("sqlite") else "dump"
+    output = output or os.path.join(current_app.instance_path, "backups",
+                                    f"portal-{maintenance.timestamp()}.{suffix}")
+    try:
+        path = maintenance.backup(url, output)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(_("Backup written to %(path)s.", path=path))
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--comments", type=click.IntRange(0, 1_000_000), default=1000, show_default=True,
+              help="How many comments, each with its author's rating, on goal S7.6.")
+@click.option("--database", "database_url", envvar="DEMO_DATABASE_URL",
+              help="The database to fill (default: instance/demo.sqlite3).")
+@click.option("--into-real-database", is_flag=True,
+              help="Allow a database that holds real accounts. Think twice.")
+def demo_command(comments, database_url, into_real_database):
+    """Load clearly labelled demonstration data into a separate database."""
+    from app import create_app
+
+    database_url = database_url or "sqlite:///demo.sqlite3"
+    if (config.database_url(database_url) == current_app.config["SQLALCHEMY_DATABASE_URI"]
+            and not into_real_database):
+        raise click.ClickException(_(
+            "That is the portal's own database: demonstration data goes into a separate one "
+            "(--database, or DEMO_DATABASE_URL)."))
+    demo_app = create_app(current_app.config["ENV_NAME"],
+                          SQLALCHEMY_DATABASE_URI=config.database_url(database_url))
+    with demo_app.app_context():
+        try:
+            counts = maintenance.load_demo(current_app.config["PLAN_FILE"], comments,
+                                           into_real_database)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error.message)) from None
+    click.echo(_("Demonstration data loaded: %(goals)s goals, %(reports)s reports, "
+                 "%(comments)s comments, %(ratings)s ratings, %(observations)s observations.",
+                 **counts))
+
+
 def _pybabel(*args):
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
@@ -168,3 +221,5 @@ def register(app):
     for group in (plan_cli, users_cli, committees_cli, reports_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(demo_command)
