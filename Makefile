@@ -8,7 +8,7 @@ PLAN_FILE ?= data/plan-ilo-2019-2022.txt
 FLASK := $(BIN)/flask --app app
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup setup-dev database translations browser screenshots clean
+.PHONY: run test setup setup-dev database translations browser screenshots bench clean
 
 run: setup database
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -54,6 +54,11 @@ browser:
 
 screenshots: setup-dev translations browser node_modules/.package-lock.json
 	SCREENSHOT_DIR=portal/static/img $(BIN)/python -m pytest -q tests/e2e -k screenshots
+
+# The load benchmark (bench/README.md): gunicorn, PostgreSQL and Redis on 127.0.0.1, wrk.
+bench: setup-dev translations
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -29,6 +29,9 @@ def create_app(config=None, **overrides):
         name = config or os.environ.get("PORTAL_CONFIG", "development")
         config = config_module.CONFIGS[name]
     app.config.from_object(config)
+    # PORTAL_COMMENT_LIMIT="100 per minute" and the like tune a deployment (values are JSON
+    # when they parse as JSON, text otherwise).
+    app.config.from_prefixed_env("PORTAL")
     app.config.update(overrides)
     config_module.check_production(app.config)
     app.json.sort_keys = False  # keep fields in the documented order

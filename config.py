@@ -10,8 +10,11 @@ def database_url(url):
     return url
 
 
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # A relative SQLite path is resolved inside the instance/ folder.
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", "sqlite:///portal.sqlite3"))
@@ -91,5 +94,5 @@ CONFIGS = {
 def check_production(config):
     """A production start refuses to run with the development secret key."""
     if config.get("ENV_NAME") == "production" and (
-            config["SECRET_KEY"] == Config.SECRET_KEY or len(config["SECRET_KEY"]) < 32):
+            config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY or len(config["SECRET_KEY"]) < 32):
         raise RuntimeError("Set SECRET_KEY to a long random value before starting in production.")

@@ -1,7 +1,8 @@
 """What residents and committees say about a goal: comments, ratings, observations."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Index, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import Committee, User, utcnow
@@ -22,6 +23,8 @@ class Comment(db.Model):
 
     __tablename__ = "comment"
     __table_args__ = (
+        # A goal's thread, newest first, without reading the other goals' comments.
+        Index("ix_comment_thread", "goal_id", "parent_id", "created_at"),
         CheckConstraint(f"stars IS NULL OR (stars >= {MIN_STARS} AND stars <= {MAX_STARS})",
                         name="stars_range"),
         CheckConstraint("hidden_reason IS NULL OR " + _in("hidden_reason",
@@ -67,6 +70,7 @@ class Rating(db.Model):
 
     __tablename__ = "rating"
     __table_args__ = (
+        Index("ix_rating_goal_stars", "goal_id", "stars"),
         UniqueConstraint("goal_id", "user_id"),
         CheckConstraint(f"stars >= {MIN_STARS} AND stars <= {MAX_STARS}", name="stars_range"),
     )

@@ -21,7 +21,7 @@ from portal.services.committees import seed_committees
 from portal.services.plan import import_plan, plan_tree
 from portal.translation import lazy_gettext as _l
 
-DEMO_DOMAIN = "demo.invalid"
+DEMO_DOMAIN = "demo.example.org"
 DEMO_LABEL = "[Demostración]"
 DEMO_GOAL = "S7.6"
 

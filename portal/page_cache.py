@@ -16,6 +16,8 @@ from portal.extensions import cache
 VERSION_KEY = "content-version"
 # Rows no page shows: writing them leaves every cached page true.
 INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry)
+# Pages that read no data have nothing to gain from the cache.
+NEVER_CACHED = {"plan.about", "static"}
 
 
 def content_version():
@@ -30,7 +32,8 @@ def bump_version():
 def _cacheable():
     return (request.method == "GET" and current_app.config["PAGE_CACHE"]
             and not request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
-            and not request.path.startswith(("/static/", "/idioma/")))
+            and request.endpoint not in NEVER_CACHED
+            and not request.path.startswith("/idioma/"))
 
 
 def serve_from_cache():

@@ -30,6 +30,12 @@ def home():
     return render_template("plan/home.html", plan=plan, progress=PlanProgress(plan))
 
 
+@bp.get("/acerca")
+def about():
+    """What the portal is and who does what: static, it reads no data."""
+    return render_template("plan/about.html")
+
+
 @bp.get("/dimensiones/<code>")
 def dimension(code):
     plan = published_plan()
@@ -81,10 +87,14 @@ def render_goal(goal, status=200, **forms):
     order = request.args.get("orden")
     order = order if order in feedback.THREAD_ORDERS else feedback.THREAD_ORDERS[0]
     page = request.args.get("pagina", 1, type=int)
-    committees_here = [c for c in current_user.committees if goal.objective in c.objectives] \
-        if can("observe_goal", goal) else []
-    observation_form = forms.pop("observation_form", None) or ObservationForm()
-    observation_form.committee.choices = [SelectChoice(c.code, c.name) for c in committees_here]
+    # A form is built only for who sees it: building one starts a CSRF token in the
+    # session, and a page with a session of its own cannot come from the shared cache.
+    observation_form = None
+    if can("observe_goal", goal):
+        observation_form = forms.pop("observation_form", None) or ObservationForm()
+        observation_form.committee.choices = [
+            SelectChoice(c.code, c.name) for c in current_user.committees
+            if goal.objective in c.objectives]
     return render_template(
         "plan/goal.html", goal=goal, objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
@@ -96,10 +106,12 @@ def render_goal(goal, status=200, **forms):
         observations=feedback.observations_of(goal.id),
         thread=feedback.thread(goal, page, order, current_app.config["COMMENTS_PER_PAGE"]),
         order=order,
-        comment_form=forms.pop("comment_form", None) or CommentForm(),
-        rating_form=forms.pop("rating_form", None) or RatingForm(),
+        comment_form=(forms.pop("comment_form", None) or CommentForm())
+        if can("comment") else None,
+        rating_form=(forms.pop("rating_form", None) or RatingForm()) if can("rate") else None,
         observation_form=observation_form,
-        response_form=forms.pop("response_form", None) or ResponseForm(),
+        response_form=(forms.pop("response_form", None) or ResponseForm())
+        if can("respond_observation") else None,
         answering=forms.pop("answering", None),
         now=utcnow(),
     ), status

@@ -42,3 +42,16 @@ def test_the_migrations_build_exactly_the_models(app_ctx):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == [], "run: flask --app app db migrate"
+
+
+def test_production_reads_its_secret_key_from_the_environment(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    reloaded = importlib.reload(config)
+    try:
+        app = create_app(reloaded.ProductionConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+        assert app.config["SECRET_KEY"] == "k" * 40
+    finally:
+        monkeypatch.delenv("SECRET_KEY")
+        importlib.reload(config)

@@ -44,7 +44,7 @@ def test_demo_data_goes_into_a_separate_database_clearly_labelled(migrated_app, 
     with engine.connect() as connection:
         emails = connection.execute(text("SELECT email FROM user_account")).scalars().all()
         bodies = connection.execute(text("SELECT body FROM comment")).scalars().all()
-    assert emails and all(email.endswith("@demo.invalid") for email in emails)
+    assert emails and all(email.endswith("@demo.example.org") for email in emails)
     assert all(body.startswith("[Demostración]") for body in bodies)
     with migrated_app.app_context():  # the portal's own database is untouched
         assert db.session.scalar(select(Comment).limit(1)) is None

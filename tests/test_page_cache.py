@@ -138,3 +138,16 @@ def test_the_cache_and_the_limits_are_shared_through_redis(redis_apps):
         assert response.status_code == 401
     assert first.post("/entrar", data={"email": "nadie@example.org",
                                        "password": "equivocada 12345"}).status_code == 429
+
+
+def test_pages_for_visitors_start_no_session_so_they_can_be_shared(app):
+    """With CSRF on, as deployed: a page that built a form would start a session of its own."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for path in ("/", "/metas/S7.6", "/dimensiones/S", "/brecha", "/api/v1/goals/S7.6"):
+            visitor = app.test_client()
+            first = visitor.get(path)
+            assert "Set-Cookie" not in first.headers, path
+            assert visitor.get(path).headers["X-Cache"] == "hit", path
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
