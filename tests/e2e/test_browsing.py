@@ -52,3 +52,22 @@ def test_screenshots(page, phone, live_server, tmp_path):
     phone.screenshot(path=folder / "meta-movil.png")
     for name in ("inicio.png", "meta-movil.png"):
         assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_pages_run_under_the_content_security_policy(browser, live_server):
+    """No bypass here: the policy the portal sends is the one the browser applies."""
+    from tests.e2e.test_reporting import sign_in
+
+    context = browser.new_context()
+    page = context.new_page()
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    for path in ("/", "/metas/S7.6", "/brecha", "/audiencia/2021-T4", "/entrar"):
+        page.goto(live_server + path)
+    sign_in(page, live_server, "resident")
+    page.goto(live_server + "/metas/S4.2")
+    page.get_by_label("Su comentario").fill("Hola")
+    assert page.locator(".counter").inner_text() == "Quedan 1996 caracteres"
+    context.close()
+    assert refused == []
