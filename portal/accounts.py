@@ -36,6 +36,18 @@ def failed(response):
     return response.status_code == 401
 
 
+def throttle_failures(key_func):
+    """Failed attempts (answered 401) limited per address and per ``key_func``."""
+    def limit():
+        return current_app.config["SIGN_IN_LIMIT"]
+
+    def decorate(view):
+        view = limiter.limit(limit, methods=["POST"], key_func=key_func,
+                             deduct_when=failed)(view)
+        return limiter.limit(limit, methods=["POST"], deduct_when=failed)(view)
+    return decorate
+
+
 @bp.route("/registro", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"])
 @requires("public")
@@ -63,10 +75,7 @@ def confirm(token):
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
-               deduct_when=failed)
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
-               key_func=submitted_email, deduct_when=failed)
+@throttle_failures(submitted_email)
 @requires("public")
 def sign_in():
     form = SignInForm()
@@ -107,10 +116,7 @@ def pending_key():
 
 
 @bp.route("/entrar/segundo-factor", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
-               deduct_when=failed)
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
-               key_func=pending_key, deduct_when=failed)
+@throttle_failures(pending_key)
 @requires("public")
 def second_factor_step():
     user = pending_user()
@@ -133,8 +139,7 @@ def second_factor_step():
 
 
 @bp.route("/entrar/activar-segundo-factor", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"],
-               key_func=pending_key, deduct_when=failed)
+@throttle_failures(pending_key)
 @requires("public")
 def enrol_second_factor():
     user = pending_user()
