@@ -118,7 +118,9 @@ def queries_per_page(database_url, paths):
         engine = db.engine
     for path in paths:
         statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
+
+        def listener(*args, seen=statements):
+            seen.append(args[2])
         event.listen(engine, "before_cursor_execute", listener)
         app.test_client().get(path, base_url="http://127.0.0.1")
         event.remove(engine, "before_cursor_execute", listener)
@@ -147,8 +149,9 @@ def signed_in_residents(server, count):
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(server.base + "/entrar").read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        data = urllib.parse.urlencode({"csrf_token": token, "email": f"vecino{number}@demo.example.org",
-                                       "password": DEMO_PASSWORD}).encode()
+        data = urllib.parse.urlencode({
+            "csrf_token": token, "email": f"vecino{number}@demo.example.org",
+            "password": DEMO_PASSWORD}).encode()
         opener.open(server.base + "/entrar", data)
         page = opener.open(server.base + GOAL).read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

@@ -47,6 +47,7 @@ def switch(code):
     response.set_cookie(
         current_app.config["LANGUAGE_COOKIE"], code,
         max_age=current_app.config["LANGUAGE_COOKIE_MAX_AGE"],
-        httponly=True, samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True, samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
     )
     return response

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from models import db
-from tests.conftest import PASSWORDS, sign_in
+from tests.conftest import sign_in
 from tests.test_permissions import MATRIX
 
 SCRIPT = "<script>alert(1)</script>"

@@ -1,7 +1,6 @@
 """Charts, the promise gap, the hearing snapshot, open data, feeds and search."""
 import csv
 import io
-import json
 import re
 from decimal import Decimal
 

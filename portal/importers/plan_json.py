@@ -72,7 +72,7 @@ def _read_goals(objective, nodes, path):
     taken = set()
     codes = [_code(n, f"{path}[{i}]", GOAL_CODE, f"{objective.code}.", taken)
              for i, n in enumerate(nodes)]
-    for i, (node, code) in enumerate(zip(nodes, codes)):
+    for i, (node, code) in enumerate(zip(nodes, codes, strict=True)):
         where = f"{path}[{i}]"
         text = _field(node, "text", where, str)
         target = _field(node, "target", where, int, required=False)
@@ -104,7 +104,7 @@ def _read_dimension(node, path):
             objective_nodes.append((problem, objective_node, f"{where}.objectives[{o}]"))
     taken = set()
     codes = [_code(n, w, OBJECTIVE_CODE, code, taken) for _, n, w in objective_nodes]
-    for (problem, objective_node, where), objective_code in zip(objective_nodes, codes):
+    for (problem, objective_node, where), objective_code in zip(objective_nodes, codes, strict=True):
         objective = ParsedObjective(
             code=objective_code or _next_code(code, taken),
             text=_field(objective_node, "text", where, str),

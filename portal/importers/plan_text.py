@@ -82,7 +82,7 @@ def is_header_row(cells):
         return False
     return all(
         not text or re.search(rf"(^|\s){re.escape(text)}($|\s)", title)
-        for text, title in zip(texts, COLUMN_TITLES)
+        for text, title in zip(texts, COLUMN_TITLES, strict=False)
     )
 
 
@@ -189,7 +189,8 @@ class _Reader:
 
         if after_break and lead and self.goal is not None:
             self.goal.text = f"{self.goal.text} {lead.pop(0)}"
-            self.goal.target, self.goal.kind = goal_target(self.goal.text), goal_kind(self.goal.text)
+            self.goal.target = goal_target(self.goal.text)
+            self.goal.kind = goal_kind(self.goal.text)
         for text in lead + items:
             if self.objective is None:
                 raise self.line_error(lineno, _l(

@@ -44,7 +44,7 @@ def parse_reports_csv(data):
                 errors.append((start, _l("the row has %(count)s fields; it needs %(expected)s",
                                          count=len(record), expected=len(CSV_HEADER))))
                 continue
-            fields = dict(zip(CSV_HEADER, record))
+            fields = dict(zip(CSV_HEADER, record, strict=True))
             fields["sources"] = [s for s in fields["sources"].split(SOURCE_SEPARATOR) if s.strip()]
             rows.append((start, fields))
     except csv.Error as error:
