@@ -153,3 +153,24 @@ def test_a_form_without_its_token_is_refused_and_changes_nothing(migrated_app, a
         app.config["WTF_CSRF_ENABLED"] = False
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+def test_error_pages_speak_the_readers_language(tmp_path, client, auth, make_user):
+    from app import create_app
+
+    broken = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e.db'}")
+
+    def fails():
+        raise RuntimeError("a bug")
+    broken.add_url_rule("/falla", "fails", fails)
+    response = broken.test_client().get("/falla")
+    assert response.status_code == 500
+    assert "Algo falló de nuestro lado" in text_of(response)
+    assert "a bug" not in text_of(response)
+
+    auth.sign_in_as(make_user(), "resident")
+    forbidden = client.get("/admin/cuentas")
+    assert forbidden.status_code == 403
+    assert "No tiene permiso para hacer esto" in text_of(forbidden)
+    client.set_cookie("idioma", "en")
+    assert "You may not do this" in text_of(client.get("/admin/cuentas"))
