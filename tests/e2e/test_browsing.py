@@ -1,7 +1,4 @@
 """A resident browses the plan in a real browser."""
-import os
-from pathlib import Path
-
 import pytest
 
 
@@ -41,17 +38,6 @@ def test_pages_fit_a_phone_screen(phone, live_server, path):
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     assert phone.locator("h1").is_visible()
-
-
-def test_screenshots(page, phone, live_server, tmp_path):
-    """The pictures in the README; SCREENSHOT_DIR keeps them, otherwise they are checked only."""
-    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
-    page.goto(live_server + "/")
-    page.screenshot(path=folder / "inicio.png")
-    phone.goto(live_server + "/metas/S7.6")
-    phone.screenshot(path=folder / "meta-movil.png")
-    for name in ("inicio.png", "meta-movil.png"):
-        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_pages_run_under_the_content_security_policy(browser, live_server):

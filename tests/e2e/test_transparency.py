@@ -1,5 +1,7 @@
 """The plan at a glance in a real browser: home charts, the promise gap, the snapshot."""
+import os
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +28,8 @@ def published(live_server):
         for code, pct in (("S1.1", "60"), ("E3.1", "25"), ("A7.1", "100")):
             status = "cumplida" if pct == "100" else "en_ejecucion"
             publish(official, goal_by_code(code), "2021-T4", ReportInput(
-                status, Decimal(pct), 1, "Avance del trimestre.", ("Informe 7",)))
+                status, Decimal(pct), 1 if status == "cumplida" else 0, "Avance del trimestre.",
+                ("Informe 7",)))
         for number in range(3):
             voter = create_user(f"vecino{number}@example.org", f"Vecino {number}", "resident",
                                 PASSWORDS["resident"])
@@ -56,3 +59,14 @@ def test_home_charts_then_the_gap_then_the_snapshot(page, published):
     assert page.locator(".site-header").is_hidden()
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF"
+
+
+def test_screenshots(page, phone, published, tmp_path):
+    """The pictures in the README; SCREENSHOT_DIR keeps them, otherwise they are checked only."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    page.goto(published + "/")
+    page.screenshot(path=folder / "inicio.png")
+    phone.goto(published + "/metas/S1.1")
+    phone.screenshot(path=folder / "meta-movil.png")
+    for name in ("inicio.png", "meta-movil.png"):
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
