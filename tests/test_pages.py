@@ -174,3 +174,12 @@ def test_error_pages_speak_the_readers_language(tmp_path, client, auth, make_use
     assert "No tiene permiso para hacer esto" in text_of(forbidden)
     client.set_cookie("idioma", "en")
     assert "You may not do this" in text_of(client.get("/admin/cuentas"))
+
+
+def test_home_lists_every_goal_with_its_status_without_script(client):
+    page = text_of(client.get("/"))
+    assert "Ver sus 28 metas y su estado" in page
+    assert page.count("Sin reporte") >= 71
+    html = client.get("/").get_data(as_text=True)
+    assert html.count('<details class="dimension-goals">') == 4
+    assert 'href="/metas/I4.2"' in html
