@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import db
+from .base import db, one_of
 
 # Roles, from least to most trusted; defined once, used by forms, permissions and tests.
 ROLES = ("resident", "moderator", "official", "admin")
@@ -37,8 +37,7 @@ committee_objective = Table(
 class User(db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")",
-                        name="role_known"),
+        CheckConstraint(one_of("role", ROLES), name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,6 +19,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def one_of(column, values):
+    """The SQL of a check constraint that keeps a column to a list of machine names."""
+    return f"{column} IN (" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
 def _sqlite_connect(dbapi_connection, _record):
     # Let SQLAlchemy, not the sqlite3 module, open transactions, so that savepoints and
     # transactional DDL behave as on PostgreSQL; and enforce foreign keys.

@@ -6,16 +6,13 @@ from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Index, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import Committee, User, utcnow
-from .base import db
+from .base import db, one_of
 
 MIN_STARS, MAX_STARS = 1, 5
 # Why a comment is reported or hidden; machine names, translated on pages.
 MODERATION_REASONS = ("spam", "offensive", "off_topic", "personal_data")
 OBSERVATION_KINDS = ("observacion", "alerta", "recomendacion")
 
-
-def _in(column, values):
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Comment(db.Model):
@@ -27,7 +24,7 @@ class Comment(db.Model):
         Index("ix_comment_thread", "goal_id", "parent_id", "created_at"),
         CheckConstraint(f"stars IS NULL OR (stars >= {MIN_STARS} AND stars <= {MAX_STARS})",
                         name="stars_range"),
-        CheckConstraint("hidden_reason IS NULL OR " + _in("hidden_reason",
+        CheckConstraint("hidden_reason IS NULL OR " + one_of("hidden_reason",
                                                           (*MODERATION_REASONS, "reported")),
                         name="hidden_reason_known"),
     )
@@ -89,7 +86,7 @@ class Flag(db.Model):
     __tablename__ = "flag"
     __table_args__ = (
         UniqueConstraint("comment_id", "user_id"),
-        CheckConstraint(_in("reason", MODERATION_REASONS), name="reason_known"),
+        CheckConstraint(one_of("reason", MODERATION_REASONS), name="reason_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +104,7 @@ class ModerationAction(db.Model):
     __tablename__ = "moderation_action"
     __table_args__ = (
         CheckConstraint("action IN ('hide', 'restore')", name="action_known"),
-        CheckConstraint("reason IS NULL OR " + _in("reason", MODERATION_REASONS),
+        CheckConstraint("reason IS NULL OR " + one_of("reason", MODERATION_REASONS),
                         name="reason_known"),
     )
 
@@ -130,7 +127,7 @@ class Observation(db.Model):
     """A vigilance committee's observation on a goal it oversees."""
 
     __tablename__ = "observation"
-    __table_args__ = (CheckConstraint(_in("kind", OBSERVATION_KINDS), name="kind_known"),)
+    __table_args__ = (CheckConstraint(one_of("kind", OBSERVATION_KINDS), name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"), index=True)

@@ -2,7 +2,7 @@
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import db
+from .base import db, one_of
 
 # Machine names of the kinds of goal, in the order they are shown.
 GOAL_KINDS = ("programa", "proyecto", "plan", "otro")
@@ -100,10 +100,7 @@ class Goal(db.Model):
     __table_args__ = (
         UniqueConstraint("objective_id", "code"),
         CheckConstraint("target IS NULL OR target >= 0", name="target_not_negative"),
-        CheckConstraint(
-            "kind IN (" + ", ".join(f"'{kind}'" for kind in GOAL_KINDS) + ")",
-            name="kind_known",
-        ),
+        CheckConstraint(one_of("kind", GOAL_KINDS), name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Numeric, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import User, utcnow
-from .base import db
+from .base import db, one_of
 
 # Stable machine names, used in CSV and JSON; pages show translated labels.
 REPORT_STATUSES = (
@@ -22,9 +22,6 @@ REPORT_STATUSES = (
 STATUSES_NEEDING_CAUSE = ("paralizada", "cancelada")
 STATUSES_NEEDING_SOURCES = ("cumplida",)
 
-
-def _in(column, values):
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Report(db.Model):
@@ -56,7 +53,7 @@ class ReportRevision(db.Model):
     __tablename__ = "report_revision"
     __table_args__ = (
         UniqueConstraint("report_id", "number"),
-        CheckConstraint(_in("status", REPORT_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", REPORT_STATUSES), name="status_known"),
         CheckConstraint("progress_pct >= 0 AND progress_pct <= 100", name="progress_range"),
         CheckConstraint("delivered IS NULL OR delivered >= 0", name="delivered_not_negative"),
         CheckConstraint("pim IS NULL OR pim >= 0", name="pim_not_negative"),

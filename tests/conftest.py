@@ -1,5 +1,6 @@
 """Fixtures: the app on every database backend, each test inside a rolled-back transaction."""
 import os
+import re
 import time
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from portal.services.plan import import_plan
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "data" / "plan-ilo-2019-2022.txt"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+def text_of(response):
+    """What a reader sees of a page: its text, tags dropped, spaces folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def fresh_postgresql(url):

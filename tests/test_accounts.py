@@ -7,11 +7,8 @@ from sqlalchemy import func, select, update
 
 from models import User, UserSession, db
 from models.accounts import utcnow
-from tests.conftest import PASSWORDS
+from tests.conftest import PASSWORDS, text_of
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def register(client, email="vecina@example.org", password="mi jardín tiene flores",

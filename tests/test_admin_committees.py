@@ -1,13 +1,9 @@
 """Admins manage accounts and committee scopes; every change lands in the audit log."""
-import re
 
 import pytest
 
-from tests.conftest import PASSWORDS, sign_in
+from tests.conftest import PASSWORDS, sign_in, text_of
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 @pytest.fixture

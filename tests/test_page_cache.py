@@ -1,18 +1,14 @@
 """The read cache of pages: shared, fast, and never stale after a write."""
 import os
-import re
 import uuid
 
 import pytest
 
 from app import create_app
-from tests.conftest import sign_in
+from tests.conftest import sign_in, text_of
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def test_pages_for_visitors_are_served_from_the_cache(app):

@@ -2,10 +2,8 @@
 import re
 
 import pytest
+from tests.conftest import text_of
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def test_home_shows_the_four_dimensions_with_their_numbers(client):

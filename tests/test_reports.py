@@ -1,15 +1,12 @@
 """Official progress reports: validation, publishing, corrections kept as revisions."""
-import re
 from decimal import Decimal
 
 import pytest
 
 from models import Goal
 from portal.services.reports import ReportInput, clean_report
+from tests.conftest import text_of
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 WITH_TARGET = Goal(code="S7.6", target=5)

@@ -1,12 +1,12 @@
 """The quarterly CSV: all rows valid or nothing written, the same file twice adds nothing."""
 import io
-import re
 
 import pytest
 from sqlalchemy import func, select
 
 from models import ReportRevision, db
 from portal.importers.reports_csv import CSV_HEADER, parse_reports_csv
+from tests.conftest import text_of
 
 HEADER = ",".join(CSV_HEADER)
 GOOD = (
@@ -17,9 +17,6 @@ GOOD = (
     "I3.2,paralizada,30,1,Obra detenida.,Oficio 45-2021,Falta de presupuesto,,,\n"
 )
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def revisions(app):

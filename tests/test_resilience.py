@@ -1,5 +1,4 @@
 """With the database down the portal says so, and recovers by itself when it is back."""
-import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -7,10 +6,8 @@ import pytest
 import config
 from app import create_app
 from tests.tcp_proxy import TcpProxy
+from tests.conftest import text_of
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 @pytest.fixture(params=[False, True], ids=["no-cache", "cache"])

@@ -6,11 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry, User, db
-from tests.conftest import PASSWORDS, second_factor_code, sign_in
+from tests.conftest import PASSWORDS, second_factor_code, sign_in, text_of
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def password_step(client, email, role="official"):

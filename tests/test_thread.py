@@ -7,11 +7,8 @@ from sqlalchemy import func, select, update
 
 from models import Comment, Flag, ModerationAction, Rating, db
 from models.accounts import utcnow
-from tests.conftest import sign_in
+from tests.conftest import sign_in, text_of
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def browser(app, user, role):

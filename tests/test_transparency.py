@@ -13,13 +13,11 @@ from portal import charts
 from portal.services.feedback import post_observation, rate, respond
 from portal.services.plan import goal_by_code
 from portal.services.reports import ReportInput, publish
+from tests.conftest import text_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-
-def text_of(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def svgs(html):
