@@ -34,6 +34,9 @@ class Config:
     # Rate-limit counters: Redis when REDIS_URL is set, so that every app server shares them.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis is away, count in memory meanwhile rather than fail the request.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Pages for visitors not signed in: Redis when REDIS_URL is set, else this process only.
     CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
@@ -92,7 +95,12 @@ CONFIGS = {
 
 
 def check_production(config):
-    """A production start refuses to run with the development secret key."""
-    if config.get("ENV_NAME") == "production" and (
-            config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY or len(config["SECRET_KEY"]) < 32):
+    """A production start refuses the development secret key, and state kept in one process."""
+    if config.get("ENV_NAME") != "production":
+        return
+    if config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
         raise RuntimeError("Set SECRET_KEY to a long random value before starting in production.")
+    if (config["RATELIMIT_STORAGE_URI"].startswith("memory")
+            or config["CACHE_TYPE"] in ("SimpleCache", "simple")):
+        raise RuntimeError("Set REDIS_URL in production: rate limits and the page cache must be "
+                           "shared by every app server.")

@@ -111,8 +111,9 @@ def queries_per_page(database_url, paths):
     from models import db
 
     app = create_app("production", SECRET_KEY="x" * 40, FORCE_HTTPS=False, PAGE_CACHE=False,
+                     RATELIMIT_STORAGE_URI=REDIS_URL,
                      SQLALCHEMY_DATABASE_URI=config.database_url(database_url),
-                     CACHE_TYPE="NullCache")
+                     CACHE_TYPE="NullCache", CACHE_REDIS_URL=REDIS_URL)
     counts = {}
     with app.app_context():
         engine = db.engine

@@ -25,8 +25,12 @@ def content_version():
 
 
 def bump_version():
-    if not cache.cache.inc(VERSION_KEY):
-        cache.set(VERSION_KEY, content_version() + 1, timeout=0)
+    try:
+        if not cache.cache.inc(VERSION_KEY):
+            cache.set(VERSION_KEY, content_version() + 1, timeout=0)
+    except Exception:  # the write is committed; the cache server is what failed
+        current_app.logger.exception("The page cache could not be invalidated; cached pages "
+                                     "may lag for up to PAGE_CACHE_SECONDS")
 
 
 def _cacheable():
@@ -39,8 +43,12 @@ def _cacheable():
 def serve_from_cache():
     if not _cacheable():
         return None
-    key = f"page:{content_version()}:{get_locale()}:{request.full_path}"
-    hit = cache.get(key)
+    try:
+        key = f"page:{content_version()}:{get_locale()}:{request.full_path}"
+        hit = cache.get(key)
+    except Exception:  # the cache server is away: serve from the database
+        current_app.logger.warning("Page cache unavailable", exc_info=True)
+        return None
     if hit is not None:
         body, content_type = hit
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
@@ -52,8 +60,11 @@ def store_in_cache(response):
     key = g.pop("page_cache_key", None)
     if (key and response.status_code == 200 and not session.modified
             and not response.direct_passthrough and "Set-Cookie" not in response.headers):
-        cache.set(key, (response.get_data(), response.content_type),
-                  timeout=current_app.config["PAGE_CACHE_SECONDS"])
+        try:
+            cache.set(key, (response.get_data(), response.content_type),
+                      timeout=current_app.config["PAGE_CACHE_SECONDS"])
+        except Exception:
+            current_app.logger.warning("Page cache unavailable", exc_info=True)
         response.headers["X-Cache"] = "miss"
     return response
 

@@ -104,6 +104,16 @@ def app_ctx(app):
         yield app
 
 
+@pytest.fixture(autouse=True)
+def _one_limiter_state():
+    """Flask-Limiter keeps its storage on the one Limiter object, and every create_app
+    rebinds it; a test that builds an app of its own (on Redis, say) gives it back."""
+    saved = dict(vars(limiter))
+    yield
+    vars(limiter).clear()
+    vars(limiter).update(saved)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
+from tests.test_config import REDIS
 from models import db
 from tests.conftest import sign_in
 from tests.test_permissions import MATRIX
@@ -28,7 +29,7 @@ def test_session_cookies_are_httponly_and_samesite(client, auth, make_user):
 
 
 def test_production_sends_secure_cookies_over_https_only(tmp_path):
-    app = create_app("production", SECRET_KEY="x" * 40,
+    app = create_app("production", SECRET_KEY="x" * 40, **{**REDIS, "CACHE_TYPE": "NullCache"},
                      SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
     assert app.config["SESSION_COOKIE_SECURE"]
     response = app.test_client().get("/entrar", base_url="http://portal.example")

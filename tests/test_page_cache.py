@@ -1,5 +1,6 @@
 """The read cache of pages: shared, fast, and never stale after a write."""
 import os
+import socket
 import uuid
 
 import pytest
@@ -147,3 +148,21 @@ def test_pages_for_visitors_start_no_session_so_they_can_be_shared(app):
             assert visitor.get(path).headers["X-Cache"] == "hit", path
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_pages_are_served_when_the_cache_server_is_away(migrated_app):
+    """Redis stopped (here: a port where nothing listens): pages come from the database."""
+    url = migrated_app.config["SQLALCHEMY_DATABASE_URI"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, CACHE_TYPE="RedisCache",
+                     CACHE_REDIS_URL=nowhere, RATELIMIT_STORAGE_URI=nowhere)
+    client = app.test_client()
+    for _ in range(2):
+        response = client.get("/metas/S7.6")
+        assert response.status_code == 200
+        assert "Meta S7.6" in text_of(response)
+    failed_sign_in = client.post("/entrar", data={"email": "nadie@example.org",
+                                                  "password": "equivocada 12345"})
+    assert failed_sign_in.status_code == 401
