@@ -47,6 +47,7 @@ class Config:
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Rendición de cuentas Ilo")
     # A password checked, the second factor must follow within this many seconds.
     SECOND_FACTOR_SECONDS = 300
+    PASSWORD_RESET_SECONDS = 3600
     COMMENT_LIMIT = "5 per minute; 60 per day"
     COMMENT_EDIT_MINUTES = 15
     COMMENT_HIDE_AFTER_REPORTS = 3

@@ -71,3 +71,14 @@ class SecondFactorForm(FlaskForm):
     code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(REQUIRED)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                                   "autofocus": True, "maxlength": 20})
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = email_field()
+
+
+class PasswordResetForm(FlaskForm):
+    new_password = password_field(_l("New password"))
+    new_password_again = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(REQUIRED),
+        EqualTo("new_password", _l("The two passwords are not the same."))])

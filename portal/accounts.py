@@ -6,7 +6,8 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from portal.translation import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
-from forms.accounts import PasswordChangeForm, RegisterForm, SecondFactorForm, SignInForm
+from forms.accounts import (PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
+                            RegisterForm, SecondFactorForm, SignInForm)
 from models import User, db
 from portal.extensions import limiter
 from portal.i18n import safe_next
@@ -164,6 +165,44 @@ def enrol_second_factor():
     uri = second_factor.provisioning_uri(user, pending["secret"])
     return render_template("accounts/enrol.html", form=form, secret=pending["secret"],
                            qr=second_factor.qr_code(uri)), 401 if form.errors else 200
+
+
+@bp.route("/clave/olvido", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"],
+               key_func=submitted_email)
+@requires("public")
+def forgot_password():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        return render_template("accounts/check_email.html", email=form.email.data,
+                               resetting=True)
+    return render_template("accounts/forgot_password.html", form=form), \
+        400 if form.errors else 200
+
+
+@bp.route("/clave/nueva/<token>", methods=["GET", "POST"])
+@throttle_failures(lambda: "reset:" + request.view_args.get("token", "")[:40])
+@requires("public")
+def reset_password(token):
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            user = service.user_for_reset(token)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+            return render_template("accounts/reset_password.html", form=form), 401
+        try:
+            service.reset_password(user, form.new_password.data)
+        except DomainError as error:
+            form.new_password.errors.append(error.message)
+            return render_template("accounts/reset_password.html", form=form), 400
+        flash(_l("Your new password is set, and every session of your account was closed. "
+                 "Sign in with it now."), "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form), \
+        400 if form.errors else 200
 
 
 @bp.post("/salir")

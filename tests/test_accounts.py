@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from models import User, UserSession, db
 from models.accounts import utcnow
-from tests.conftest import PASSWORDS, text_of
+from tests.conftest import PASSWORDS, sign_in, text_of
 
 
 
@@ -217,3 +217,55 @@ def test_users_create_puts_a_moderator_in_a_committee(app, runner):
 def test_forms_render_no_empty_attributes(client, url):
     html = client.get(url).get_data(as_text=True)
     assert '="None"' not in html
+
+
+def reset_link(message):
+    return re.search(r"http://localhost(/clave/nueva/\S+)", message.body).group(1)
+
+
+def test_a_forgotten_password_is_replaced_through_a_mailed_link(app, client, make_user,
+                                                                mail_outbox):
+    user = make_user()
+    phone = app.test_client()
+    sign_in(app, phone, user[1], "resident")
+    asked = client.post("/clave/olvido", data={"email": user[1]})
+    assert "Si %s pertenece a una cuenta" % user[1] in text_of(asked)
+    link = reset_link(mail_outbox[-1])
+    weak = client.post(link, data={"new_password": "corta", "new_password_again": "corta"})
+    assert weak.status_code == 400 and "al menos 10 caracteres" in text_of(weak)
+    done = client.post(link, data={"new_password": "una clave nueva y larga",
+                                   "new_password_again": "una clave nueva y larga"})
+    assert done.status_code == 302
+    assert phone.get("/cuenta").status_code == 302  # every session ended
+    assert client.post("/entrar", data={"email": user[1], "password": "una clave nueva y larga"}
+                       ).status_code == 302
+    again = app.test_client().post(link, data={"new_password": "otra clave distinta ya",
+                                               "new_password_again": "otra clave distinta ya"})
+    assert again.status_code == 401 and "ya fue usado" in text_of(again)
+
+
+def test_asking_for_an_unknown_email_looks_the_same_and_sends_nothing(client, make_user,
+                                                                       mail_outbox):
+    user = make_user()
+    known = text_of(client.post("/clave/olvido", data={"email": user[1]}))
+    unknown = text_of(client.post("/clave/olvido", data={"email": "nadie@example.org"}))
+    assert known.replace(user[1], "") == unknown.replace("nadie@example.org", "")
+    assert [m.recipients for m in mail_outbox] == [[user[1]]]
+
+
+def test_an_expired_or_forged_link_changes_nothing(app, client, make_user, mail_outbox):
+    user = make_user()
+    client.post("/clave/olvido", data={"email": user[1]})
+    link = reset_link(mail_outbox[-1])
+    form = {"new_password": "una clave nueva y larga",
+            "new_password_again": "una clave nueva y larga"}
+    app.config["PASSWORD_RESET_SECONDS"] = -1
+    try:
+        expired = client.post(link, data=form)
+    finally:
+        app.config["PASSWORD_RESET_SECONDS"] = 3600
+    assert expired.status_code == 401 and "Este enlace ha vencido" in text_of(expired)
+    forged = client.post("/clave/nueva/abc.def", data=form)
+    assert forged.status_code == 401
+    assert client.post("/entrar", data={"email": user[1], "password": PASSWORDS["resident"]}
+                       ).status_code == 302

@@ -22,6 +22,8 @@ MATRIX = {
     # Steps of signing in: without a password checked first they send back to /entrar.
     "accounts.second_factor_step": ("POST", "/entrar/segundo-factor", EVERYONE),
     "accounts.enrol_second_factor": ("POST", "/entrar/activar-segundo-factor", EVERYONE),
+    "accounts.forgot_password": ("POST", "/clave/olvido", EVERYONE),
+    "accounts.reset_password": ("POST", "/clave/nueva/x", EVERYONE),
     "admin.reset_second_factor": ("POST", "/admin/cuentas/{user}/segundo-factor", {"admin"}),
     "accounts.account": ("POST", "/cuenta", SIGNED_IN),
     "admin.account": ("POST", "/admin/cuentas/{user}", {"admin"}),

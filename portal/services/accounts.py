@@ -1,5 +1,6 @@
 """Accounts: registration, sign-in, server-side sessions, and what admins change."""
 import gzip
+import hashlib
 import json
 import secrets
 from datetime import timedelta
@@ -83,8 +84,8 @@ def check_password(password, role):
         raise DomainError(problems[0])
 
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-email")
+def _serializer(purpose="confirm-email"):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
 
 
 def user_by_email(email):
@@ -103,7 +104,7 @@ def register(email, display_name, password):
     if existing is not None:
         send_mail(email, _l("Your account on the accountability portal"), _l(
             "Someone, perhaps you, tried to register this address again. You already have an "
-            "account: sign in at %(url)s. If it was not you, you can ignore this message.",
+            "account; if it was not you, you can ignore this message. To sign in:\n\n%(url)s",
             url=url_for("accounts.sign_in", _external=True)))
         return None
     user = User(email=email, display_name=display_name.strip(), role="resident",
@@ -112,7 +113,7 @@ def register(email, display_name, password):
     db.session.flush()
     token = _serializer().dumps({"user": user.id, "email": email})
     send_mail(email, _l("Confirm your account on the accountability portal"), _l(
-        "Welcome, %(name)s. To activate your account, open this link within two days: "
+        "Welcome, %(name)s. To activate your account, open this link within two days:\n\n"
         "%(url)s", name=user.display_name,
         url=url_for("accounts.confirm", token=token, _external=True)))
     return user
@@ -131,6 +132,52 @@ def confirm(token):
         raise DomainError(_l("This confirmation link is not valid."))
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()
+    return user
+
+
+def _password_stamp(user):
+    """Changes with the password, so a reset link works once."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def request_password_reset(email):
+    """Mail a link to choose a new password; the caller answers the same whoever asks."""
+    user = user_by_email(email)
+    if user is None or user.deactivated_at is not None:
+        return
+    token = _serializer("reset-password").dumps(
+        {"user": user.id, "stamp": _password_stamp(user)})
+    send_mail(user.email, _l("Choose a new password for the accountability portal"), _l(
+        "If you did not ask for a new password, ignore this message: yours stays as it is. "
+        "To choose a new one, open this link within an hour:\n\n%(url)s",
+        url=url_for("accounts.reset_password", token=token, _external=True)))
+
+
+def user_for_reset(token):
+    """The account a mailed reset link is for, while the link is valid and unused."""
+    invalid = DomainError(_l("This link is not valid, or it was already used. Ask for a new "
+                             "one."))
+    try:
+        data = _serializer("reset-password").loads(
+            token, max_age=current_app.config["PASSWORD_RESET_SECONDS"])
+    except SignatureExpired:
+        raise DomainError(_l("This link has expired. Ask for a new one.")) from None
+    except BadSignature:
+        raise invalid from None
+    user = db.session.get(User, data.get("user"))
+    if user is None or user.deactivated_at is not None or \
+            data.get("stamp") != _password_stamp(user):
+        raise invalid
+    return user
+
+
+def reset_password(user, new_password):
+    """Set the new password chosen from a reset link; every session of the account ends."""
+    check_password(new_password, user.role)
+    user.password_hash = hasher().hash(new_password)
+    if user.confirmed_at is None:  # the link reached the address: it is confirmed too
+        user.confirmed_at = utcnow()
+    end_other_sessions(user)
     return user
 
 
