@@ -11,6 +11,7 @@ from forms.accounts import (PasswordChangeForm, PasswordResetForm, PasswordReset
 from models import User, db
 from portal.extensions import limiter
 from portal.i18n import safe_next
+from portal.limits import per_address_and
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import accounts as service
@@ -39,14 +40,7 @@ def failed(response):
 
 def throttle_failures(key_func):
     """Failed attempts (answered 401) limited per address and per ``key_func``."""
-    def limit():
-        return current_app.config["SIGN_IN_LIMIT"]
-
-    def decorate(view):
-        view = limiter.limit(limit, methods=["POST"], key_func=key_func,
-                             deduct_when=failed)(view)
-        return limiter.limit(limit, methods=["POST"], deduct_when=failed)(view)
-    return decorate
+    return per_address_and("SIGN_IN_LIMIT", key_func, deduct_when=failed)
 
 
 @bp.route("/registro", methods=["GET", "POST"])
@@ -168,9 +162,7 @@ def enrol_second_factor():
 
 
 @bp.route("/clave/olvido", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"],
-               key_func=submitted_email)
+@per_address_and("REGISTER_LIMIT", submitted_email)
 @requires("public")
 def forgot_password():
     form = PasswordResetRequestForm()

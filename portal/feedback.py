@@ -1,5 +1,5 @@
 """The citizen thread: comments, ratings, reports of comments, observations, moderation."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm,
                             ObservationForm, RatingForm, ReplyForm, ResponseForm)
 from models import Comment, Flag, Goal, ModerationAction, Observation, db
-from portal.extensions import limiter
+from portal.limits import per_address_and
 from portal.permissions import can, ensure, requires
 from portal.plan_views import goal_or_404, render_goal
 from portal.services import DomainError
@@ -21,11 +21,8 @@ def account_key():
     return f"account:{current_user.get_id()}"
 
 
-def posting_limits(view):
-    """Posting is limited per account and per address; the answer is a clear 429 page."""
-    limit = lambda: current_app.config["COMMENT_LIMIT"]  # noqa: E731
-    view = limiter.limit(limit, key_func=account_key, methods=["POST"])(view)
-    return limiter.limit(limit, methods=["POST"])(view)
+# Posting is limited per account and per address.
+posting_limits = per_address_and("COMMENT_LIMIT", account_key)
 
 
 def comment_or_404(comment_id):
