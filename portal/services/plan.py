@@ -43,13 +43,17 @@ def plan_tree():
     ).first()
 
 
+def in_plan(statement, plan_id):
+    """A select that reaches goals, kept to the goals of one plan."""
+    return (statement.join(Goal.objective).join(Objective.dimension)
+            .where(Dimension.plan_id == plan_id))
+
+
 def goal_by_code(code):
+    current = select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
     return db.session.scalars(
-        select(Goal)
-        .join(Goal.objective)
-        .join(Objective.dimension)
-        .where(Goal.code == code, Dimension.plan_id == select(Plan.id).order_by(Plan.id)
-               .limit(1).scalar_subquery())
+        in_plan(select(Goal), current)
+        .where(Goal.code == code)
         .options(
             selectinload(Goal.reports).selectinload(Report.revisions),
             selectinload(Goal.objective).selectinload(Objective.goals),
@@ -177,8 +181,7 @@ def search_goals(query, limit=100):
     if not words:
         return []
     plan = current_plan()
-    statement = (select(Goal).join(Goal.objective).join(Objective.dimension)
-                 .where(Dimension.plan_id == plan.id)
+    statement = (in_plan(select(Goal), plan.id)
                  .order_by(Dimension.position, Objective.position, Goal.position).limit(limit)
                  .options(selectinload(Goal.objective).selectinload(Objective.dimension)))
     for word in words:

@@ -6,7 +6,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from models import REPORT_STATUSES, Dimension, Goal, Objective, Report, db
+from models import REPORT_STATUSES, Report, db
+
+from .plan import in_plan
 
 NO_REPORT = "sin_reporte"
 
@@ -48,8 +50,8 @@ class PlanProgress:
 
     def __init__(self, plan, until=None):
         """``until``: a quarter; the plan as it stood then (later reports left out)."""
-        query = (select(Report).join(Report.goal).join(Goal.objective).join(Objective.dimension)
-                 .where(Dimension.plan_id == plan.id).options(selectinload(Report.revisions)))
+        query = in_plan(select(Report).join(Report.goal), plan.id).options(
+            selectinload(Report.revisions))
         if until:
             query = query.where(Report.quarter <= until)
         reports = db.session.scalars(query).all()

@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES,
-                    Dimension, Goal, Objective, Report, ReportRevision, db)
+from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Goal,
+                    Report, ReportRevision, db)
 from portal.quarters import is_plan_quarter, plan_quarters
 
 from . import DomainError
+from .plan import in_plan
 
 MAX_NARRATIVE = 5000
 MAX_SOURCE = 500
@@ -214,8 +215,7 @@ class ImportRejected(DomainError):
 
 def plan_goals(plan):
     return {g.code: g for g in db.session.scalars(
-        select(Goal).join(Goal.objective).join(Objective.dimension)
-        .where(Dimension.plan_id == plan.id)
+        in_plan(select(Goal), plan.id)
         .options(selectinload(Goal.reports).selectinload(Report.revisions)))}
 
 
@@ -263,6 +263,5 @@ def import_reports(actor, plan, quarter, rows, reason=None, errors=()):
 def latest_quarter(plan):
     """The most recent quarter anything was reported for: the one people expect news of."""
     return db.session.scalar(
-        select(func.max(Report.quarter)).join(Report.goal).join(Goal.objective)
-        .join(Objective.dimension).where(Dimension.plan_id == plan.id))
+        in_plan(select(func.max(Report.quarter)).join(Report.goal), plan.id))
 
