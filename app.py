@@ -3,23 +3,21 @@ import os
 
 from flask import Flask
 from flask_babel import format_decimal, get_locale
-from portal.translation import lazy_gettext as _l
 
 import config as config_module
 from forms.accounts import EmptyForm
 from models import db
-from models.base import configure_engine
-from portal import (accounts, admin, api, cli, committees, errors, feedback, formatting, i18n,
-                    page_cache, plan_views, reports, security, transparency)
-from portal.extensions import (babel, cache, compress, csrf, limiter, login_manager, mail,
-                               migrate)
-from portal import charts, text
-from portal.quarters import plan_quarters
-from portal.labels import LABELS
 from models.accounts import aware
-from portal.services.feedback import editable
+from models.base import configure_engine
+from portal import (accounts, admin, api, charts, cli, committees, errors, feedback, formatting,
+                    i18n, page_cache, plan_views, reports, security, text, transparency)
+from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
+from portal.labels import LABELS
 from portal.permissions import can
+from portal.quarters import plan_quarters
 from portal.services.accounts import load_session_user
+from portal.services.feedback import editable
+from portal.translation import lazy_gettext as _l
 
 
 def create_app(config=None, **overrides):

@@ -1,4 +1,3 @@
-from portal.translation import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -8,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from models import ROLES
 from portal.labels import ROLE_LABELS
 from portal.services.accounts import MAX_PASSWORD_LENGTH
+from portal.translation import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
 

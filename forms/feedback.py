@@ -1,4 +1,3 @@
-from portal.translation import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -6,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from models import MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS
 from portal.labels import MODERATION_REASON_LABELS, OBSERVATION_KIND_LABELS
 from portal.services.feedback import MAX_COMMENT, MAX_NOTE, MAX_OBSERVATION
+from portal.translation import lazy_gettext as _l
 
 # Validation happens in portal.services.feedback, shared with every other way in; the
 # forms render fields and carry the CSRF token.

@@ -1,4 +1,3 @@
-from portal.translation import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
@@ -6,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 
 from models import REPORT_STATUSES
 from portal.labels import REPORT_STATUS_LABELS
+from portal.translation import lazy_gettext as _l
 
 
 class ReportForm(FlaskForm):

@@ -1,8 +1,7 @@
 """What residents and committees say about a goal: comments, ratings, observations."""
 from datetime import datetime
 
-from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Index, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import Committee, User, utcnow

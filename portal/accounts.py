@@ -3,7 +3,6 @@ import time
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
-from portal.translation import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
 from forms.accounts import (PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
@@ -17,6 +16,7 @@ from portal.services import DomainError
 from portal.services import accounts as service
 from portal.services import second_factor
 from portal.services.feedback import hidden_comments_of
+from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("accounts", __name__)
 

@@ -2,11 +2,10 @@
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from portal.translation import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from forms.accounts import AccountAdminForm
 from models import AuditEntry, User, db
@@ -15,6 +14,7 @@ from portal.services import DomainError
 from portal.services import accounts as service
 from portal.services import second_factor
 from portal.services.committees import all_committees
+from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50

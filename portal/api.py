@@ -1,6 +1,5 @@
 """Open data: the plan as JSON, versioned and described by OpenAPI."""
 from flask import Blueprint, abort, jsonify, render_template, url_for
-from portal.translation import lazy_gettext as _l
 
 from models.accounts import aware
 from portal.importers.plan_json import plan_document
@@ -8,6 +7,7 @@ from portal.openapi import openapi_document
 from portal.plan_views import published_plan
 from portal.services import feedback
 from portal.services.plan import goal_by_code
+from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("api", __name__)
 

@@ -1,14 +1,14 @@
 """Vigilance committees: who they are, what they watch; admins change their scope."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 
+from models.accounts import utcnow
 from portal.permissions import requires
 from portal.services import DomainError
-from models.accounts import utcnow
-from portal.services.feedback import pending_observations
 from portal.services.committees import all_committees, committee_by_code, set_scope
+from portal.services.feedback import pending_observations
 from portal.services.plan import plan_tree
+from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("committees", __name__, url_prefix="/comites")
 

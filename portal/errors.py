@@ -1,11 +1,11 @@
 """Error pages in the reader's language; JSON errors for the API."""
 from flask import jsonify, render_template, request
-from portal.translation import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from models import db
+from portal.translation import lazy_gettext as _l
 
 TITLES = {
     400: _l("The request could not be understood"),

@@ -1,18 +1,18 @@
 """The citizen thread: comments, ratings, reports of comments, observations, moderation."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm,
-                            ObservationForm, RatingForm, ReplyForm, ResponseForm)
+from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm, ObservationForm,
+                            RatingForm, ReplyForm, ResponseForm)
 from models import Comment, Flag, Goal, ModerationAction, Observation, db
 from portal.limits import per_address_and
 from portal.permissions import can, ensure, requires
 from portal.plan_views import goal_or_404, render_goal
 from portal.services import DomainError
 from portal.services import feedback as service
+from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("feedback", __name__)
 

@@ -1,8 +1,8 @@
 """Atom feeds: new and corrected reports, new observations and answers."""
+from feedgen.feed import FeedGenerator
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from feedgen.feed import FeedGenerator
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 

@@ -1,7 +1,6 @@
 """What people read for each machine name; defined once, used by pages and tests."""
-from portal.translation import lazy_gettext as _l
-
 from models import GOAL_KINDS, MODERATION_REASONS, OBSERVATION_KINDS, REPORT_STATUSES, ROLES
+from portal.translation import lazy_gettext as _l
 
 GOAL_KIND_LABELS = {
     "programa": _l("Programme"),

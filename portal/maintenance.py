@@ -10,8 +10,8 @@ import flask_migrate
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
-from models import (Comment, Goal, Observation, ObservationResponse, Rating,
-                    Report, ReportRevision, User, db)
+from models import (Comment, Goal, Observation, ObservationResponse, Rating, Report, ReportRevision,
+                    User, db)
 from models.accounts import utcnow
 from portal.importers import parse_plan_file
 from portal.quarters import plan_quarters

@@ -8,7 +8,6 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from portal.translation import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +15,7 @@ from models import Observation, Report, db
 from models.accounts import aware
 from portal.services.feedback import rating_summaries, visible_comment_counts
 from portal.services.progress import PlanProgress
+from portal.translation import lazy_gettext as _l
 
 
 @dataclass

@@ -1,6 +1,5 @@
 """Browsing the plan: home, one dimension, one goal."""
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -8,11 +7,11 @@ from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseFor
 from models.accounts import utcnow
 from portal.permissions import can
 from portal.services import feedback
-
 from portal.services.committees import committees_watching
 from portal.services.plan import goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
 from portal.services.reports import latest_quarter
+from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("plan", __name__)
 

@@ -1,6 +1,5 @@
 """Publishing official progress: one report at a time, a correction, or a quarterly CSV."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
-from portal.translation import lazy_gettext as _l
 from flask_login import current_user
 
 from forms.reports import ReportForm, ReportImportForm
@@ -12,6 +11,7 @@ from portal.quarters import plan_quarters
 from portal.services import DomainError
 from portal.services.reports import (ImportRejected, clean_report, import_reports, publish,
                                      report_for)
+from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("reports", __name__)
 

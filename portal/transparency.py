@@ -2,7 +2,6 @@
 import json
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from portal.translation import lazy_gettext as _l
 
 from portal.feeds import atom_feed
 from portal.opendata import DATASETS
@@ -12,6 +11,7 @@ from portal.services.feedback import rating_summaries
 from portal.services.plan import search_goals
 from portal.services.progress import PlanProgress
 from portal.services.transparency import pending_observations_of, promise_gap, silent_goals
+from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("transparency", __name__)
 ATOM = "application/atom+xml; charset=utf-8"

@@ -10,7 +10,6 @@ from models.accounts import utcnow
 from tests.conftest import PASSWORDS, sign_in, text_of
 
 
-
 def register(client, email="vecina@example.org", password="mi jardín tiene flores",
              again=None, name="Vecina de Pampa Inalámbrica"):
     return client.post("/registro", data={

@@ -5,7 +5,6 @@ import pytest
 from tests.conftest import PASSWORDS, sign_in, text_of
 
 
-
 @pytest.fixture
 def admin(auth, make_user):
     user = make_user("admin", name="Ana Administradora")

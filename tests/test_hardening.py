@@ -3,9 +3,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from tests.test_config import REDIS
 from models import db
 from tests.conftest import sign_in
+from tests.test_config import REDIS
 from tests.test_permissions import MATRIX
 
 SCRIPT = "<script>alert(1)</script>"

@@ -2,8 +2,8 @@
 import re
 
 import pytest
-from tests.conftest import text_of
 
+from tests.conftest import text_of
 
 
 def test_home_shows_the_four_dimensions_with_their_numbers(client):

@@ -7,8 +7,6 @@ from models import Goal
 from portal.services.reports import ReportInput, clean_report
 from tests.conftest import text_of
 
-
-
 WITH_TARGET = Goal(code="S7.6", target=5)
 WITHOUT_TARGET = Goal(code="S3.1", target=None)
 GOOD = {"status": "en_ejecucion", "progress_pct": "40", "delivered": "2",

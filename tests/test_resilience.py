@@ -5,9 +5,8 @@ import pytest
 
 import config
 from app import create_app
-from tests.tcp_proxy import TcpProxy
 from tests.conftest import text_of
-
+from tests.tcp_proxy import TcpProxy
 
 
 @pytest.fixture(params=[False, True], ids=["no-cache", "cache"])

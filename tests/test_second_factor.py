@@ -9,7 +9,6 @@ from models import AuditEntry, User, db
 from tests.conftest import PASSWORDS, second_factor_code, sign_in, text_of
 
 
-
 def password_step(client, email, role="official"):
     return client.post("/entrar", data={"email": email, "password": PASSWORDS[role]})
 

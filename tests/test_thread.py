@@ -10,7 +10,6 @@ from models.accounts import utcnow
 from tests.conftest import sign_in, text_of
 
 
-
 def browser(app, user, role):
     client = app.test_client()
     sign_in(app, client, user[1], role)

@@ -6,23 +6,12 @@ so a curated file keeps every published code and new entries get new ones.
 """
 import json
 
+from models.plan import GOAL_KINDS
 from portal.translation import lazy_gettext as _l
 
-from models.plan import GOAL_KINDS
-
-from .structure import (
-    GOAL_CODE,
-    OBJECTIVE_CODE,
-    ParsedDimension,
-    ParsedGoal,
-    ParsedObjective,
-    ParsedPlan,
-    ParsedProblem,
-    PlanFormatError,
-    check_plan,
-    goal_kind,
-    goal_target,
-)
+from .structure import (GOAL_CODE, OBJECTIVE_CODE, ParsedDimension, ParsedGoal, ParsedObjective,
+                        ParsedPlan, ParsedProblem, PlanFormatError, check_plan, goal_kind,
+                        goal_target)
 
 FORMAT = "plan-de-gobierno/1"
 

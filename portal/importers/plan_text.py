@@ -10,18 +10,8 @@ import re
 
 from portal.translation import lazy_gettext as _l
 
-from .structure import (
-    ParsedDimension,
-    ParsedGoal,
-    ParsedObjective,
-    ParsedPlan,
-    ParsedProblem,
-    PlanFormatError,
-    check_plan,
-    fold,
-    goal_kind,
-    goal_target,
-)
+from .structure import (ParsedDimension, ParsedGoal, ParsedObjective, ParsedPlan, ParsedProblem,
+                        PlanFormatError, check_plan, fold, goal_kind, goal_target)
 
 # The four dimensions of a plan de gobierno municipal, by the word of their heading.
 DIMENSIONS = {

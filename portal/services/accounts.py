@@ -10,13 +10,13 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, url_for
-from portal.translation import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
 from models import ROLES, AuditEntry, Committee, User, UserSession, db
 from models.accounts import aware, utcnow
 from portal.mail import send_mail
+from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 

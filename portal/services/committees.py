@@ -2,12 +2,12 @@
 import json
 from pathlib import Path
 
-from portal.translation import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Committee, Dimension, Objective, db
 from portal.services.plan import current_plan
+from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .accounts import audit

@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 from flask import current_app
-from portal.translation import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
                     ModerationAction, Observation, ObservationResponse, Rating, db)
 from models.accounts import aware, utcnow
+from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 

@@ -1,13 +1,12 @@
 """Loading the plan into the database, and reading it back."""
 from dataclasses import dataclass
 
-from portal.translation import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Dimension, Goal, Objective, Plan, Problem, Report, db
-
 from portal.importers.structure import fold
+from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 

@@ -3,14 +3,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from portal.translation import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Goal,
-                    Report, ReportRevision, db)
+from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Goal, Report,
+                    ReportRevision, db)
 from portal.quarters import is_plan_quarter, plan_quarters
+from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .plan import in_plan

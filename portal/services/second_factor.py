@@ -7,11 +7,11 @@ import time
 import pyotp
 import segno
 from flask import current_app
-from portal.translation import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from models import RecoveryCode, db
 from models.accounts import utcnow
+from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .accounts import audit, end_other_sessions
