@@ -10,7 +10,8 @@ from models import db
 from models.accounts import aware
 from models.base import configure_engine
 from portal import (accounts, admin, api, charts, cli, committees, errors, feedback, formatting,
-                    i18n, page_cache, plan_views, reports, security, text, transparency)
+                    i18n, page_cache, plan_views, reports, security, text, transactions,
+                    transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS
 from portal.permissions import can
@@ -37,7 +38,7 @@ def create_app(config=None, **overrides):
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
-    configure_engine(app)
+    configure_engine(app, transactions.writes_expected)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"),
                      render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -4,9 +4,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forms import SubmitOnceForm
 from models import ROLES
 from portal.labels import ROLE_LABELS
-from portal.services.accounts import MAX_PASSWORD_LENGTH
+from portal.services.accounts import MAX_NAME_LENGTH, MAX_PASSWORD_LENGTH, MIN_NAME_LENGTH
 from portal.translation import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
@@ -33,7 +34,8 @@ def password_field(label):
 class RegisterForm(FlaskForm):
     display_name = StringField(_l("Name shown with your comments"), filters=[strip], validators=[
         DataRequired(REQUIRED),
-        Length(min=2, max=80, message=_l("Between %(min)d and %(max)d characters."))])
+        Length(min=MIN_NAME_LENGTH, max=MAX_NAME_LENGTH,
+               message=_l("Between %(min)d and %(max)d characters."))])
     email = email_field()
     password = password_field(_l("Password (at least 10 characters)"))
     password_again = PasswordField(_l("Repeat the password"), validators=[
@@ -67,7 +69,7 @@ class EmptyForm(FlaskForm):
     """A button that only needs its CSRF token (sign out, deactivate)."""
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(SubmitOnceForm):
     code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(REQUIRED)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                                   "autofocus": True, "maxlength": 20})

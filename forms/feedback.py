@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from forms import SubmitOnceForm
 from models import MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS
 from portal.labels import MODERATION_REASON_LABELS, OBSERVATION_KIND_LABELS
 from portal.services.feedback import MAX_COMMENT, MAX_NOTE, MAX_OBSERVATION
@@ -17,7 +18,7 @@ def stars_choices(empty_label):
         range(MAX_STARS, MIN_STARS - 1, -1)]
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SubmitOnceForm):
     body = TextAreaField(_l("Your comment"), render_kw={"rows": 4, "maxlength": MAX_COMMENT,
                                                          "data-counter": MAX_COMMENT})
     stars = SelectField(_l("Your rating of how well this goal is being fulfilled (optional)"),
@@ -25,7 +26,7 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField()
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(SubmitOnceForm):
     body = TextAreaField(_l("Your reply"), render_kw={"rows": 3, "maxlength": MAX_COMMENT,
                                                       "data-counter": MAX_COMMENT})
     parent_id = HiddenField()
@@ -36,19 +37,19 @@ class EditCommentForm(FlaskForm):
                                                          "data-counter": MAX_COMMENT})
 
 
-class RatingForm(FlaskForm):
+class RatingForm(SubmitOnceForm):
     stars = RadioField(_l("How well is this goal being fulfilled?"), choices=[
         SelectChoice(str(n), _l("%(num)s of 5 stars", num=n))
         for n in range(MAX_STARS, MIN_STARS - 1, -1)], validate_choice=False)
 
 
-class FlagForm(FlaskForm):
+class FlagForm(SubmitOnceForm):
     reason = RadioField(_l("Why do you report it?"), choices=[
         SelectChoice(r, MODERATION_REASON_LABELS[r]) for r in MODERATION_REASONS],
         validate_choice=False)
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(SubmitOnceForm):
     reason = SelectField(_l("Reason"), choices=[SelectChoice("", _l("Choose a reason"))] + [
         SelectChoice(r, MODERATION_REASON_LABELS[r]) for r in MODERATION_REASONS],
         validate_choice=False)
@@ -56,7 +57,7 @@ class ModerationForm(FlaskForm):
                          render_kw={"rows": 2, "maxlength": MAX_NOTE})
 
 
-class ObservationForm(FlaskForm):
+class ObservationForm(SubmitOnceForm):
     committee = SelectField(_l("Committee"), choices=[], validate_choice=False)
     kind = SelectField(_l("Kind"), choices=[
         SelectChoice(k, OBSERVATION_KIND_LABELS[k]) for k in OBSERVATION_KINDS],
@@ -67,7 +68,7 @@ class ObservationForm(FlaskForm):
                                render_kw={"inputmode": "url", "placeholder": "https://"})
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(SubmitOnceForm):
     body = TextAreaField(_l("The municipality's answer"),
                          render_kw={"rows": 3, "maxlength": MAX_OBSERVATION,
                                     "data-counter": MAX_OBSERVATION})

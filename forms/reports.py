@@ -3,12 +3,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from forms import SubmitOnceForm
 from models import REPORT_STATUSES
 from portal.labels import REPORT_STATUS_LABELS
 from portal.translation import lazy_gettext as _l
 
 
-class ReportForm(FlaskForm):
+class ReportForm(SubmitOnceForm):
     """Rendered by WTForms; validated by portal.services.reports.clean_report, like the CSV."""
 
     quarter = SelectField(_l("Quarter"), choices=[])

@@ -5,11 +5,12 @@ from .feedback import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KIN
 from .plan import GOAL_KINDS, Dimension, Goal, Objective, Plan, Problem
 from .reports import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Report,
                       ReportRevision)
+from .submissions import Submission
 
 __all__ = [
     "MAX_STARS", "MIN_STARS", "MODERATION_REASONS", "OBSERVATION_KINDS", "Comment", "Flag",
     "ModerationAction", "Observation", "ObservationResponse", "Rating", "RecoveryCode",
     "db", "GOAL_KINDS", "REPORT_STATUSES", "ROLES", "STATUSES_NEEDING_CAUSE",
     "STATUSES_NEEDING_SOURCES", "AuditEntry", "Committee", "Dimension", "Goal", "Objective",
-    "Plan", "Problem", "Report", "ReportRevision", "User", "UserSession",
+    "Plan", "Problem", "Report", "ReportRevision", "Submission", "User", "UserSession",
 ]

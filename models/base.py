@@ -24,20 +24,37 @@ def one_of(column, values):
     return f"{column} IN (" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
+# How long a SQLite write waits for another one to finish before it gives up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def _sqlite_connect(dbapi_connection, _record):
     # Let SQLAlchemy, not the sqlite3 module, open transactions, so that savepoints and
     # transactional DDL behave as on PostgreSQL; and enforce foreign keys.
     dbapi_connection.isolation_level = None
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
+    # Write-ahead logging: readers never wait for a writer, nor a writer for readers; and a
+    # writer waits for another writer instead of failing with "database is locked".
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    dbapi_connection.execute("PRAGMA journal_mode = WAL")
+    dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
 
-def _sqlite_begin(connection):
-    connection.exec_driver_sql("BEGIN")
+def configure_engine(app, writes_expected):
+    """``writes_expected()`` says whether the unit of work about to begin may write.
 
-
-def configure_engine(app):
+    SQLite cannot turn a reading transaction into a writing one once another writer has
+    committed since it began: it fails at once, whatever the busy timeout. So a transaction
+    that may write takes the write lock when it begins (BEGIN IMMEDIATE), waiting its turn,
+    and only those that merely read begin deferred, in parallel.
+    """
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+    if engine.dialect.name != "sqlite":
+        return
+
+    def begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_expected() else "BEGIN")
+
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", begin)

@@ -14,8 +14,9 @@ from portal.limits import per_address_and
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import accounts as service
-from portal.services import second_factor
+from portal.services import second_factor, submissions
 from portal.services.feedback import hidden_comments_of
+from portal.transactions import writes_on_get
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("accounts", __name__)
@@ -60,6 +61,7 @@ def register():
 
 @bp.get("/confirmar/<token>")
 @requires("public")
+@writes_on_get
 def confirm(token):
     try:
         service.confirm(token)
@@ -110,16 +112,23 @@ def pending_key():
     return f"second-factor:{pending.get('user')}"
 
 
+def already_signed_in():
+    """A second-factor form sent again once the sign-in it completes is done."""
+    return redirect(url_for("plan.home")) if current_user.is_authenticated else None
+
+
 @bp.route("/entrar/segundo-factor", methods=["GET", "POST"])
 @throttle_failures(pending_key)
 @requires("public")
 def second_factor_step():
     user = pending_user()
     if user is None or user.totp_enabled_at is None:
-        flash(_l("Sign in again: the time to give the second factor ran out."), "info")
-        return redirect(url_for("accounts.sign_in"))
+        return already_signed_in() or time_ran_out()
     form = SecondFactorForm()
     if form.validate_on_submit():
+        submission, earlier = submissions.claim(user.id, form.once.data)
+        if earlier is not None and second_factor.is_last_code(user, form.code.data):
+            return complete_sign_in(user, earlier.result_url)
         try:
             used = second_factor.verify(user, form.code.data)
         except DomainError as error:
@@ -128,36 +137,55 @@ def second_factor_step():
         if used == "recovery":
             flash(_l("You used a recovery code; %(num)s remain. Each works only once.",
                      num=second_factor.remaining_recovery_codes(user)), "info")
-        return complete_sign_in(user, session["pending_sign_in"]["next"])
+        next_url = session["pending_sign_in"]["next"]
+        if submission is not None:
+            submission.result_url = next_url
+        return complete_sign_in(user, next_url)
     return render_template("accounts/second_factor.html", form=form), \
         400 if form.errors else 200
+
+
+def time_ran_out():
+    flash(_l("Sign in again: the time to give the second factor ran out."), "info")
+    return redirect(url_for("accounts.sign_in"))
 
 
 @bp.route("/entrar/activar-segundo-factor", methods=["GET", "POST"])
 @throttle_failures(pending_key)
 @requires("public")
+@writes_on_get
 def enrol_second_factor():
     user = pending_user()
-    if user is None or user.totp_enabled_at is not None:
-        flash(_l("Sign in again: the time to give the second factor ran out."), "info")
-        return redirect(url_for("accounts.sign_in"))
-    pending = session["pending_sign_in"]
-    if "secret" not in pending:
-        pending["secret"] = second_factor.new_secret()
-        session["pending_sign_in"] = pending
+    if user is None:
+        return already_signed_in() or time_ran_out()
     form = SecondFactorForm()
+    if user.totp_enabled_at is not None:
+        # Confirmed by a first sending of this form, whose answer the browser dropped: the
+        # codes it showed were never seen, so new ones replace them.
+        submission, earlier = (submissions.claim(user.id, form.once.data)
+                               if form.validate_on_submit() else (None, None))
+        if earlier is None or not second_factor.is_last_code(user, form.code.data):
+            return already_signed_in() or time_ran_out()
+        complete_sign_in(user, earlier.result_url)
+        return render_template("accounts/recovery_codes.html", replaced=True,
+                               codes=second_factor.new_recovery_codes(user),
+                               next_url=earlier.result_url)
+    secret = second_factor.unconfirmed_secret(user)
     if form.validate_on_submit():
+        submission, _earlier = submissions.claim(user.id, form.once.data)
         try:
-            codes = second_factor.enable(user, pending["secret"], form.code.data)
+            codes = second_factor.enable(user, form.code.data)
         except DomainError as error:
             form.code.errors.append(error.message)
         else:
-            next_url = pending["next"]
+            next_url = session["pending_sign_in"]["next"]
+            if submission is not None:
+                submission.result_url = next_url
             complete_sign_in(user, next_url)
             return render_template("accounts/recovery_codes.html", codes=codes,
                                    next_url=next_url)
-    uri = second_factor.provisioning_uri(user, pending["secret"])
-    return render_template("accounts/enrol.html", form=form, secret=pending["secret"],
+    uri = second_factor.provisioning_uri(user, secret)
+    return render_template("accounts/enrol.html", form=form, secret=secret,
                            qr=second_factor.qr_code(uri)), 401 if form.errors else 200
 
 

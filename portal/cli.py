@@ -199,7 +199,7 @@ def _translations_dir():
 def translate_extract():
     """Collect the interface strings into translations/messages.pot."""
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "--ignore-dirs", ".* node_modules",
+             "--no-wrap", "--ignore-dirs", ".* node_modules",
              "-o", os.path.join(_translations_dir(), "messages.pot"), ".")
 
 
@@ -208,7 +208,7 @@ def translate_update():
     """Extract, then merge the new strings into every catalog."""
     translate_extract.callback()
     _pybabel("update", "-i", os.path.join(_translations_dir(), "messages.pot"),
-             "-d", _translations_dir(), "--no-fuzzy-matching", "--ignore-obsolete")
+             "-d", _translations_dir(), "--no-fuzzy-matching", "--ignore-obsolete", "--no-wrap")
 
 
 @translate_cli.command("compile")

@@ -10,8 +10,9 @@ from models import Comment, Flag, Goal, ModerationAction, Observation, db
 from portal.limits import per_address_and
 from portal.permissions import can, ensure, requires
 from portal.plan_views import goal_or_404, render_goal
-from portal.services import DomainError
+from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
+from portal.transactions import once
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("feedback", __name__)
@@ -39,6 +40,7 @@ def back_to(comment):
 @bp.post("/metas/<code>/comentarios")
 @posting_limits
 @requires("comment")
+@once
 def post(code):
     goal = goal_or_404(code)
     form = CommentForm()
@@ -48,6 +50,9 @@ def post(code):
             if stars and not can("rate"):
                 raise DomainError(_l("The municipality's accounts do not rate goals."))
             comment = service.post_comment(current_user, goal, form.body.data, stars)
+        except SentAgain as again:
+            flash(again.message, "info")
+            return redirect(back_to(again.earlier))
         except DomainError as error:
             form.body.errors.append(error.message)
         else:
@@ -59,6 +64,7 @@ def post(code):
 @bp.route("/comentarios/<int:comment_id>/responder", methods=["GET", "POST"])
 @posting_limits
 @requires("comment")
+@once
 def reply(comment_id):
     parent = comment_or_404(comment_id)
     form = ReplyForm()
@@ -66,6 +72,9 @@ def reply(comment_id):
         try:
             comment = service.post_comment(current_user, parent.goal, form.body.data,
                                            parent_id=parent.id)
+        except SentAgain as again:
+            flash(again.message, "info")
+            return redirect(back_to(again.earlier))
         except DomainError as error:
             form.body.errors.append(error.message)
         else:
@@ -78,6 +87,7 @@ def reply(comment_id):
 @bp.post("/metas/<code>/calificacion")
 @posting_limits
 @requires("rate")
+@once
 def rate(code):
     goal = goal_or_404(code)
     form = RatingForm()
@@ -126,6 +136,7 @@ def delete(comment_id):
 
 @bp.route("/comentarios/<int:comment_id>/reportar", methods=["GET", "POST"])
 @requires("flag_comment")
+@once
 def flag(comment_id):
     comment = comment_or_404(comment_id)
     form = FlagForm()
@@ -144,6 +155,7 @@ def flag(comment_id):
 
 @bp.route("/comentarios/<int:comment_id>/moderar", methods=["GET", "POST"])
 @requires("moderate_goal")
+@once
 def moderate(comment_id):
     comment = comment_or_404(comment_id)
     ensure("moderate_goal", comment.goal)
@@ -194,6 +206,7 @@ def log():
 @bp.post("/metas/<code>/observaciones")
 @posting_limits
 @requires("observe_goal")
+@once
 def observe(code):
     goal = goal_or_404(code)
     ensure("observe_goal", goal)
@@ -215,6 +228,7 @@ def observe(code):
 
 @bp.post("/observaciones/<int:observation_id>/respuesta")
 @requires("respond_observation")
+@once
 def respond(observation_id):
     observation = db.session.get(Observation, observation_id)
     if observation is None:

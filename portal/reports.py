@@ -10,7 +10,9 @@ from portal.plan_views import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services import DomainError
 from portal.services.reports import (ImportRejected, clean_report, import_reports, publish,
-                                     report_for)
+                                     report_for, sent_again)
+from portal.services.submissions import SENT_BEFORE
+from portal.transactions import once
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("reports", __name__)
@@ -35,10 +37,17 @@ def save(form, goal, quarter, reason=None, correcting=False):
 
 @bp.route("/metas/<code>/reportes/nuevo", methods=["GET", "POST"])
 @requires("publish_reports")
+@once
 def new(code):
     goal = goal_or_404(code)
     reported = {r.quarter for r in goal.reports}
     form = ReportForm()
+    if form.is_submitted():
+        content, _errors = clean_report(form.raw(), goal)
+        earlier = content and sent_again(current_user, goal, content)
+        if earlier:
+            flash(SENT_BEFORE, "info")
+            return redirect(url_for("plan.goal", code=goal.code, _anchor="reportes"))
     form.quarter.choices = [q for q in reversed(plan_quarters(published_plan()))
                             if q not in reported]
     if not form.quarter.choices:
@@ -54,6 +63,7 @@ def new(code):
 
 @bp.route("/metas/<code>/reportes/<quarter>/corregir", methods=["GET", "POST"])
 @requires("publish_reports")
+@once
 def correct(code, quarter):
     goal = goal_or_404(code)
     report = report_for(goal, quarter)

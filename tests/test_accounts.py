@@ -197,7 +197,7 @@ def test_users_create_reads_the_password_from_standard_input(app, runner):
 ])
 def test_users_create_refuses_bad_accounts(app, runner, args, password, message):
     before = count_users(app)
-    result = runner.invoke(args=["users", "create", "--email", "x@example.org", "--name", "X",
+    result = runner.invoke(args=["users", "create", "--email", "x@example.org", "--name", "Xiomara",
                                  *args], input=password + "\n")
     assert result.exit_code == 1
     assert message in result.output

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.conftest import text_of
+from tests.conftest import sign_in, text_of
 
 
 def test_home_shows_the_four_dimensions_with_their_numbers(client):
@@ -181,3 +181,18 @@ def test_home_lists_every_goal_with_its_status_without_script(client):
     html = client.get("/").get_data(as_text=True)
     assert html.count('<details class="dimension-goals">') == 4
     assert 'href="/metas/I4.2"' in html
+
+
+def test_a_plan_without_reports_says_so_once(app, client, make_user):
+    page = text_of(client.get("/"))
+    assert page.count("0 de 71 metas reportadas") == 1
+    assert "0 de 28 metas reportadas" not in page
+    official = app.test_client()
+    sign_in(app, official, make_user("official")[1], "official")
+    official.post("/metas/S7.6/reportes/nuevo", data={
+        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "40",
+        "narrative": "Obra en curso."})
+    page = text_of(client.get("/"))
+    assert "1 de 71 metas tiene reporte" in page
+    # Once the plan has reports, a dimension without any says so on its own card.
+    assert "0 de 11 metas reportadas" in page

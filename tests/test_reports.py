@@ -28,8 +28,9 @@ def test_a_good_report_is_cleaned():
     ({"progress_pct": "101"}, "progress_pct", "between 0 and 100"),
     ({"progress_pct": "-1"}, "progress_pct", "between 0 and 100"),
     ({"progress_pct": "abc"}, "progress_pct", "must be a number"),
-    ({"progress_pct": "40,5"}, "progress_pct", "must be a number"),
-    ({"progress_pct": "NaN"}, "progress_pct", "between 0 and 100"),
+    ({"progress_pct": "1.040,5"}, "progress_pct", "without thousands separators"),
+    ({"progress_pct": "NaN"}, "progress_pct", "must be a number"),
+    ({"progress_pct": "140,5"}, "progress_pct", "between 0 and 100"),
     ({"delivered": "-2"}, "delivered", "whole number"),
     ({"delivered": "2.5"}, "delivered", "whole number"),
     ({"narrative": "   "}, "narrative", "Describe what was done"),
@@ -50,6 +51,14 @@ def test_bad_values_get_a_clear_message(changes, field, message):
     assert content is None
     assert [name for name, _ in errors] == [field]
     assert message in str(errors[0][1])
+
+
+@pytest.mark.parametrize("written", ["40.5", "40,5", " 40,50 "])
+def test_a_decimal_point_or_comma_is_read(written):
+    content, errors = clean_report({**GOOD, "progress_pct": written, "pim": "1250,5"},
+                                   WITH_TARGET)
+    assert errors == []
+    assert content.progress_pct == Decimal("40.5") and content.pim == Decimal("1250.5")
 
 
 def test_a_goal_without_target_takes_no_delivered_quantity():

@@ -125,7 +125,9 @@ def test_a_row_that_changes_a_report_is_a_correction_needing_a_reason(app, runne
 def test_the_template_lists_every_goal(client):
     response = client.get("/reportes/plantilla.csv")
     assert response.mimetype == "text/csv"
-    lines = response.get_data(as_text=True).splitlines()
+    # The byte-order mark tells a spreadsheet the file is UTF-8, so accents survive.
+    assert response.get_data().startswith(b"\xef\xbb\xbf")
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == HEADER
     assert len(lines) == 72
     assert lines[1] == "S1.1,,,,,,,,,"
@@ -155,3 +157,18 @@ def test_a_bad_upload_lists_errors_in_the_readers_language(app, client, auth, ma
     assert "The file was not imported; nothing was written." in page
     assert "line 3: Goal S3.1 promises no quantity in the plan" in page
     assert revisions(app) == 0
+
+
+def test_the_template_filled_in_keeps_its_accents(app, client, runner, tmp_path):
+    """The template, filled in as a spreadsheet saves it (mark kept), imports as written."""
+    template = client.get("/reportes/plantilla.csv").get_data().decode("utf-8")
+    filled = template.replace("S3.1,,,,,,,,,", "S3.1,en_ejecucion,\"12,5\",,Diseño y pañales "
+                              "en revisión técnica.,,,,,")
+    rows = [line for line in filled.split("\n") if line.count(",,,,,,,,,") == 0]
+    path = tmp_path / "llenado.csv"
+    path.write_bytes("\n".join(rows).encode("utf-8"))
+    done = runner.invoke(args=["reports", "import", str(path), "--quarter", "2021-T3"])
+    assert done.exit_code == 0, done.output
+    page = text_of(app.test_client().get("/metas/S3.1"))
+    assert "Diseño y pañales en revisión técnica." in page
+    assert "12,5 %" in page

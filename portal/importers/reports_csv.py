@@ -54,8 +54,13 @@ def parse_reports_csv(data):
 
 
 def template_csv(goals):
-    """A CSV with the header and one row per goal, its code filled in."""
+    """A CSV with the header and one row per goal, its code filled in.
+
+    It starts with a byte-order mark: without it a spreadsheet takes UTF-8 for the
+    system's code page and mangles every accent typed into the file.
+    """
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for goal in goals:

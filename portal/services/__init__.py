@@ -7,3 +7,13 @@ class DomainError(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+class SentAgain(DomainError):
+    """The same thing, sent again moments after it was recorded: ``earlier`` stands."""
+
+    def __init__(self, earlier):
+        from .submissions import SENT_BEFORE
+
+        super().__init__(SENT_BEFORE)
+        self.earlier = earlier

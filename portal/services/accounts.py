@@ -9,9 +9,11 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
 
 from models import ROLES, AuditEntry, Committee, User, UserSession, db
 from models.accounts import aware, utcnow
@@ -35,6 +37,7 @@ def hasher():
 
 MIN_PASSWORD_LENGTH = {"resident": 10, "moderator": 10, "official": 15, "admin": 15}
 MAX_PASSWORD_LENGTH = 256
+MIN_NAME_LENGTH, MAX_NAME_LENGTH = 2, 80
 # How long a signed-in browser may stay idle before it must sign in again.
 IDLE_LIMIT = {
     "resident": timedelta(days=30),
@@ -229,9 +232,19 @@ def load_session_user(token):
         db.session.delete(session)
         return None
     if now - last_seen > LAST_SEEN_PRECISION:
-        session.last_seen_at = now
+        _touch(session, now)
     session.user.session_token = token
     return session.user
+
+
+def _touch(session, now):
+    """Note the session's use. A page that only reads does this on the side: on SQLite it
+    may find another write under way, and then the next request notes it instead."""
+    try:
+        with db.session.begin_nested():
+            session.last_seen_at = now
+    except OperationalError:
+        pass
 
 
 def change_password(user, current_password, new_password):
@@ -252,9 +265,23 @@ def committees_by_code(codes):
     return committees
 
 
+def check_identity(email, display_name):
+    """The address and name of an account made outside the registration form."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError(_l("“%(email)s” is not a valid e-mail address; write one such as "
+                             "nombre@ejemplo.pe.", email=email)) from None
+    if not MIN_NAME_LENGTH <= len(display_name) <= MAX_NAME_LENGTH:
+        raise DomainError(_l("The name must have between %(min)s and %(max)s characters.",
+                             min=MIN_NAME_LENGTH, max=MAX_NAME_LENGTH))
+
+
 def create_user(email, display_name, role, password, committee_codes=()):
     """An account made by the municipality: confirmed at once."""
     email = normalise_email(email)
+    display_name = " ".join(display_name.split())
+    check_identity(email, display_name)
     if role not in ROLES:
         raise DomainError(_l("Unknown role: %(role)s", role=role))
     if user_by_email(email) is not None:
@@ -263,7 +290,7 @@ def create_user(email, display_name, role, password, committee_codes=()):
     committees = committees_by_code(committee_codes)
     check_role_and_committees(role, committees)
     check_password(password, role)
-    user = User(email=email, display_name=display_name.strip(), role=role,
+    user = User(email=email, display_name=display_name, role=role,
                 password_hash=hasher().hash(password), confirmed_at=utcnow(),
                 committees=committees)
     db.session.add(user)

@@ -12,7 +12,8 @@ from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS,
 from models.accounts import aware, utcnow
 from portal.translation import lazy_gettext as _l
 
-from . import DomainError
+from . import DomainError, SentAgain
+from .submissions import sent_again_since
 
 MAX_COMMENT = 2000
 MAX_OBSERVATION = 4000
@@ -77,6 +78,12 @@ def post_comment(user, goal, body, stars=None, parent_id=None):
             parent = parent.parent
         if parent.deleted_at is not None:
             raise DomainError(_l("That comment was deleted by its author; it takes no replies."))
+    earlier = db.session.scalar(select(Comment).where(
+        Comment.author_id == user.id, Comment.goal_id == goal.id,
+        Comment.parent_id == (parent.id if parent else None), Comment.body == body,
+        Comment.deleted_at.is_(None), Comment.created_at >= sent_again_since()).limit(1))
+    if earlier is not None:
+        raise SentAgain(earlier)
     if stars not in (None, ""):
         stars = rate(user, goal, stars)
     else:

@@ -1,7 +1,7 @@
 """Official progress reports: validating, publishing, correcting, importing by CSV."""
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -9,11 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Goal, Report,
                     ReportRevision, db)
+from models.accounts import aware
 from portal.quarters import is_plan_quarter, plan_quarters
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .plan import in_plan
+from .submissions import sent_again_since
 
 MAX_NARRATIVE = 5000
 MAX_SOURCE = 500
@@ -54,15 +56,18 @@ def _text(raw, name):
     return " ".join(value.split())
 
 
+DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
 def _decimal(text, errors, name, label, maximum):
+    """A number as people write it: "45.5", or "45,5" with a Spanish decimal comma."""
     if not text:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        errors.append((name, _l("%(field)s must be a number with a dot for decimals, such as "
-                                "1250.50.", field=label)))
+    if not DECIMAL.match(text):
+        errors.append((name, _l("%(field)s must be a number without thousands separators, "
+                                "such as 1250.50 or 1250,50.", field=label)))
         return None
+    value = Decimal(text.replace(",", "."))
     if not value.is_finite() or value < 0 or value > maximum:
         errors.append((name, _l("%(field)s must be between 0 and %(max)s.", field=label,
                                 max=maximum)))
@@ -163,6 +168,17 @@ def check_quarter(plan, quarter):
         quarters = plan_quarters(plan)
         raise DomainError(_l("The quarter must be one of the plan's period, from %(first)s to "
                              "%(last)s.", first=quarters[0], last=quarters[-1]))
+
+
+def sent_again(actor, goal, content):
+    """The report this official published moments ago on the goal with this very content:
+    a form sent again from the browser's history, whatever quarter it now names."""
+    for report in goal.reports:
+        revision = report.current
+        if (revision.author_id == actor.id and aware(revision.created_at) >= sent_again_since()
+                and ReportInput.of(revision) == content):
+            return report
+    return None
 
 
 def publish(actor, goal, quarter, content, reason=None):

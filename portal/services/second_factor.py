@@ -75,14 +75,28 @@ def remaining_recovery_codes(user):
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
-def enable(user, secret, code):
+def unconfirmed_secret(user):
+    """The secret an enrolling user scans; kept until confirmed, so that an attempt that
+    fails or is interrupted leaves what the phone already holds valid."""
+    if user.totp_secret is None:
+        user.totp_secret = new_secret()
+    return user.totp_secret
+
+
+def enable(user, code):
     """Turn the second factor on once the user proves the app shows the right codes."""
-    step = _accepted_step(secret, _code(code), None)
+    step = _accepted_step(user.totp_secret, _code(code), None)
     if step is None:
         raise DomainError(_l("That code is not right. Check the time on your phone and type "
                              "the 6 digits the app shows now."))
-    user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), step
+    user.totp_enabled_at, user.totp_last_step = utcnow(), step
     return new_recovery_codes(user)
+
+
+def is_last_code(user, code):
+    """The code the user was last let in with: what a form sent twice carries again."""
+    return (user.totp_last_step is not None and hmac.compare_digest(
+        pyotp.TOTP(user.totp_secret).generate_otp(user.totp_last_step), _code(code)))
 
 
 def verify(user, code):

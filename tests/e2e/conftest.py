@@ -1,12 +1,11 @@
 """A live portal on 127.0.0.1 and Debian's Chromium driven by Playwright."""
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import ROOT, build_app
+from tests.live import serving
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -55,12 +54,8 @@ def live_server(tmp_path_factory):
             create_user(email, name, role, PASSWORDS[role], committees)
         db.session.commit()
     _live["app"] = app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
