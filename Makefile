@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 PLAN_FILE ?= data/plan-ilo-2019-2022.txt
 FLASK := $(BIN)/flask --app app
 CHROMIUM ?= /usr/bin/chromium
+# Headless Chromium and the fonts pages are drawn with; no desktop recommends (printing,
+# power management). Wait for another install to finish instead of failing on its lock.
+BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-liberation
+APT_OPTIONS := -o DPkg::Lock::Timeout=600
 
 .PHONY: run test setup setup-dev database translations browser screenshots bench clean
 
@@ -46,7 +50,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
+	    apt-get $(APT_OPTIONS) update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get $(APT_OPTIONS) install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
 	  else \
 	    echo "Chromium is missing: 'sudo apt-get install chromium' runs the browser tests too."; \
 	  fi; \
@@ -57,7 +62,7 @@ screenshots: setup-dev translations browser node_modules/.package-lock.json
 
 # The load benchmark (bench/README.md): gunicorn, PostgreSQL and Redis on 127.0.0.1, wrk.
 bench: setup-dev translations
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; }
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get $(APT_OPTIONS) install -y -qq --no-install-recommends wrk; }
 	$(BIN)/python bench/run.py
 
 clean:

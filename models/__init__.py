@@ -1,5 +1,6 @@
 from .accounts import ROLES, AuditEntry, Committee, RecoveryCode, User, UserSession
 from .base import db
+from .cache import CacheVersion
 from .feedback import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
                        ModerationAction, Observation, ObservationResponse, Rating)
 from .plan import GOAL_KINDS, Dimension, Goal, Objective, Plan, Problem
@@ -11,6 +12,6 @@ __all__ = [
     "MAX_STARS", "MIN_STARS", "MODERATION_REASONS", "OBSERVATION_KINDS", "Comment", "Flag",
     "ModerationAction", "Observation", "ObservationResponse", "Rating", "RecoveryCode",
     "db", "GOAL_KINDS", "REPORT_STATUSES", "ROLES", "STATUSES_NEEDING_CAUSE",
-    "STATUSES_NEEDING_SOURCES", "AuditEntry", "Committee", "Dimension", "Goal", "Objective",
+    "STATUSES_NEEDING_SOURCES", "AuditEntry", "CacheVersion", "Committee", "Dimension", "Goal", "Objective",
     "Plan", "Problem", "Report", "ReportRevision", "Submission", "User", "UserSession",
 ]

@@ -28,6 +28,14 @@ def one_of(column, values):
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+def dialect_insert(session):
+    """INSERT with ON CONFLICT for the database the session is bound to."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
+        session.get_bind().dialect.name]
+
+
 def _sqlite_connect(dbapi_connection, _record):
     # Let SQLAlchemy, not the sqlite3 module, open transactions, so that savepoints and
     # transactional DDL behave as on PostgreSQL; and enforce foreign keys.

@@ -2,8 +2,10 @@
 from flask import Blueprint, abort, jsonify, render_template, url_for
 
 from models.accounts import aware
+from models.cache import REPORTS
 from portal.importers.plan_json import plan_document
 from portal.openapi import openapi_document
+from portal.page_cache import cached
 from portal.plan_views import published_plan
 from portal.services import feedback
 from portal.services.plan import goal_by_code
@@ -60,6 +62,7 @@ def goal_document(goal, with_reports=False):
 
 
 @bp.get("/api/v1/plan")
+@cached()
 def plan():
     return jsonify(plan_document(published_plan()))
 
@@ -79,12 +82,13 @@ def observation_document(observation):
 
 
 @bp.get("/api/v1/goals/<code>")
+@cached(REPORTS, goal=True)
 def goal(code):
     found = goal_by_code(code)
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
     document = goal_document(found, with_reports=True)
-    document["ratings"] = feedback.rating_summary(found.id)
+    document["ratings"] = feedback.rating_summary(found.id)[0]
     document["comment_count"] = feedback.visible_comment_count(found.id)
     document["observations"] = [observation_document(o)
                                 for o in feedback.observations_of(found.id)]
@@ -92,11 +96,13 @@ def goal(code):
 
 
 @bp.get("/api/v1/openapi.json")
+@cached()
 def openapi():
     return jsonify(openapi_document())
 
 
 @bp.get("/api")
+@cached()
 def docs():
     example = goal_by_code("S7.6") or goal_by_code("S1.1")
     return render_template("api/docs.html", example=goal_document(example) if example else None)

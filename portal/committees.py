@@ -3,6 +3,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from models.accounts import utcnow
+from models.cache import ACCOUNTS, OBSERVATIONS
+from portal.page_cache import cached
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services.committees import all_committees, committee_by_code, set_scope
@@ -14,6 +16,7 @@ bp = Blueprint("committees", __name__, url_prefix="/comites")
 
 
 @bp.get("/")
+@cached(OBSERVATIONS, ACCOUNTS)
 def index():
     return render_template("committees/index.html", committees=all_committees())
 
@@ -26,6 +29,7 @@ def committee_or_404(code):
 
 
 @bp.get("/<code>")
+@cached(OBSERVATIONS, ACCOUNTS)
 def show(code):
     committee = committee_or_404(code)
     if code != committee.code:

@@ -7,7 +7,9 @@ from sqlalchemy.orm import selectinload
 from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm, ObservationForm,
                             RatingForm, ReplyForm, ResponseForm)
 from models import Comment, Flag, Goal, ModerationAction, Observation, db
+from models.cache import MODERATION
 from portal.limits import per_address_and
+from portal.page_cache import cached
 from portal.permissions import can, ensure, requires
 from portal.plan_views import goal_or_404, render_goal
 from portal.services import DomainError, SentAgain
@@ -195,6 +197,7 @@ def queue():
 
 
 @bp.get("/moderacion/registro")
+@cached(MODERATION)
 def log():
     page = db.paginate(select(ModerationAction).order_by(ModerationAction.id.desc()).options(
         selectinload(ModerationAction.committee),

@@ -1,50 +1,140 @@
 """A read cache of whole pages for visitors who are not signed in, shared by every server.
 
-Pages are stored under a key that holds a content version. Any commit that changes what a
-page shows (a report, comment, rating, observation, moderation decision, account or the
-plan) bumps the version once the commit is done, so no reader is ever served a page older
-than the last write: a request reads the version before it reads the database.
+A page is stored under the versions of the parts of the content it shows (``cached``): the
+plan, all reports, one goal's thread… A write bumps the versions of what it changed in its
+own transaction (``models.cache``), so a comment on S7.6 leaves every other goal's page in
+the cache, and no reader is ever served a page older than the last write that concerns it:
+a request reads the versions from the database before anything else, and the versions are
+committed with the data, whatever happened to the cache server meanwhile.
 """
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
-from sqlalchemy import event
+from sqlalchemy import event, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, Flag, RecoveryCode, UserSession
+from models import (AuditEntry, CacheVersion, Comment, Flag, Goal, ModerationAction, Observation,
+                    ObservationResponse, Rating, RecoveryCode, Report, ReportRevision, Submission,
+                    User, UserSession, db)
+from models.base import dialect_insert
+from models.cache import (ACCOUNTS, COMMENTS, MODERATION, OBSERVATIONS, PLAN, RATINGS, REPORTS,
+                          goal_scope, note_change)
 from portal.extensions import cache
 
-VERSION_KEY = "content-version"
 # Rows no page shows: writing them leaves every cached page true.
-INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry)
-# Pages that read no data have nothing to gain from the cache.
-NEVER_CACHED = {"plan.about", "static"}
+INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission)
+# Where the latest versions are mirrored, for the moments the database is away.
+MIRROR = "version:"
 
 
-def content_version():
-    return cache.get(VERSION_KEY) or 0
+def cached(*scopes, goal=False):
+    """Cache a view's page for visitors under the versions of ``scopes`` (and of the goal
+    named by its ``code`` when ``goal``). A view not marked is never cached."""
+    def mark(view):
+        view.page_scopes = (PLAN, *scopes)
+        view.goal_page = goal
+        return view
+    return mark
 
 
-def bump_version():
+def scopes_of(session, obj):
+    """The parts of the content a changed row belongs to."""
+    def goal(goal_id):  # by key: from the session's identity map when it is loaded
+        return goal_scope(session.get(Goal, goal_id).code)
+
+    if isinstance(obj, INVISIBLE):
+        return ()
+    if isinstance(obj, Comment):
+        return COMMENTS, goal(obj.goal_id)
+    if isinstance(obj, Rating):
+        return RATINGS, goal(obj.goal_id)
+    if isinstance(obj, Observation):
+        return OBSERVATIONS, goal(obj.goal_id)
+    if isinstance(obj, ObservationResponse):
+        return OBSERVATIONS, goal(session.get(Observation, obj.observation_id).goal_id)
+    if isinstance(obj, ModerationAction):
+        return MODERATION, goal(session.get(Comment, obj.comment_id).goal_id)
+    if isinstance(obj, Report):
+        return REPORTS, goal(obj.goal_id)
+    if isinstance(obj, ReportRevision):
+        return REPORTS, goal(session.get(Report, obj.report_id).goal_id)
+    if isinstance(obj, User):
+        return (ACCOUNTS,)
+    # The plan, committees and their scopes, and whatever is added later: shown everywhere.
+    return (PLAN,)
+
+
+def _note_flushed(session, _context):
+    # A row is dirty when only a collection of it changed (a report added to a goal's
+    # reports): that changes nothing the row itself shows.
+    changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    for obj in (*session.new, *changed, *session.deleted):
+        note_change(session, *scopes_of(session, obj))
+
+
+def _bump_before_commit(session):
+    """Bump, in the committing transaction, the versions of what it changed."""
+    session.flush()
+    scopes = sorted(session.info.pop("changed_scopes", ()))  # one order: no deadlock
+    if not scopes:
+        return
+    insert = dialect_insert(session)(CacheVersion)
+    statement = (insert.values([{"scope": scope, "version": 1} for scope in scopes])
+                 .on_conflict_do_update(index_elements=["scope"],
+                                        set_={"version": CacheVersion.version + 1})
+                 .returning(CacheVersion.scope, CacheVersion.version))
+    session.info["bumped"] = dict(session.execute(statement).all())
+
+
+def _mirror_after_commit(session):
+    bumped = session.info.pop("bumped", None)
+    if bumped:
+        try:
+            cache.set_many({MIRROR + scope: version for scope, version in bumped.items()},
+                           timeout=0)
+        except Exception:  # the versions are committed; only the mirror lags
+            current_app.logger.warning("Page cache unavailable", exc_info=True)
+
+
+def _forget_after_rollback(session, _previous_transaction):
+    session.info.pop("changed_scopes", None)
+    session.info.pop("bumped", None)
+
+
+def current_versions(scopes):
+    """The versions of ``scopes``, read from the database; from the mirror while it is away
+    (then nothing can be written, so the mirror is as new as the data)."""
     try:
-        if not cache.cache.inc(VERSION_KEY):
-            cache.set(VERSION_KEY, content_version() + 1, timeout=0)
-    except Exception:  # the write is committed; the cache server is what failed
-        current_app.logger.exception("The page cache could not be invalidated; cached pages "
-                                     "may lag for up to PAGE_CACHE_SECONDS")
+        found = dict(db.session.execute(select(CacheVersion.scope, CacheVersion.version)
+                                        .where(CacheVersion.scope.in_(scopes))).all())
+    except DBAPIError:
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.invalidate()
+        mirrored = cache.get_many(*(MIRROR + scope for scope in scopes))
+        found = dict(zip(scopes, mirrored, strict=True))
+    return [found.get(scope) or 0 for scope in scopes]
 
 
-def _cacheable():
-    return (request.method == "GET" and current_app.config["PAGE_CACHE"]
-            and not request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
-            and request.endpoint not in NEVER_CACHED
-            and not request.path.startswith("/idioma/"))
+def _page_scopes():
+    if (request.method != "GET" or not current_app.config["PAGE_CACHE"]
+            or request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])):
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    scopes = getattr(view, "page_scopes", None)
+    if scopes and view.goal_page:
+        scopes = (*scopes, goal_scope(request.view_args["code"].upper()))
+    return scopes
 
 
 def serve_from_cache():
-    if not _cacheable():
+    scopes = _page_scopes()
+    if not scopes:
         return None
+    versions = current_versions(scopes)
     try:
-        key = f"page:{content_version()}:{get_locale()}:{request.full_path}"
+        key = f"page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}"
         hit = cache.get(key)
     except Exception:  # the cache server is away: serve from the database
         current_app.logger.warning("Page cache unavailable", exc_info=True)
@@ -52,7 +142,7 @@ def serve_from_cache():
     if hit is not None:
         body, content_type = hit
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
-    g.page_cache_key = key
+    g.page_cache_key, g.page_versions = key, dict(zip(scopes, versions, strict=True))
     return None
 
 
@@ -63,31 +153,21 @@ def store_in_cache(response):
         try:
             cache.set(key, (response.get_data(), response.content_type),
                       timeout=current_app.config["PAGE_CACHE_SECONDS"])
+            for scope, version in g.page_versions.items():
+                # A mirror never written (a new cache server) learns what the page was
+                # built on; a newer version a commit writes is never overwritten by it.
+                cache.add(MIRROR + scope, version, timeout=0)
         except Exception:
             current_app.logger.warning("Page cache unavailable", exc_info=True)
         response.headers["X-Cache"] = "miss"
     return response
 
 
-def _note_changes(session, _context):
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(not isinstance(obj, INVISIBLE) for obj in changed):
-        session.info["content_changed"] = True
-
-
-def _after_commit(session):
-    if session.info.pop("content_changed", False):
-        bump_version()
-
-
-def _after_rollback(session, _previous_transaction):
-    session.info.pop("content_changed", None)
-
-
 def init_app(app):
     app.before_request(serve_from_cache)
     app.after_request(store_in_cache)
-    if not event.contains(Session, "after_flush", _note_changes):
-        event.listen(Session, "after_flush", _note_changes)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)
+    if not event.contains(Session, "after_flush", _note_flushed):
+        event.listen(Session, "after_flush", _note_flushed)
+        event.listen(Session, "before_commit", _bump_before_commit)
+        event.listen(Session, "after_commit", _mirror_after_commit)
+        event.listen(Session, "after_soft_rollback", _forget_after_rollback)

@@ -5,6 +5,8 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
 from models.accounts import utcnow
+from models.cache import REPORTS
+from portal.page_cache import cached
 from portal.permissions import can
 from portal.services import feedback
 from portal.services.committees import committees_watching
@@ -24,6 +26,7 @@ def published_plan():
 
 
 @bp.get("/")
+@cached(REPORTS)
 def home():
     plan = published_plan()
     return render_template("plan/home.html", plan=plan, progress=PlanProgress(plan))
@@ -36,6 +39,7 @@ def about():
 
 
 @bp.get("/dimensiones/<code>")
+@cached(REPORTS)
 def dimension(code):
     plan = published_plan()
     found = next((d for d in plan.dimensions if d.code == code.upper()), None)
@@ -48,6 +52,7 @@ def dimension(code):
 
 
 @bp.get("/objetivos/<code>")
+@cached(REPORTS)
 def objective(code):
     plan = published_plan()
     found = next((o for d in plan.dimensions for o in d.objectives if o.code == code.upper()),
@@ -69,6 +74,7 @@ def goal_or_404(code):
 
 
 @bp.get("/metas/<code>")
+@cached(REPORTS, goal=True)
 def goal(code):
     found = goal_or_404(code)
     if code != found.code:
@@ -94,13 +100,13 @@ def render_goal(goal, status=200, **forms):
         observation_form.committee.choices = [
             SelectChoice(c.code, c.name) for c in current_user.committees
             if goal.objective in c.objectives]
+    ratings, my_rating = feedback.rating_summary(goal.id, current_user)
     return render_template(
         "plan/goal.html", goal=goal, objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
         progress=GoalProgress(latest, latest_quarter(plan)),
         committees=committees_watching(goal),
-        ratings=feedback.rating_summary(goal.id),
-        my_rating=feedback.my_rating(current_user, goal),
+        ratings=ratings, my_rating=my_rating,
         comment_count=feedback.visible_comment_count(goal.id),
         observations=feedback.observations_of(goal.id),
         thread=feedback.thread(goal, page, order, current_app.config["COMMENTS_PER_PAGE"]),

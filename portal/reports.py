@@ -5,6 +5,7 @@ from flask_login import current_user
 from forms.reports import ReportForm, ReportImportForm
 from portal.importers.reports_csv import parse_reports_csv, template_csv
 from portal.importers.structure import FileFormatError
+from portal.page_cache import cached
 from portal.permissions import requires
 from portal.plan_views import goal_or_404, published_plan
 from portal.quarters import plan_quarters
@@ -108,6 +109,7 @@ def import_csv():
 
 
 @bp.get("/reportes/plantilla.csv")
+@cached()
 def template():
     plan = published_plan()
     return Response(template_csv(plan.goals), mimetype="text/csv",

@@ -3,8 +3,10 @@ import json
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
+from models.cache import COMMENTS, OBSERVATIONS, RATINGS, REPORTS
 from portal.feeds import atom_feed
 from portal.opendata import DATASETS
+from portal.page_cache import cached
 from portal.plan_views import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services.feedback import rating_summaries
@@ -18,6 +20,7 @@ ATOM = "application/atom+xml; charset=utf-8"
 
 
 @bp.get("/brecha")
+@cached(REPORTS, RATINGS)
 def gap():
     plan = published_plan()
     gaps, progress = promise_gap(plan)
@@ -26,6 +29,7 @@ def gap():
 
 
 @bp.get("/audiencia")
+@cached(REPORTS)
 def latest_snapshot():
     plan = published_plan()
     quarter = PlanProgress(plan).latest_quarter or plan_quarters(plan)[-1]
@@ -33,6 +37,7 @@ def latest_snapshot():
 
 
 @bp.get("/audiencia/<quarter>")
+@cached(REPORTS, RATINGS, OBSERVATIONS)
 def snapshot(quarter):
     plan = published_plan()
     if quarter not in plan_quarters(plan):
@@ -46,11 +51,13 @@ def snapshot(quarter):
 
 
 @bp.get("/datos")
+@cached()
 def open_data():
     return render_template("transparency/data.html", datasets=DATASETS.values())
 
 
 @bp.get("/datos/<name>.<extension>")
+@cached(REPORTS, RATINGS, COMMENTS, OBSERVATIONS)
 def download(name, extension):
     dataset = DATASETS.get(name)
     if dataset is None or extension not in ("csv", "json"):
@@ -67,17 +74,20 @@ def download(name, extension):
 
 
 @bp.get("/feed.atom")
+@cached(REPORTS, OBSERVATIONS)
 def plan_feed():
     return Response(atom_feed(published_plan()), content_type=ATOM)
 
 
 @bp.get("/metas/<code>/feed.atom")
+@cached(goal=True)
 def goal_feed(code):
     goal = goal_or_404(code)
     return Response(atom_feed(goal.objective.dimension.plan, goal), content_type=ATOM)
 
 
 @bp.get("/buscar")
+@cached()
 def search():
     query = request.args.get("q", "")[:200].strip()
     return render_template("transparency/search.html", query=query,

@@ -7,6 +7,7 @@ import pytest
 
 from app import create_app
 from tests.conftest import sign_in, text_of
+from tests.tcp_proxy import TcpProxy
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -77,18 +78,34 @@ def write_moderation(app, make_user):
     return "Comentario ocultado por CMS"
 
 
-@pytest.mark.parametrize("write", [write_comment, write_rating, write_report, write_observation,
-                                   write_moderation])
-def test_a_write_is_seen_at_once_by_visitors(app, make_user, write):
+# What each write changes beyond the goal's own pages, and pages it must leave cached.
+WRITES = [
+    (write_comment, ["/datos/metas.csv"], ["/", "/brecha", "/feed.atom", "/metas/S7.5"]),
+    (write_rating, ["/brecha", "/datos/metas.csv"], ["/", "/feed.atom", "/metas/S7.5"]),
+    (write_report, ["/", "/dimensiones/S", "/feed.atom", "/brecha", "/metas/S7.5"],
+     ["/moderacion/registro", "/buscar?q=salud"]),
+    (write_observation, ["/feed.atom", "/comites/CMS"], ["/", "/brecha", "/metas/S7.5"]),
+    (write_moderation, ["/moderacion/registro"], ["/", "/metas/S7.5"]),
+]
+
+
+@pytest.mark.parametrize("write, changed, untouched", WRITES,
+                         ids=[write.__name__ for write, *_ in WRITES])
+def test_a_write_changes_the_cached_pages_that_show_it_and_only_those(app, make_user, write,
+                                                                       changed, untouched):
     visitor = app.test_client()
-    for url in ("/metas/S7.6", "/", "/api/v1/goals/S7.6"):
+    own = ["/metas/S7.6", "/api/v1/goals/S7.6", "/metas/S7.6/feed.atom"]
+    for url in own + changed + untouched:
         visitor.get(url)
-        assert visitor.get(url).headers["X-Cache"] == "hit"
+        assert visitor.get(url).headers["X-Cache"] == "hit", url
     expected = write(app, make_user)
     fresh = visitor.get("/metas/S7.6")
     assert fresh.headers["X-Cache"] == "miss"
     assert expected in text_of(fresh)
-    assert visitor.get("/").headers["X-Cache"] == "miss"
+    for url in own[1:] + changed:
+        assert visitor.get(url).headers["X-Cache"] == "miss", url
+    for url in untouched:
+        assert visitor.get(url).headers["X-Cache"] == "hit", url
 
 
 def test_a_cli_import_also_invalidates(app, runner, tmp_path):
@@ -166,3 +183,45 @@ def test_pages_are_served_when_the_cache_server_is_away(migrated_app):
     failed_sign_in = client.post("/entrar", data={"email": "nadie@example.org",
                                                   "password": "equivocada 12345"})
     assert failed_sign_in.status_code == 401
+
+
+@pytest.fixture
+def redis_behind_a_proxy(app):
+    """The app's data (rolled back after the test) with the page cache in a Redis that the
+    test can take away and bring back, as a network cut would."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {REDIS_URL}")
+        pytest.skip(f"Redis is not running at {REDIS_URL}")
+    proxy = TcpProxy(6379)
+    proxy.start()
+    prefix = f"portal-test-{uuid.uuid4().hex}:"
+    cut = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                     CACHE_TYPE="RedisCache", CACHE_KEY_PREFIX=prefix,
+                     CACHE_REDIS_URL=f"redis://127.0.0.1:{proxy.port}/15",
+                     CACHE_OPTIONS={"socket_timeout": 1, "socket_connect_timeout": 1})
+    yield cut, proxy
+    proxy.stop()
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+
+
+def test_a_write_while_redis_is_away_is_seen_once_it_is_back(redis_behind_a_proxy, make_user):
+    cut, proxy = redis_behind_a_proxy
+    visitor = cut.test_client()
+    visitor.get("/metas/S7.6")
+    assert visitor.get("/metas/S7.6").headers["X-Cache"] == "hit"
+    proxy.stop()
+    resident = cut.test_client()
+    sign_in(cut, resident, make_user()[1], "resident")
+    assert resident.post("/metas/S7.6/comentarios",
+                         data={"body": "Escrito sin Redis."}).status_code == 302
+    assert "Escrito sin Redis." in text_of(visitor.get("/metas/S7.6"))  # from the database
+    proxy.start()
+    back = visitor.get("/metas/S7.6")
+    assert back.headers["X-Cache"] == "miss"
+    assert "Escrito sin Redis." in text_of(back)

@@ -410,3 +410,34 @@ def test_threads_are_paginated_newest_or_highest_rated_first(app, make_user):
     assert all(int(n) % 5 + 1 == 5 for n in first_stars)
     assert client.get("/metas/S7.5?pagina=abc").status_code == 200
     assert client.get("/metas/S7.5?pagina=999&orden=x").status_code == 200
+
+
+def selects(statements):
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+# The most SQL a page may send, whatever the thread holds: a regression fails here first.
+QUERY_BUDGET = {
+    ("/metas/S7.5", "resident"): 13,
+    ("/metas/S7.5", None): 12,
+    ("/", "resident"): 8,
+    ("/", None): 8,
+    ("/dimensiones/S", "resident"): 8,
+}
+
+
+@pytest.mark.parametrize("url, role", QUERY_BUDGET)
+def test_pages_stay_within_their_query_budget(app, make_user, url, role):
+    authors = [make_user(name=f"Vecino {n}")[0] for n in range(4)]
+    add_comments(app, "S7.5", authors, 300)
+    official = browser(app, make_user("official"), "official")
+    official.post("/metas/S7.5/reportes/nuevo", data={
+        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "40",
+        "narrative": "Obra en curso."})
+    reader = browser(app, make_user(), role) if role else app.test_client()
+    app.config["PAGE_CACHE"] = False  # what a miss costs
+    try:
+        statements = selects(goal_page_queries(app, reader, url))
+    finally:
+        app.config["PAGE_CACHE"] = True
+    assert len(statements) <= QUERY_BUDGET[(url, role)], "\n".join(statements)

@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from models import ROLES, AuditEntry, Committee, User, UserSession, db
 from models.accounts import aware, utcnow
@@ -223,7 +224,7 @@ def end_other_sessions(user, keep_token=None):
 
 def load_session_user(token):
     """Flask-Login's loader: the user of a live session, or None."""
-    session = db.session.get(UserSession, token)
+    session = db.session.get(UserSession, token, options=[joinedload(UserSession.user)])
     if session is None or not session.user.is_active:
         return None
     now = utcnow()

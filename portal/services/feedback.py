@@ -2,14 +2,15 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
                     ModerationAction, Observation, ObservationResponse, Rating, db)
 from models.accounts import aware, utcnow
+from models.base import dialect_insert
+from models.cache import RATINGS, goal_scope, note_change
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
@@ -57,13 +58,12 @@ def rate(user, goal, stars):
     """Record the user's rating of the goal; rating again replaces it (one row, always)."""
     stars = check_stars(stars)
     now = utcnow()
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
-        db.session.get_bind().dialect.name]
-    statement = insert(Rating).values(goal_id=goal.id, user_id=user.id, stars=stars,
-                                      created_at=now, updated_at=now)
+    statement = dialect_insert(db.session)(Rating).values(
+        goal_id=goal.id, user_id=user.id, stars=stars, created_at=now, updated_at=now)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["goal_id", "user_id"],
         set_={"stars": statement.excluded.stars, "updated_at": statement.excluded.updated_at}))
+    note_change(db.session, RATINGS, goal_scope(goal.code))
     return stars
 
 
@@ -213,11 +213,12 @@ THREAD_ORDERS = ("recientes", "calificacion")
 
 def thread(goal, page, order, per_page):
     """One page of top-level comments with their replies and authors: constant queries."""
+    # Authors and hiding committees come joined: two queries whatever the thread holds.
     query = select(Comment).where(Comment.goal_id == goal.id, Comment.parent_id.is_(None)).options(
-        selectinload(Comment.author),
-        selectinload(Comment.hidden_by_committee),
-        selectinload(Comment.replies).selectinload(Comment.author),
-        selectinload(Comment.replies).selectinload(Comment.hidden_by_committee),
+        joinedload(Comment.author),
+        joinedload(Comment.hidden_by_committee),
+        selectinload(Comment.replies).joinedload(Comment.author),
+        selectinload(Comment.replies).joinedload(Comment.hidden_by_committee),
     )
     # A deleted comment without replies leaves nothing behind; with replies, a marker.
     query = query.where(db.or_(Comment.deleted_at.is_(None), Comment.replies.any()))
@@ -249,16 +250,17 @@ def rating_summaries(goal_ids=None):
     return {goal_id: _summary(d) for goal_id, d in distributions.items()}
 
 
-def rating_summary(goal_id):
-    empty = {str(n): 0 for n in range(MIN_STARS, MAX_STARS + 1)}
-    return rating_summaries([goal_id]).get(goal_id) or _summary(empty)
-
-
-def my_rating(user, goal):
-    if not user.is_authenticated:
-        return None
-    return db.session.scalar(select(Rating.stars).where(Rating.goal_id == goal.id,
-                                                        Rating.user_id == user.id))
+def rating_summary(goal_id, user=None):
+    """The goal's ratings, and the stars ``user`` gave it (None), in one query."""
+    mine = func.max(case((Rating.user_id == getattr(user, "id", None), Rating.stars)))
+    distribution = {str(n): 0 for n in range(MIN_STARS, MAX_STARS + 1)}
+    my_stars = None
+    for stars, count, my in db.session.execute(
+            select(Rating.stars, func.count(), mine).where(Rating.goal_id == goal_id)
+            .group_by(Rating.stars)):
+        distribution[str(stars)] = count
+        my_stars = my_stars or my
+    return _summary(distribution), my_stars
 
 
 def visible_comment_counts(goal_ids):

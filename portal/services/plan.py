@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from models import Dimension, Goal, Objective, Plan, Problem, Report, db
 from portal.importers.structure import fold
@@ -54,10 +54,11 @@ def goal_by_code(code):
         in_plan(select(Goal), current)
         .where(Goal.code == code)
         .options(
+            # What the goal belongs to comes with it, in the same query.
+            joinedload(Goal.objective).joinedload(Objective.problem)
+            .joinedload(Problem.dimension).joinedload(Dimension.plan),
+            joinedload(Goal.objective).selectinload(Objective.goals),
             selectinload(Goal.reports).selectinload(Report.revisions),
-            selectinload(Goal.objective).selectinload(Objective.goals),
-            selectinload(Goal.objective).selectinload(Objective.problem)
-            .selectinload(Problem.dimension).selectinload(Dimension.plan),
         )
     ).first()
 
