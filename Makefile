@@ -61,9 +61,13 @@ screenshots: setup-dev translations browser node_modules/.package-lock.json
 	SCREENSHOT_DIR=portal/static/img $(BIN)/python -m pytest -q tests/e2e -k screenshots
 
 # The load benchmark (bench/README.md): gunicorn, PostgreSQL and Redis on 127.0.0.1, wrk.
-bench: setup-dev translations
+bench: setup-dev translations browser bench/node_modules/.package-lock.json
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get $(APT_OPTIONS) install -y -qq --no-install-recommends wrk; }
 	$(BIN)/python bench/run.py
 
+# Lighthouse, for the benchmark only.
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund
+
 clean:
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) node_modules bench/node_modules

@@ -91,6 +91,9 @@ class Objective(db.Model):
     goals: Mapped[list["Goal"]] = relationship(
         back_populates="objective", order_by="Goal.position"
     )
+    # The vigilance committees overseeing it (Committee.objectives is the side that writes).
+    committees: Mapped[list["Committee"]] = relationship(  # noqa: F821
+        secondary="committee_objective", viewonly=True, order_by="Committee.code")
 
 
 class Goal(db.Model):

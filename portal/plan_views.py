@@ -12,7 +12,6 @@ from portal.services import feedback
 from portal.services.committees import committees_watching
 from portal.services.plan import goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
-from portal.services.reports import latest_quarter
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("plan", __name__)
@@ -101,15 +100,17 @@ def render_goal(goal, status=200, **forms):
             SelectChoice(c.code, c.name) for c in current_user.committees
             if goal.objective in c.objectives]
     ratings, my_rating = feedback.rating_summary(goal.id, current_user)
+    figures = feedback.goal_figures(goal)
     return render_template(
         "plan/goal.html", goal=goal, objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
-        progress=GoalProgress(latest, latest_quarter(plan)),
+        progress=GoalProgress(latest, figures.latest_quarter),
         committees=committees_watching(goal),
         ratings=ratings, my_rating=my_rating,
-        comment_count=feedback.visible_comment_count(goal.id),
+        comment_count=figures.comments,
         observations=feedback.observations_of(goal.id),
-        thread=feedback.thread(goal, page, order, current_app.config["COMMENTS_PER_PAGE"]),
+        thread=feedback.thread(goal, page, order, current_app.config["COMMENTS_PER_PAGE"],
+                               figures.conversations),
         order=order,
         comment_form=(forms.pop("comment_form", None) or CommentForm())
         if can("comment") else None,

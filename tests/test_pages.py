@@ -196,3 +196,18 @@ def test_a_plan_without_reports_says_so_once(app, client, make_user):
     assert "1 de 71 metas tiene reporte" in page
     # Once the plan has reports, a dimension without any says so on its own card.
     assert "0 de 11 metas reportadas" in page
+
+
+def test_the_first_round_trip_holds_the_commitment_and_its_status(app, make_user):
+    """What one round trip brings on a slow phone link (14 KB) holds the commitment."""
+    from bench.run import COMMITMENT_MARKERS
+    from tests.test_thread import add_comments
+
+    authors = [make_user(name=f"Vecino {n}")[0] for n in range(3)]
+    add_comments(app, "S7.6", authors, 100)
+    html = app.test_client().get("/metas/S7.6").get_data()
+    assert len(html) > 14 * 1024
+    first = html[:14 * 1024].decode(errors="ignore")
+    for marker in COMMITMENT_MARKERS:
+        assert marker in first, marker
+    assert "Dimensión" in first and "Problema identificado" in first

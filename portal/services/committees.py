@@ -69,5 +69,4 @@ def set_scope(actor, committee, objective_codes):
 
 
 def committees_watching(goal):
-    return db.session.scalars(select(Committee).join(Committee.objectives).where(
-        Objective.id == goal.objective_id).order_by(Committee.code)).all()
+    return goal.objective.committees

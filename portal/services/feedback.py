@@ -1,10 +1,12 @@
 """The citizen thread: comments, ratings, reports of comments, moderation, observations."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
                     ModerationAction, Observation, ObservationResponse, Rating, db)
@@ -14,6 +16,7 @@ from models.cache import RATINGS, goal_scope, note_change
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
+from .reports import latest_quarter_query
 from .submissions import sent_again_since
 
 MAX_COMMENT = 2000
@@ -211,23 +214,95 @@ def respond(user, observation, body):
 THREAD_ORDERS = ("recientes", "calificacion")
 
 
-def thread(goal, page, order, per_page):
-    """One page of top-level comments with their replies and authors: constant queries."""
-    # Authors and hiding committees come joined: two queries whatever the thread holds.
-    query = select(Comment).where(Comment.goal_id == goal.id, Comment.parent_id.is_(None)).options(
-        joinedload(Comment.author),
-        joinedload(Comment.hidden_by_committee),
-        selectinload(Comment.replies).joinedload(Comment.author),
-        selectinload(Comment.replies).joinedload(Comment.hidden_by_committee),
-    )
-    # A deleted comment without replies leaves nothing behind; with replies, a marker.
-    query = query.where(db.or_(Comment.deleted_at.is_(None), Comment.replies.any()))
+@dataclass
+class ThreadPage:
+    """One page of a goal's conversations, numbered as the pagination links show them."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def prev_num(self):
+        return self.page - 1
+
+    @property
+    def next_num(self):
+        return self.page + 1
+
+
+def _conversations(goal_id):
+    """The filter of a goal's conversations: its top-level comments, but that a deleted
+    one without replies leaves nothing behind (with replies, a marker)."""
+    return (Comment.goal_id == goal_id, Comment.parent_id.is_(None),
+            or_(Comment.deleted_at.is_(None), Comment.replies.any()))
+
+
+@dataclass(frozen=True)
+class GoalFigures:
+    comments: int  # visible comments, replies included
+    conversations: int  # top-level comments the thread lists
+    latest_quarter: str | None  # the plan's latest quarter anybody reported on
+
+
+def goal_figures(goal):
+    """What the goal page counts, in one query."""
+    visible = select(func.count()).where(
+        Comment.goal_id == goal.id, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
+    conversations = select(func.count()).select_from(Comment).where(*_conversations(goal.id))
+    latest = latest_quarter_query(goal.objective.problem.dimension.plan_id)
+    return GoalFigures(*db.session.execute(select(
+        visible.scalar_subquery(), conversations.scalar_subquery(),
+        latest.scalar_subquery())).one())
+
+
+def thread(goal, page, order, per_page, total):
+    """One page of conversations, each with its replies, authors joined: one query whatever
+    the thread holds (``total`` comes from ``goal_figures``). The page is chosen by the
+    thread's index (newest first), then its replies join it."""
+    page = max(page, 1)
     if order == "calificacion":
-        query = query.order_by(Comment.stars.desc().nulls_last(), Comment.created_at.desc(),
-                               Comment.id.desc())
+        ordering = (Comment.stars.desc().nulls_last(), Comment.created_at.desc(),
+                    Comment.id.desc())
+
+        def rank(comment):  # the same order, for the rows read back
+            return (comment.stars is not None, comment.stars or 0, comment.created_at,
+                    comment.id)
     else:
-        query = query.order_by(Comment.created_at.desc(), Comment.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+        ordering = (Comment.created_at.desc(), Comment.id.desc())
+
+        def rank(comment):
+            return comment.created_at, comment.id
+    listed = (select(Comment.id).where(*_conversations(goal.id)).order_by(*ordering)
+              .limit(per_page).offset((page - 1) * per_page).cte("listed"))
+    # The listed conversations and their replies, each found through an index.
+    both = union_all(select(Comment).where(Comment.id.in_(select(listed.c.id))),
+                     select(Comment).where(Comment.parent_id.in_(select(listed.c.id))))
+    found = aliased(Comment, both.subquery())
+    rows = db.session.scalars(
+        select(found).order_by(found.created_at, found.id)
+        .options(joinedload(found.author), joinedload(found.hidden_by_committee))).all()
+    replies = {}
+    for comment in rows:
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    conversations = sorted((c for c in rows if c.parent_id is None), key=rank, reverse=True)
+    for comment in conversations:
+        set_committed_value(comment, "replies", replies.get(comment.id, []))
+    return ThreadPage(conversations, page, per_page, total)
 
 
 def _summary(distribution):
@@ -278,7 +353,7 @@ def observations_of(goal_id):
     return db.session.scalars(
         select(Observation).where(Observation.goal_id == goal_id)
         .order_by(Observation.created_at.desc())
-        .options(selectinload(Observation.committee), selectinload(Observation.response))).all()
+        .options(joinedload(Observation.committee), joinedload(Observation.response))).all()
 
 
 def hidden_comments_of(user):

@@ -57,10 +57,11 @@ def goal_by_code(code):
             # What the goal belongs to comes with it, in the same query.
             joinedload(Goal.objective).joinedload(Objective.problem)
             .joinedload(Problem.dimension).joinedload(Dimension.plan),
+            joinedload(Goal.objective).joinedload(Objective.committees),
+            joinedload(Goal.reports).joinedload(Report.revisions),
             joinedload(Goal.objective).selectinload(Objective.goals),
-            selectinload(Goal.reports).selectinload(Report.revisions),
         )
-    ).first()
+    ).unique().first()
 
 
 def _sync(obj, summary, **values):

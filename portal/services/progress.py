@@ -3,7 +3,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import REPORT_STATUSES, Report, db
@@ -46,20 +46,22 @@ class Summary:
 
 
 class PlanProgress:
-    """Latest reports of every goal of a plan, loaded in two queries."""
+    """The latest report of every goal of a plan, loaded in two queries."""
 
     def __init__(self, plan, until=None):
         """``until``: a quarter; the plan as it stood then (later reports left out)."""
-        query = in_plan(select(Report).join(Report.goal), plan.id).options(
-            selectinload(Report.revisions))
+        newest = in_plan(select(Report.goal_id, func.max(Report.quarter).label("quarter"))
+                         .join(Report.goal), plan.id).group_by(Report.goal_id)
         if until:
-            query = query.where(Report.quarter <= until)
-        reports = db.session.scalars(query).all()
+            newest = newest.where(Report.quarter <= until)
+        newest = newest.subquery()
+        # Each goal's latest report only: what a page of the whole plan shows.
+        reports = db.session.scalars(
+            select(Report).join(newest, (newest.c.goal_id == Report.goal_id)
+                                & (newest.c.quarter == Report.quarter))
+            .options(selectinload(Report.revisions))).all()
         self.latest_quarter = until or max((r.quarter for r in reports), default=None)
-        latest = {}
-        for report in reports:
-            if report.goal_id not in latest or report.quarter > latest[report.goal_id].quarter:
-                latest[report.goal_id] = report
+        latest = {report.goal_id: report for report in reports}
         self.by_goal = {goal.id: GoalProgress(latest.get(goal.id), self.latest_quarter)
                         for goal in plan.goals}
 
