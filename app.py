@@ -10,8 +10,8 @@ from models import db
 from models.accounts import aware
 from models.base import configure_engine
 from portal import (accounts, admin, api, charts, cli, committees, errors, feedback, formatting,
-                    i18n, page_cache, plan_views, reports, security, text, transactions,
-                    transparency)
+                    i18n, jobs, notifications, page_cache, plan_views, reports, security, text,
+                    transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS
 from portal.permissions import can
@@ -54,7 +54,7 @@ def create_app(config=None, **overrides):
     login_manager.login_message_category = "info"
 
     for module in (plan_views, i18n, api, accounts, admin, committees, reports, feedback,
-                   transparency):
+                   transparency, notifications):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -62,6 +62,7 @@ def create_app(config=None, **overrides):
     compress.init_app(app)
     # Registered after compression, so that it runs first and stores the plain page.
     page_cache.init_app(app)
+    jobs.init_app(app)
 
     @app.after_request
     def commit_once(response):

@@ -42,6 +42,9 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_KEY_PREFIX = "portal:"
     PAGE_CACHE = True
+    # The queue of background jobs (notifications, e-mail); without it, jobs run in the
+    # request that asks for them.
+    JOBS_REDIS_URL = os.environ.get("REDIS_URL")
     PAGE_CACHE_SECONDS = 600
     SIGN_IN_LIMIT = "5 per minute"
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Rendición de cuentas Ilo")
@@ -76,6 +79,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     CACHE_TYPE = "SimpleCache"
+    JOBS_REDIS_URL = None
     ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     MAIL_SERVER = "localhost"
     MAIL_SUPPRESS_SEND = True

@@ -6,6 +6,7 @@ from models.accounts import utcnow
 from models.cache import ACCOUNTS, OBSERVATIONS
 from portal.page_cache import cached
 from portal.permissions import requires
+from portal.plan_views import following
 from portal.services import DomainError
 from portal.services.committees import all_committees, committee_by_code, set_scope
 from portal.services.feedback import pending_observations
@@ -35,7 +36,8 @@ def show(code):
     if code != committee.code:
         return redirect(url_for("committees.show", code=committee.code), 301)
     return render_template("committees/show.html", committee=committee,
-                           pending=pending_observations(committee), now=utcnow())
+                           pending=pending_observations(committee), now=utcnow(),
+                           following=following("committee", committee))
 
 
 @bp.route("/<code>/alcance", methods=["GET", "POST"])

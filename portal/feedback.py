@@ -14,6 +14,7 @@ from portal.permissions import can, ensure, requires
 from portal.plan_views import goal_or_404, render_goal
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
+from portal.services import notifications
 from portal.transactions import once
 from portal.translation import lazy_gettext as _l
 
@@ -26,6 +27,13 @@ def account_key():
 
 # Posting is limited per account and per address.
 posting_limits = per_address_and("COMMENT_LIMIT", account_key)
+
+
+def follow_what_one_joins(goal):
+    """Commenting on, rating or observing a goal follows it; the page offers to undo."""
+    if notifications.follow(current_user, "goal", goal.id):
+        flash(_l("You now follow goal %(code)s: you will be told of its reports and of the "
+                 "answers to you.", code=goal.code), f"followed:{goal.code}")
 
 
 def comment_or_404(comment_id):
@@ -59,6 +67,7 @@ def post(code):
             form.body.errors.append(error.message)
         else:
             flash(_l("Your comment is published."), "success")
+            follow_what_one_joins(goal)
             return redirect(back_to(comment))
     return render_goal(goal, status=400, comment_form=form)
 
@@ -101,6 +110,7 @@ def rate(code):
         else:
             flash(_l("Your rating (%(num)s of 5) is recorded; it replaces any earlier one.",
                      num=stars), "success")
+            follow_what_one_joins(goal)
             return redirect(url_for("plan.goal", code=goal.code, _anchor="calificacion"))
     return render_goal(goal, status=400, rating_form=form)
 
@@ -224,6 +234,7 @@ def observe(code):
         else:
             flash(_l("The observation is published; the municipality will be asked to answer."),
                   "success")
+            follow_what_one_joins(goal)
             return redirect(url_for("plan.goal", code=goal.code,
                                     _anchor=f"observacion-{observation.id}"))
     return render_goal(goal, status=400, observation_form=form)

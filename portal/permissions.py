@@ -63,6 +63,8 @@ RULES = {
     # Forms anybody may send: registering, signing in, choosing a language.
     "public": EVERYONE,
     "manage_own_account": SIGNED_IN,
+    # Following and being told: anyone signed in.
+    "follow": SIGNED_IN,
     "publish_reports": OFFICIAL,
     "manage_accounts": ADMIN,
     "manage_committees": ADMIN,

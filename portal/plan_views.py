@@ -8,13 +8,19 @@ from models.accounts import utcnow
 from models.cache import REPORTS
 from portal.page_cache import cached
 from portal.permissions import can
-from portal.services import feedback
+from portal.services import feedback, notifications
 from portal.services.committees import committees_watching
 from portal.services.plan import goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("plan", __name__)
+
+
+def following(kind, target):
+    """Whether the reader follows the target; a visitor's cached page asks nothing."""
+    return current_user.is_authenticated and notifications.follows(current_user, kind,
+                                                                    target.id)
 
 
 def published_plan():
@@ -47,7 +53,7 @@ def dimension(code):
     if code != found.code:
         return redirect(url_for("plan.dimension", code=found.code), 301)
     return render_template("plan/dimension.html", plan=plan, dimension=found,
-                           progress=PlanProgress(plan))
+                           progress=PlanProgress(plan), following=following("dimension", found))
 
 
 @bp.get("/objetivos/<code>")
@@ -61,7 +67,8 @@ def objective(code):
     if code != found.code:
         return redirect(url_for("plan.objective", code=found.code), 301)
     return render_template("plan/objective.html", plan=plan, objective=found,
-                           dimension=found.problem.dimension, progress=PlanProgress(plan))
+                           dimension=found.problem.dimension, progress=PlanProgress(plan),
+                           following=following("objective", found))
 
 
 def goal_or_404(code):
@@ -100,14 +107,14 @@ def render_goal(goal, status=200, **forms):
             SelectChoice(c.code, c.name) for c in current_user.committees
             if goal.objective in c.objectives]
     ratings, my_rating = feedback.rating_summary(goal.id, current_user)
-    figures = feedback.goal_figures(goal)
+    figures = feedback.goal_figures(goal, current_user)
     return render_template(
         "plan/goal.html", goal=goal, objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
         progress=GoalProgress(latest, figures.latest_quarter),
         committees=committees_watching(goal),
         ratings=ratings, my_rating=my_rating,
-        comment_count=figures.comments,
+        comment_count=figures.comments, following=figures.following,
         observations=feedback.observations_of(goal.id),
         thread=feedback.thread(goal, page, order, current_app.config["COMMENTS_PER_PAGE"],
                                figures.conversations),

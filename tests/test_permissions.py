@@ -43,6 +43,9 @@ MATRIX = {
     "feedback.moderate": ("POST", "/comentarios/{comment}/moderar", {"moderator_right", "admin"}),
     "feedback.observe": ("POST", "/metas/S4.1/observaciones", {"moderator_right"}),
     "feedback.respond": ("POST", "/observaciones/{observation}/respuesta", {"official"}),
+    "notifications.follow": ("POST", "/seguir/goal/S4.1", SIGNED_IN),
+    "notifications.unfollow": ("POST", "/dejar-de-seguir/goal/S4.1", SIGNED_IN),
+    "notifications.mark_read": ("POST", "/notificaciones/leidas", SIGNED_IN),
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {
@@ -51,6 +54,7 @@ READ_MATRIX = {
     "reports.import_csv": ("GET", "/reportes/importar", {"official"}),
     "reports.new": ("GET", "/metas/S4.1/reportes/nuevo", {"official"}),
     "accounts.account": ("GET", "/cuenta", SIGNED_IN),
+    "notifications.inbox": ("GET", "/notificaciones", SIGNED_IN),
     "feedback.queue": ("GET", "/moderacion", {"moderator_right", "moderator_other", "admin"}),
     "feedback.moderate": ("GET", "/comentarios/{comment}/moderar", {"moderator_right", "admin"}),
 }

@@ -423,7 +423,7 @@ QUERY_BUDGET = {
     ("/metas/S7.5", None): 8,
     ("/", "resident"): 8,
     ("/", None): 8,
-    ("/dimensiones/S", "resident"): 8,
+    ("/dimensiones/S", "resident"): 9,  # and whether the reader follows it
 }
 
 

@@ -22,6 +22,7 @@ from portal.mail import send_mail
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
+from .notifications import unread_count
 
 # argon2id with the library's defaults (memory-hard, tuned by its maintainers) unless the
 # config says otherwise: the tests use cheap parameters to stay fast.
@@ -224,9 +225,13 @@ def end_other_sessions(user, keep_token=None):
 
 def load_session_user(token):
     """Flask-Login's loader: the user of a live session, or None."""
-    session = db.session.get(UserSession, token, options=[joinedload(UserSession.user)])
-    if session is None or not session.user.is_active:
+    found = db.session.execute(
+        select(UserSession, unread_count(UserSession.user_id)).where(UserSession.token == token)
+        .options(joinedload(UserSession.user))).first()
+    if found is None or not found[0].user.is_active:
         return None
+    session, unread = found
+    session.user.unread_notifications = unread
     now = utcnow()
     last_seen = aware(session.last_seen_at)
     if now - last_seen > IDLE_LIMIT[session.user.role]:

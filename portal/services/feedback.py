@@ -9,13 +9,14 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
-                    ModerationAction, Observation, ObservationResponse, Rating, db)
+                    Follow, ModerationAction, Observation, ObservationResponse, Rating, db)
 from models.accounts import aware, utcnow
 from models.base import dialect_insert
 from models.cache import RATINGS, goal_scope, note_change
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
+from .notifications import members_watching, tell, tell_followers
 from .reports import latest_quarter_query
 from .submissions import sent_again_since
 
@@ -95,6 +96,9 @@ def post_comment(user, goal, body, stars=None, parent_id=None):
                       speaks_for=speaks_for(user))
     db.session.add(comment)
     db.session.flush()
+    if parent is not None and parent.author_id != user.id:
+        tell([parent.author_id], "reply", f"reply:{comment.id}", goal,
+             f"comentario-{comment.id}", author=user.display_name)
     return comment
 
 
@@ -139,6 +143,9 @@ def flag_comment(user, comment, reason):
     pending = select(func.count(func.distinct(Flag.user_id))).where(Flag.comment_id == comment.id)
     if since is not None:
         pending = pending.where(Flag.created_at > since)
+    tell(members_watching(comment.goal), "comment_reported",
+         f"reported:{comment.id}:{comment.decided_at or ''}", comment.goal,
+         f"comentario-{comment.id}")
     if db.session.scalar(pending) >= current_app.config["COMMENT_HIDE_AFTER_REPORTS"]:
         comment.hidden_at = utcnow()
         comment.hidden_reason = "reported"
@@ -161,8 +168,17 @@ def hide_comment(user, comment, reason, note):
     now = utcnow()
     comment.hidden_at, comment.hidden_reason, comment.hidden_note = now, reason, note
     comment.hidden_by_committee, comment.decided_at = committee, now
-    db.session.add(ModerationAction(comment=comment, action="hide", reason=reason, note=note,
-                                    committee=committee, moderator_id=user.id))
+    _moderated(comment, ModerationAction(comment=comment, action="hide", reason=reason,
+                                         note=note, committee=committee, moderator_id=user.id))
+
+
+def _moderated(comment, action):
+    """Record the decision, and tell the comment's author."""
+    db.session.add(action)
+    db.session.flush()
+    event = {"hide": "comment_hidden", "restore": "comment_restored"}[action.action]
+    tell([comment.author_id], event, f"moderation:{action.id}", comment.goal,
+         f"comentario-{comment.id}", reason=action.reason, note=action.note)
 
 
 def restore_comment(user, comment, note):
@@ -173,8 +189,8 @@ def restore_comment(user, comment, note):
     now = utcnow()
     comment.hidden_at = comment.hidden_reason = comment.hidden_note = None
     comment.hidden_by_committee, comment.decided_at = None, now
-    db.session.add(ModerationAction(comment=comment, action="restore", note=note,
-                                    committee=committee, moderator_id=user.id))
+    _moderated(comment, ModerationAction(comment=comment, action="restore", note=note,
+                                         committee=committee, moderator_id=user.id))
 
 
 def post_observation(user, goal, committee_code, kind, body, evidence_url):
@@ -193,6 +209,9 @@ def post_observation(user, goal, committee_code, kind, body, evidence_url):
                               body=body, evidence_url=evidence_url)
     db.session.add(observation)
     db.session.flush()
+    tell_followers("observation_posted", f"observation:{observation.id}", goal,
+                   f"observacion-{observation.id}", user.id, committee.id,
+                   committee=committee.code)
     return observation
 
 
@@ -207,6 +226,12 @@ def respond(user, observation, body):
     except IntegrityError:
         raise DomainError(_l("This observation already has the municipality's answer.")) \
             from None
+    key, anchor = f"answer:{observation.id}", f"observacion-{observation.id}"
+    committee = observation.committee.code
+    tell_followers("observation_answered", key, observation.goal, anchor, user.id,
+                   observation.committee_id, committee=committee)
+    tell([observation.author_id], "observation_answered", key, observation.goal, anchor,
+         committee=committee)
 
 
 # Reading
@@ -256,17 +281,20 @@ class GoalFigures:
     comments: int  # visible comments, replies included
     conversations: int  # top-level comments the thread lists
     latest_quarter: str | None  # the plan's latest quarter anybody reported on
+    following: bool  # whether the reader follows the goal
 
 
-def goal_figures(goal):
-    """What the goal page counts, in one query."""
+def goal_figures(goal, user):
+    """What the goal page counts, and whether the reader follows it, in one query."""
     visible = select(func.count()).where(
         Comment.goal_id == goal.id, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
     conversations = select(func.count()).select_from(Comment).where(*_conversations(goal.id))
     latest = latest_quarter_query(goal.objective.problem.dimension.plan_id)
+    following = select(Follow.id).where(Follow.user_id == getattr(user, "id", None),
+                                        Follow.kind == "goal", Follow.target_id == goal.id)
     return GoalFigures(*db.session.execute(select(
         visible.scalar_subquery(), conversations.scalar_subquery(),
-        latest.scalar_subquery())).one())
+        latest.scalar_subquery(), following.exists())).one())
 
 
 def thread(goal, page, order, per_page, total):

@@ -14,6 +14,7 @@ from portal.quarters import is_plan_quarter, plan_quarters
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
+from .notifications import tell_followers
 from .plan import in_plan
 from .submissions import sent_again_since
 
@@ -192,6 +193,7 @@ def publish(actor, goal, quarter, content, reason=None):
     reason = (reason or "").strip() or None
     if reason and len(reason) > MAX_REASON:
         raise DomainError(_l("The reason may have at most %(max)s characters.", max=MAX_REASON))
+    previous_status = _latest_status(goal)
     if report is None:
         report = Report(goal=goal, quarter=quarter)
         db.session.add(report)
@@ -211,7 +213,29 @@ def publish(actor, goal, quarter, content, reason=None):
     except IntegrityError:
         raise DomainError(_l("Someone published this report at the same moment. Reload the "
                              "page and check it before trying again.")) from None
+    _announce(goal, report, outcome, previous_status, actor, reason)
     return outcome
+
+
+def _latest_status(goal):
+    latest = max(goal.reports, key=lambda report: report.quarter, default=None)
+    return latest.current.status if latest else None
+
+
+def _announce(goal, report, outcome, previous_status, actor, reason):
+    revision = report.current
+    actor_id = getattr(actor, "id", None)
+    key = f"report:{report.id}:{revision.number}"
+    if outcome == "created":
+        tell_followers("report_published", key, goal, "reportes", actor_id,
+                       quarter=report.quarter, status=revision.status)
+    else:
+        tell_followers("report_corrected", key, goal, "reportes", actor_id,
+                       quarter=report.quarter, reason=reason)
+    status = _latest_status(goal)
+    if status != previous_status:
+        tell_followers("status_changed", key + ":status", goal, "reportes", actor_id,
+                       quarter=report.quarter, status=status, before=previous_status)
 
 
 @dataclass

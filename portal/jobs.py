@@ -1,0 +1,92 @@
+"""Background work: an RQ queue on the local Redis, and the worker that runs it.
+
+A request never waits for fan-out or e-mail: the operation that causes them asks for a job
+with ``later``, and the job is put on the queue once the request's transaction has
+committed, so the worker sees what it is about. Jobs take plain ids, never ORM objects,
+and are written to be run again safely. Without ``REDIS_URL`` (development) there is no
+worker: jobs run in the request's own transaction, just before it commits.
+
+Start the worker with ``flask --app app worker``.
+"""
+from functools import wraps
+
+import click
+from flask import current_app, has_app_context
+from flask.cli import with_appcontext
+from redis import Redis
+from rq import Queue, Retry, SimpleWorker
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from models import db
+
+QUEUE = "portal"
+# A failed job is tried again after these many seconds, then kept among the failed jobs.
+RETRY_INTERVALS = [10, 60, 300, 900, 3600]
+
+
+def queue():
+    """The portal's queue, or None when no Redis is configured."""
+    url = current_app.config.get("JOBS_REDIS_URL")
+    return Queue(QUEUE, connection=Redis.from_url(url)) if url else None
+
+
+def job(function):
+    """A unit of work of the worker: it runs in the app, and commits once, or rolls back."""
+    @wraps(function)
+    def run(*args):
+        try:
+            function(*args)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    run.operation = function
+    return run
+
+
+def later(job_function, *args):
+    """Run ``job_function(*args)`` once this transaction has committed."""
+    db.session.info.setdefault("jobs", []).append((job_function, args))
+
+
+def _run_inline_before_commit(session):
+    if session.info.get("jobs") and has_app_context() and queue() is None:
+        for job_function, args in session.info.pop("jobs"):
+            job_function.operation(*args)
+        session.flush()
+
+
+def _enqueue_after_commit(session):
+    jobs = session.info.pop("jobs", None)
+    if jobs:
+        portal_queue = queue()
+        for job_function, args in jobs:
+            portal_queue.enqueue(job_function, *args,
+                                 retry=Retry(max=len(RETRY_INTERVALS),
+                                             interval=RETRY_INTERVALS))
+
+
+def _forget_after_rollback(session, _previous_transaction):
+    session.info.pop("jobs", None)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the jobs waiting, then stop.")
+@with_appcontext
+def worker_command(burst):
+    """Run the background jobs: notifications and e-mail."""
+    portal_queue = queue()
+    if portal_queue is None:
+        raise click.ClickException("Set REDIS_URL: the worker takes its jobs from Redis.")
+    # One process for the app's whole life: jobs share its context and connections.
+    SimpleWorker([portal_queue], connection=portal_queue.connection).work(
+        burst=burst, with_scheduler=True)
+
+
+def init_app(app):
+    app.cli.add_command(worker_command)
+    if not event.contains(Session, "before_commit", _run_inline_before_commit):
+        event.listen(Session, "before_commit", _run_inline_before_commit)
+        event.listen(Session, "after_commit", _enqueue_after_commit)
+        event.listen(Session, "after_soft_rollback", _forget_after_rollback)
