@@ -22,6 +22,21 @@ from portal.services.plan import import_plan
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "data" / "plan-ilo-2019-2022.txt"
 TEST_DATA = Path(__file__).resolve().parent / "data"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_or_skip():
+    """The redis module, once the test Redis answers; CI fails without it, others skip."""
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL).ping()
+    except redis.exceptions.ConnectionError:
+        message = f"Redis is not running at {TEST_REDIS_URL}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return redis
 
 
 def text_of(response):

@@ -1,16 +1,13 @@
 """Following parts of the plan and being told what happened, on the portal."""
-import os
 import uuid
 
 import pytest
 from sqlalchemy import event, func, select
 
-from app import create_app
 from models import Follow, Goal, Notification, User, db
-from tests.conftest import text_of
+from tests.conftest import TEST_REDIS_URL, redis_or_skip, text_of
 from tests.test_thread import browser, comment_id
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def told(app, user, event=None):
@@ -188,23 +185,17 @@ def test_fan_out_is_one_statement_however_many_follow(app, make_user, official):
 @pytest.fixture
 def queued_app(app):
     """The app with its jobs on a real Redis queue, run by a real worker."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL}")
-        pytest.skip(f"Redis is not running at {REDIS_URL}")
+    redis_or_skip()
     from portal import jobs
 
     jobs.QUEUE, saved = f"portal-test-{uuid.uuid4().hex}", jobs.QUEUE
-    app.config["JOBS_REDIS_URL"] = REDIS_URL
+    app.config["JOBS_REDIS_URL"] = TEST_REDIS_URL
     try:
         yield app
     finally:
-        app.config["JOBS_REDIS_URL"] = None
         with app.app_context():
-            jobs.queue().delete(delete_jobs=True) if jobs.queue() else None
+            jobs.queue().delete(delete_jobs=True)
+        app.config["JOBS_REDIS_URL"] = None
         jobs.QUEUE = saved
 
 

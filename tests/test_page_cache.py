@@ -1,15 +1,13 @@
 """The read cache of pages: shared, fast, and never stale after a write."""
-import os
 import socket
 import uuid
 
 import pytest
 
 from app import create_app
-from tests.conftest import sign_in, text_of
+from tests.conftest import TEST_REDIS_URL, redis_or_skip, sign_in, text_of
 from tests.tcp_proxy import TcpProxy
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 
@@ -122,21 +120,15 @@ def test_a_cli_import_also_invalidates(app, runner, tmp_path):
 @pytest.fixture
 def redis_apps(migrated_app):
     """Two app servers sharing one Redis for the page cache and the rate limits."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL}")
-        pytest.skip(f"Redis is not running at {REDIS_URL}")
+    redis = redis_or_skip()
     prefix = f"portal-test-{uuid.uuid4().hex}:"
     url = migrated_app.config["SQLALCHEMY_DATABASE_URI"]
     apps = [create_app("testing", SQLALCHEMY_DATABASE_URI=url, CACHE_TYPE="RedisCache",
-                       CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix,
-                       RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
+                       CACHE_REDIS_URL=TEST_REDIS_URL, CACHE_KEY_PREFIX=prefix,
+                       RATELIMIT_STORAGE_URI=TEST_REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
             for _ in range(2)]
     yield apps
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(TEST_REDIS_URL)
     for key in client.scan_iter(f"*{prefix}*"):
         client.delete(key)
 
@@ -189,13 +181,7 @@ def test_pages_are_served_when_the_cache_server_is_away(migrated_app):
 def redis_behind_a_proxy(app):
     """The app's data (rolled back after the test) with the page cache in a Redis that the
     test can take away and bring back, as a network cut would."""
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL}")
-        pytest.skip(f"Redis is not running at {REDIS_URL}")
+    redis = redis_or_skip()
     proxy = TcpProxy(6379)
     proxy.start()
     prefix = f"portal-test-{uuid.uuid4().hex}:"
@@ -205,7 +191,7 @@ def redis_behind_a_proxy(app):
                      CACHE_OPTIONS={"socket_timeout": 1, "socket_connect_timeout": 1})
     yield cut, proxy
     proxy.stop()
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(TEST_REDIS_URL)
     for key in client.scan_iter(f"*{prefix}*"):
         client.delete(key)
 
