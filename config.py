@@ -61,10 +61,14 @@ class Config:
     # Without MAIL_SERVER, messages are written to the log (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    # STARTTLS on the submission port (587), or TLS from the start (MAIL_USE_SSL=1, port 465).
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "rendicion@localhost")
+    # The portal's public address, for the links in e-mails sent by the worker.
+    PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:5000")
 
 
 class DevelopmentConfig(Config):

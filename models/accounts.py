@@ -48,6 +48,8 @@ class User(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The language the person last used the portal in: what e-mails are written in.
+    language: Mapped[str | None] = mapped_column(String(8))
     # Second factor (TOTP), required of officials and admins.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

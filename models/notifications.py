@@ -24,6 +24,14 @@ EVENTS = (
 )
 
 
+# How often a person is e-mailed about each kind of event.
+CADENCES = ("now", "weekly", "never")
+# Not noisy: what answers them at once, the rest in a weekly digest.
+DEFAULT_CADENCE = {event: "weekly" for event in EVENTS} | {
+    "reply": "now", "observation_answered": "now", "comment_hidden": "now",
+    "comment_restored": "now"}
+
+
 class Follow(db.Model):
     """A signed-in user following a goal, an objective, a dimension or a committee."""
 
@@ -67,7 +75,37 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     goal: Mapped["Goal"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship()  # noqa: F821
 
     @property
     def particulars(self):
         return json.loads(self.details)
+
+
+class NotificationSetting(db.Model):
+    """How often a person is e-mailed about one kind of event, when not the default."""
+
+    __tablename__ = "notification_setting"
+    __table_args__ = (
+        UniqueConstraint("user_id", "event"),
+        CheckConstraint(one_of("event", EVENTS), name="event_known"),
+        CheckConstraint(one_of("cadence", CADENCES), name="cadence_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(24))
+    cadence: Mapped[str] = mapped_column(String(8))
+
+
+class Delivery(db.Model):
+    """A notification sent through a channel: what keeps it from being sent twice."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (UniqueConstraint("notification_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notification.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -3,6 +3,7 @@ import time
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
                    url_for)
+from flask_babel import get_locale
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
 from forms.accounts import (PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
@@ -93,7 +94,7 @@ def sign_in():
 
 def complete_sign_in(user, next_url):
     session.pop("pending_sign_in", None)
-    service.start_session(user)
+    service.start_session(user, language=str(get_locale()))
     login_user(user)
     return redirect(next_url)
 

@@ -51,10 +51,12 @@ def later(job_function, *args):
 
 
 def _run_inline_before_commit(session):
-    if session.info.get("jobs") and has_app_context() and queue() is None:
+    if not (session.info.get("jobs") and has_app_context() and queue() is None):
+        return
+    while session.info.get("jobs"):  # a job may ask for more (a fan-out, its e-mails)
         for job_function, args in session.info.pop("jobs"):
             job_function.operation(*args)
-        session.flush()
+    session.flush()
 
 
 def _enqueue_after_commit(session):

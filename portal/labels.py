@@ -1,5 +1,6 @@
 """What people read for each machine name; defined once, used by pages and tests."""
-from models import GOAL_KINDS, MODERATION_REASONS, OBSERVATION_KINDS, REPORT_STATUSES, ROLES
+from models import (CADENCES, EVENTS, GOAL_KINDS, MODERATION_REASONS, OBSERVATION_KINDS,
+                    REPORT_STATUSES, ROLES)
 from portal.translation import lazy_gettext as _l
 
 GOAL_KIND_LABELS = {
@@ -59,6 +60,23 @@ AUDIT_ACTION_LABELS = {
     "second_factor_reset": _l("Second factor reset"),
 }
 
+EVENT_LABELS = {
+    "report_published": _l("A report is published"),
+    "report_corrected": _l("A report is corrected"),
+    "status_changed": _l("A goal changes status"),
+    "observation_posted": _l("A committee posts an observation"),
+    "observation_answered": _l("The municipality answers an observation"),
+    "reply": _l("Someone replies to your comment"),
+    "comment_hidden": _l("Your comment is hidden"),
+    "comment_restored": _l("Your comment is shown again"),
+    "comment_reported": _l("A comment is reported on a goal your committee watches"),
+}
+assert set(EVENT_LABELS) == set(EVENTS)
+
+CADENCE_LABELS = {"now": _l("At once"), "weekly": _l("In a weekly digest"),
+                  "never": _l("Never")}
+assert set(CADENCE_LABELS) == set(CADENCES)
+
 LABELS = {
     "goal_kind": GOAL_KIND_LABELS,
     "role": ROLE_LABELS,
@@ -67,4 +85,6 @@ LABELS = {
     "hidden_reason": HIDDEN_REASON_LABELS,
     "observation_kind": OBSERVATION_KIND_LABELS,
     "moderation_action": MODERATION_ACTION_LABELS,
+    "event": EVENT_LABELS,
+    "cadence": CADENCE_LABELS,
 }

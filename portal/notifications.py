@@ -1,9 +1,12 @@
 """Following goals, objectives, dimensions and committees; one's notifications."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import FOLLOW_KINDS
+from forms.notifications import email_settings_form
+from models import EVENTS, FOLLOW_KINDS
+from portal.extensions import csrf
 from portal.permissions import requires
+from portal.services import DomainError
 from portal.services import notifications as service
 from portal.translation import lazy_gettext as _l
 
@@ -52,3 +55,31 @@ def mark_read():
     service.mark_all_read(current_user)
     flash(_l("Every notification is marked as read."), "success")
     return redirect(url_for("notifications.inbox"))
+
+
+@bp.route("/cuenta/avisos", methods=["GET", "POST"])
+@requires("follow")
+def settings():
+    form = email_settings_form(service.cadences_of(current_user))
+    if form.validate_on_submit():
+        for event in EVENTS:
+            service.set_cadence(current_user.id, event, form[event].data)
+        flash(_l("Your e-mail settings are saved."), "success")
+        return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form,
+                           events=EVENTS), 400 if form.errors else 200
+
+
+@bp.route("/avisos/baja/<token>", methods=["GET", "POST"])
+@csrf.exempt  # one click from a mail program (RFC 8058): the signed token is the proof
+@requires("public")
+def unsubscribe(token):
+    """Stop one kind of e-mail for one person, without signing in."""
+    try:
+        user, event = service.unsubscribe_target(token)
+    except DomainError as error:
+        return render_template("notifications/unsubscribe.html", error=error.message), 400
+    if request.method == "POST":
+        service.set_cadence(user.id, event, "never")
+    return render_template("notifications/unsubscribe.html", event=event,
+                           done=request.method == "POST")

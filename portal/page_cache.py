@@ -13,16 +13,18 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from models import (AuditEntry, CacheVersion, Comment, Flag, Follow, Goal, ModerationAction,
-                    Notification, Observation, ObservationResponse, Rating, RecoveryCode, Report,
-                    ReportRevision, Submission, User, UserSession, db)
+from models import (AuditEntry, CacheVersion, Comment, Delivery, Flag, Follow, Goal,
+                    ModerationAction, Notification, NotificationSetting, Observation,
+                    ObservationResponse, Rating, RecoveryCode, Report, ReportRevision, Submission,
+                    User, UserSession, db)
 from models.base import dialect_insert
 from models.cache import (ACCOUNTS, COMMENTS, MODERATION, OBSERVATIONS, PLAN, RATINGS, REPORTS,
                           goal_scope, note_change)
 from portal.extensions import cache
 
 # Rows no page shows: writing them leaves every cached page true.
-INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, Notification)
+INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, Notification,
+             NotificationSetting, Delivery)
 # Where the latest versions are mirrored, for the moments the database is away.
 MIRROR = "version:"
 

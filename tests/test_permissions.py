@@ -46,6 +46,9 @@ MATRIX = {
     "notifications.follow": ("POST", "/seguir/goal/S4.1", SIGNED_IN),
     "notifications.unfollow": ("POST", "/dejar-de-seguir/goal/S4.1", SIGNED_IN),
     "notifications.mark_read": ("POST", "/notificaciones/leidas", SIGNED_IN),
+    "notifications.settings": ("POST", "/cuenta/avisos", SIGNED_IN),
+    # A signed link: anybody holding it, signed in or not (it is refused when not valid).
+    "notifications.unsubscribe": ("POST", "/avisos/baja/x", EVERYONE),
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {

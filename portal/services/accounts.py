@@ -207,8 +207,11 @@ def authenticate(email, password):
     return user
 
 
-def start_session(user):
+def start_session(user, language=None):
+    """A signed-in browser; the language it uses is the one e-mails are written in."""
     token = secrets.token_urlsafe(32)
+    if language and user.language != language:
+        user.language = language
     db.session.add(UserSession(token=token, user_id=user.id))
     user.session_token = token
     return token

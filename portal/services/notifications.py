@@ -1,14 +1,21 @@
 """Following, and telling followers what happened: written in bulk by a background job."""
 import json
 
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import DateTime, and_, delete, func, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from models import Committee, Dimension, Follow, Goal, Notification, Objective, Plan, db
+from models import (CADENCES, DEFAULT_CADENCE, EVENTS, Committee, Delivery, Dimension, Follow, Goal,
+                    Notification, NotificationSetting, Objective, Plan, User, db)
 from models.accounts import committee_member, committee_objective, utcnow
 from models.base import dialect_insert
 from portal.jobs import job, later
+from portal.mail import send_mail
+from portal.translation import lazy_gettext as _l
 
+from . import DomainError
 from .plan import in_plan
 
 
@@ -83,6 +90,7 @@ def fan_out(event, key, goal_id, anchor, actor_id, committee_id, details):
                   ).where(followers.c.user_id.is_not(None))
     statement = dialect_insert(db.session)(Notification).from_select(COLUMNS, rows)
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "key"]))
+    _email_at_once(event, key)
 
 
 @job
@@ -94,6 +102,7 @@ def notify_users(user_ids, event, key, goal_id, anchor, details):
         {"user_id": user_id, "event": event, "key": key, "goal_id": goal_id, "anchor": anchor,
          "details": details, "created_at": now} for user_id in user_ids])
     db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "key"]))
+    _email_at_once(event, key)
 
 
 def members_watching(goal):
@@ -118,3 +127,80 @@ def target_of(kind, code):
         return db.session.scalar(select(Objective).join(Objective.dimension).where(
             Dimension.plan_id == plan, Objective.code == code))
     return db.session.scalar(in_plan(select(Goal), plan).where(Goal.code == code))
+
+
+# E-mail
+
+def cadences_of(user):
+    """How often the user is e-mailed about each kind of event."""
+    chosen = dict(db.session.execute(select(NotificationSetting.event, NotificationSetting.cadence)
+                                     .where(NotificationSetting.user_id == user.id)).all())
+    return {event: chosen.get(event, DEFAULT_CADENCE[event]) for event in EVENTS}
+
+
+def set_cadence(user_id, event, cadence):
+    if event not in EVENTS or cadence not in CADENCES:
+        raise DomainError(_l("Choose at once, weekly or never."))
+    statement = dialect_insert(db.session)(NotificationSetting).values(
+        user_id=user_id, event=event, cadence=cadence)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["user_id", "event"], set_={"cadence": cadence}))
+
+
+def _unsubscribe_serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_token(user_id, event):
+    """A link's token that stops one kind of e-mail for one person, and does nothing else."""
+    return _unsubscribe_serializer().dumps({"user": user_id, "event": event})
+
+
+def unsubscribe_target(token):
+    try:
+        data = _unsubscribe_serializer().loads(token)
+    except BadSignature:
+        raise DomainError(_l("This link is not valid.")) from None
+    user = db.session.get(User, data.get("user"))
+    if user is None or data.get("event") not in EVENTS:
+        raise DomainError(_l("This link is not valid."))
+    return user, data["event"]
+
+
+def _email_at_once(event, key):
+    """Queue an e-mail for each person just told who wants this kind at once."""
+    cadence = func.coalesce(NotificationSetting.cadence, literal(DEFAULT_CADENCE[event]))
+    ids = db.session.scalars(
+        select(Notification.id).join(User, User.id == Notification.user_id)
+        .outerjoin(NotificationSetting, and_(NotificationSetting.user_id == User.id,
+                                             NotificationSetting.event == event))
+        .where(Notification.key == key, cadence == "now", User.confirmed_at.is_not(None),
+               User.deactivated_at.is_(None))).all()
+    for notification_id in ids:
+        later(send_email, notification_id)
+
+
+@job
+def send_email(notification_id):
+    """E-mail one notification, once: a delivery row is kept for each one sent."""
+    sent = select(Delivery.id).where(Delivery.notification_id == notification_id,
+                                     Delivery.channel == "email")
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or db.session.scalar(sent) is not None:
+        return
+    user = notification.user
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
+            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
+        unsubscribe = url_for("notifications.unsubscribe",
+                              token=unsubscribe_token(user.id, notification.event),
+                              _external=True)
+        context = {"notification": notification, "user": user, "unsubscribe": unsubscribe,
+                   "link": url_for("plan.goal", code=notification.goal.code,
+                                   _anchor=notification.anchor, _external=True)}
+        subject = " ".join(render_template("notifications/email_subject.txt", **context).split())
+        send_mail(user.email, subject, render_template("notifications/email.txt", **context),
+                  html=render_template("notifications/email.html", **context),
+                  headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    db.session.add(Delivery(notification_id=notification_id, channel="email"))

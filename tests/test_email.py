@@ -1,0 +1,189 @@
+"""E-mail for real: a worker on Redis sends through an SMTP server on 127.0.0.1."""
+import email
+import re
+import socket
+import uuid
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from rq import SimpleWorker
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+from sqlalchemy import select
+
+from models import Delivery, NotificationSetting, db
+from portal import jobs
+from tests.conftest import TEST_REDIS_URL, redis_or_skip, text_of
+from tests.test_thread import browser, comment_id
+
+
+class Inbox:
+    """What the SMTP server received, parsed."""
+
+    def __init__(self):
+        self.messages, self.raw = [], []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.raw.append(envelope.content.decode())
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpServer:
+    def __init__(self):
+        self.inbox, self.port, self.controller = Inbox(), free_port(), None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    if server.controller._thread is not None:
+        server.stop()
+
+
+@pytest.fixture
+def mailing_app(app, smtp):
+    """The app sending for real: jobs on a Redis queue, mail to the SMTP server above."""
+    redis_or_skip()
+    jobs.QUEUE, saved_queue = f"portal-test-{uuid.uuid4().hex}", jobs.QUEUE
+    saved = {key: app.config[key] for key in ("JOBS_REDIS_URL", "MAIL_SERVER", "MAIL_PORT",
+                                              "MAIL_USE_TLS", "MAIL_SUPPRESS_SEND")}
+    app.config.update(JOBS_REDIS_URL=TEST_REDIS_URL, MAIL_SERVER="127.0.0.1",
+                      MAIL_PORT=smtp.port, MAIL_USE_TLS=False, MAIL_SUPPRESS_SEND=False,
+                      PORTAL_URL="https://rendicion.example.pe")
+    from portal.extensions import mail
+    mail.init_app(app)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            jobs.queue().delete(delete_jobs=True)
+        app.config.update(saved)
+        mail.init_app(app)
+        jobs.QUEUE = saved_queue
+
+
+def work(app):
+    """A real worker, in burst mode: it runs what waits, then stops."""
+    with app.app_context():
+        queue = jobs.queue()
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+def replied_to(app, make_user, language="es"):
+    """Ana comments on S7.6 in ``language``; Luis replies to her."""
+    ana = make_user(name="Ana Flores")
+    client = app.test_client()
+    client.set_cookie("idioma", language)
+    from tests.conftest import sign_in
+    sign_in(app, client, ana[1], "resident")
+    client.post("/metas/S7.6/comentarios", data={"body": "¿Cuándo empieza la obra?"})
+    first = comment_id(app, "¿Cuándo empieza la obra?")
+    luis = browser(app, make_user(name="Luis Mamani"), "resident")
+    luis.post(f"/comentarios/{first}/responder", data={"body": "Dicen que en marzo."})
+    return ana
+
+
+def test_a_reply_is_emailed_in_the_readers_language(mailing_app, smtp, make_user):
+    ana = replied_to(mailing_app, make_user, language="en")
+    assert smtp.inbox.messages == []  # the request only queued the work
+    work(mailing_app)
+    [(recipients, message)] = smtp.inbox.messages
+    assert recipients == [ana[1]]
+    assert message["Subject"] == ("Accountability portal: Goal S7.6: Luis Mamani replied to "
+                                  "your comment.")
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Hello, Ana Flores." in text
+    link = re.search(r"https://rendicion\.example\.pe/metas/S7\.6#comentario-\d+", text)
+    assert link and link.group(0) in html
+    raw = smtp.inbox.raw[0]
+    assert re.search(r"^List-Unsubscribe: <https://rendicion\.example\.pe/avisos/baja/\S+>\r?$",
+                     raw, re.M)  # a plain link, as mail programs read it
+    unsubscribe = message["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("https://rendicion.example.pe/avisos/baja/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_unsubscribe_link_works_without_signing_in(mailing_app, smtp, make_user):
+    ana = replied_to(mailing_app, make_user)
+    work(mailing_app)
+    [(_, message)] = smtp.inbox.messages
+    path = message["List-Unsubscribe"].strip("<>").replace("https://rendicion.example.pe", "")
+    stranger = mailing_app.test_client()
+    assert "¿Dejar los correos" in text_of(stranger.get(path))
+    done = stranger.post(path)  # what a mail program sends: no session, no form token
+    assert done.status_code == 200 and "Listo" in text_of(done)
+    with mailing_app.app_context():
+        assert db.session.scalar(select(NotificationSetting.cadence).where(
+            NotificationSetting.user_id == ana[0], NotificationSetting.event == "reply")) == "never"
+    assert stranger.post(path[:-3] + "xyz").status_code == 400
+    # The next reply is on the portal, not in the mail.
+    luis = browser(mailing_app, make_user(), "resident")
+    first = comment_id(mailing_app, "¿Cuándo empieza la obra?")
+    luis.post(f"/comentarios/{first}/responder", data={"body": "Otra respuesta."})
+    work(mailing_app)
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_followers_choose_what_is_emailed_at_once(mailing_app, smtp, make_user):
+    follower = make_user()
+    client = browser(mailing_app, follower, "resident")
+    client.post("/seguir/goal/S7.6")
+    official = browser(mailing_app, make_user("official"), "official")
+    official.post("/metas/S7.6/reportes/nuevo", data={
+        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "30",
+        "narrative": "Obra en curso."})
+    work(mailing_app)
+    assert smtp.inbox.messages == []  # reports are in the weekly digest by default
+    settings = text_of(client.get("/cuenta/avisos"))
+    assert "Se publica un reporte" in settings
+    form = {event: "weekly" for event in ("report_corrected", "status_changed",
+                                          "observation_posted", "comment_reported")}
+    form |= {"report_published": "now", "observation_answered": "now", "reply": "now",
+             "comment_hidden": "now", "comment_restored": "never"}
+    assert client.post("/cuenta/avisos", data=form).status_code == 302
+    official.post("/metas/S7.6/reportes/nuevo", data={
+        "quarter": "2021-T4", "status": "en_ejecucion", "progress_pct": "40",
+        "narrative": "Obra avanzada."})
+    work(mailing_app)
+    [(recipients, message)] = smtp.inbox.messages
+    assert recipients == [follower[1]] and "2021-T4" in message["Subject"]
+
+
+def test_with_the_smtp_server_down_the_message_waits_and_arrives_once(mailing_app, smtp,
+                                                                         make_user):
+    replied_to(mailing_app, make_user)
+    smtp.stop()
+    work(mailing_app)  # the send fails: the job is kept to be tried again
+    with mailing_app.app_context():
+        queue = jobs.queue()
+        waiting = (ScheduledJobRegistry(queue=queue).get_job_ids()
+                   + FailedJobRegistry(queue=queue).get_job_ids())
+        assert len(waiting) == 1
+        assert db.session.scalar(select(Delivery.id)) is None
+    smtp.start()
+    with mailing_app.app_context():
+        job = queue.fetch_job(waiting[0])
+        queue.enqueue_job(job)  # its retry is due (the scheduler would wait the interval)
+    work(mailing_app)
+    assert len(smtp.inbox.messages) == 1
+    with mailing_app.app_context():
+        job.func(*job.args)  # run once more, by mistake: nothing is sent again
+    assert len(smtp.inbox.messages) == 1
