@@ -17,6 +17,7 @@ from portal.labels import LABELS
 from portal.permissions import can
 from portal.quarters import plan_quarters
 from portal.services.accounts import load_session_user
+from portal.services.answers import answer_deadline, days_waited, overdue
 from portal.services.feedback import editable
 from portal.translation import lazy_gettext as _l
 
@@ -79,7 +80,8 @@ def create_app(config=None, **overrides):
                                  number=formatting.number, is_link=formatting.is_link,
                                  user_text=text.user_text, editable=editable, aware=aware,
                                  charts=charts, plan_figures=charts.plan_figures,
-                                 plan_quarters=plan_quarters)
+                                 plan_quarters=plan_quarters, answer_deadline=answer_deadline,
+                                 days_waited=days_waited, overdue=overdue)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

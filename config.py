@@ -57,6 +57,8 @@ class Config:
     COMMENTS_PER_PAGE = 20
     # A goal enters the promise-gap view once this many residents have rated it.
     PROMISE_GAP_MIN_RATINGS = 3
+    # Calendar days the municipality has to answer a committee's observation.
+    OBSERVATION_ANSWER_DAYS = 15
     REGISTER_LIMIT = "10 per hour"
     # Without MAIL_SERVER, messages are written to the log (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

@@ -1,14 +1,17 @@
 """The plan at a glance: the promise gap, the hearing snapshot, open data, feeds, search."""
 import json
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
+                   url_for)
 
+from models.accounts import utcnow
 from models.cache import COMMENTS, OBSERVATIONS, RATINGS, REPORTS
 from portal.feeds import atom_feed
 from portal.opendata import DATASETS
 from portal.page_cache import cached
 from portal.plan_views import goal_or_404, published_plan
 from portal.quarters import plan_quarters
+from portal.services.answers import answer_figures
 from portal.services.feedback import rating_summaries
 from portal.services.plan import search_goals
 from portal.services.progress import PlanProgress
@@ -47,7 +50,17 @@ def snapshot(quarter):
         "transparency/snapshot.html", plan=plan, quarter=quarter,
         quarters=plan_quarters(plan), progress=PlanProgress(plan, until=quarter),
         ratings=rating_summaries([g.id for g in plan.goals]),
-        pending=pending_observations_of(plan))
+        pending=pending_observations_of(plan), now=utcnow())
+
+
+@bp.get("/respuestas")
+@cached(OBSERVATIONS)
+def answers():
+    """How fast the municipality answers the committees; "overdue now" may lag the clock by
+    PAGE_CACHE_SECONDS at most."""
+    plan = published_plan()
+    return render_template("transparency/answers.html", figures=answer_figures(plan),
+                           days=current_app.config["OBSERVATION_ANSWER_DAYS"], now=utcnow())
 
 
 @bp.get("/datos")

@@ -1,0 +1,87 @@
+"""Whether the municipality answers its vigilance committees on time."""
+from dataclasses import dataclass, field
+from datetime import timedelta
+from math import floor
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import Observation, db
+from models.accounts import aware, utcnow
+
+from .plan import in_plan
+
+
+def answer_deadline(observation):
+    """The day the answer is due: OBSERVATION_ANSWER_DAYS calendar days after posting."""
+    days = current_app.config["OBSERVATION_ANSWER_DAYS"]
+    return aware(observation.created_at) + timedelta(days=days)
+
+
+def days_waited(observation, now=None):
+    """Whole days between the observation and its answer (or now, while unanswered)."""
+    end = aware(observation.response.created_at) if observation.response else (now or utcnow())
+    return (end - aware(observation.created_at)).days
+
+
+def overdue(observation, now=None):
+    return observation.response is None and (now or utcnow()) > answer_deadline(observation)
+
+
+def answered_in_time(observation):
+    return (observation.response is not None
+            and aware(observation.response.created_at) <= answer_deadline(observation))
+
+
+def quarter_of(moment):
+    local = aware(moment).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return f"{local.year}-T{(local.month - 1) // 3 + 1}"
+
+
+@dataclass
+class AnswerFigures:
+    """The answers to one committee's observations posted in one quarter."""
+
+    quarter: str
+    committee: object
+    posted: int = 0
+    answered: int = 0
+    in_time: int = 0
+    answer_days: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+
+    @property
+    def median_days(self):
+        """In whole days, as the answer times are counted; a half rounds up."""
+        return floor(median(self.answer_days) + 0.5) if self.answer_days else None
+
+    @property
+    def longest_days(self):
+        return max(self.answer_days, default=None)
+
+
+def answer_figures(plan, now=None):
+    """Per quarter (newest first) and committee: posted, answered, in time, answer times,
+    and the observations overdue now."""
+    now = now or utcnow()
+    observations = db.session.scalars(
+        in_plan(select(Observation).join(Observation.goal), plan.id)
+        .order_by(Observation.created_at)
+        .options(selectinload(Observation.response), selectinload(Observation.committee),
+                 selectinload(Observation.goal))).all()
+    figures = {}
+    for observation in observations:
+        key = (quarter_of(observation.created_at), observation.committee.code)
+        row = figures.setdefault(key, AnswerFigures(key[0], observation.committee))
+        row.posted += 1
+        if observation.response is not None:
+            row.answered += 1
+            row.in_time += answered_in_time(observation)
+            row.answer_days.append(days_waited(observation))
+        elif overdue(observation, now):
+            row.overdue.append(observation)
+    by_committee = sorted(figures.values(), key=lambda row: row.committee.code)
+    return sorted(by_committee, key=lambda row: row.quarter, reverse=True)

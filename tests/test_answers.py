@@ -1,0 +1,54 @@
+"""Whether the municipality answers its vigilance committees within the deadline."""
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from models import Observation, ObservationResponse, db
+from models.accounts import utcnow
+from tests.conftest import text_of
+from tests.test_thread import browser
+
+
+def observe(app, client, goal, body, days_ago):
+    client.post(f"/metas/{goal}/observaciones", data={
+        "committee": "COPALE", "kind": "alerta", "body": body})
+    with app.app_context():
+        db.session.execute(update(Observation).where(Observation.body == body).values(
+            created_at=utcnow() - timedelta(days=days_ago)))
+        db.session.commit()
+        return db.session.scalar(select(Observation.id).where(Observation.body == body))
+
+
+def answer(app, official, observation_id, days_after):
+    official.post(f"/observaciones/{observation_id}/respuesta", data={"body": "Respondida."})
+    with app.app_context():
+        posted = db.session.get(Observation, observation_id).created_at
+        db.session.execute(update(ObservationResponse).where(
+            ObservationResponse.observation_id == observation_id).values(
+            created_at=posted + timedelta(days=days_after)))
+        db.session.commit()
+
+
+def test_answers_on_time_late_and_overdue_are_counted_and_shown(app, make_user):
+    copale = browser(app, make_user("moderator", committees=("COPALE",)), "moderator")
+    official = browser(app, make_user("official"), "official")
+    on_time = observe(app, copale, "S4.1", "Faltan pupitres.", days_ago=40)
+    late = observe(app, copale, "S4.2", "Faltan libros.", days_ago=35)
+    observe(app, copale, "S4.3", "Falta el docente.", days_ago=20)
+    observe(app, copale, "S5.1", "Falta agua.", days_ago=3)
+    answer(app, official, on_time, days_after=4)
+    answer(app, official, late, days_after=30)
+
+    page = text_of(app.test_client().get("/respuestas"))
+    assert "La municipalidad tiene 15 días calendario para responder" in page
+    assert ("COPALE 4 2 1 17 días 30 días Meta S4.3 (20 días)" in page)
+
+    goal = text_of(app.test_client().get("/metas/S4.3"))
+    assert "Vencida: la respuesta debía darse el" in goal and "20 días de espera" in goal
+    assert "La respuesta debe darse a más tardar el" in text_of(
+        app.test_client().get("/metas/S5.1"))
+    assert "Vencida" in text_of(app.test_client().get("/comites/COPALE"))
+
+
+def test_no_observations_yet(client):
+    assert "Ningún comité ha publicado aún una observación." in text_of(client.get("/respuestas"))
