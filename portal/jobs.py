@@ -77,10 +77,13 @@ def _forget_after_rollback(session, _previous_transaction):
 @click.option("--burst", is_flag=True, help="Run the jobs waiting, then stop.")
 @with_appcontext
 def worker_command(burst):
-    """Run the background jobs: notifications and e-mail."""
+    """Run the background jobs: notifications, e-mail and the weekly digests."""
     portal_queue = queue()
     if portal_queue is None:
         raise click.ClickException("Set REDIS_URL: the worker takes its jobs from Redis.")
+    from portal.services.notifications import schedule_weekly_digests
+
+    schedule_weekly_digests(portal_queue)
     # One process for the app's whole life: jobs share its context and connections.
     SimpleWorker([portal_queue], connection=portal_queue.connection).work(
         burst=burst, with_scheduler=True)

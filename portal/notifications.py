@@ -80,6 +80,9 @@ def unsubscribe(token):
     except DomainError as error:
         return render_template("notifications/unsubscribe.html", error=error.message), 400
     if request.method == "POST":
-        service.set_cadence(user.id, event, "never")
+        if event == service.DIGEST:
+            service.stop_digest(user)
+        else:
+            service.set_cadence(user.id, event, "never")
     return render_template("notifications/unsubscribe.html", event=event,
                            done=request.method == "POST")

@@ -187,3 +187,42 @@ def test_with_the_smtp_server_down_the_message_waits_and_arrives_once(mailing_ap
     with mailing_app.app_context():
         job.func(*job.args)  # run once more, by mistake: nothing is sent again
     assert len(smtp.inbox.messages) == 1
+
+
+def test_the_weekly_digest_groups_the_week_and_skips_empty_weeks(mailing_app, smtp, make_user):
+    follower = make_user(name="Rosa Quispe")
+    make_user()  # someone without news, who must get nothing
+    browser(mailing_app, follower, "resident").post("/seguir/goal/S7.6")
+    official = browser(mailing_app, make_user("official"), "official")
+    for quarter, progress in (("2021-T3", "30"), ("2021-T4", "45")):
+        official.post("/metas/S7.6/reportes/nuevo", data={
+            "quarter": quarter, "status": "en_ejecucion", "progress_pct": progress,
+            "narrative": f"Avance de {quarter}."})
+    work(mailing_app)
+    assert smtp.inbox.messages == []  # reports are weekly by default
+    from portal.services.notifications import weekly_digests
+    with mailing_app.app_context():
+        jobs.queue().enqueue(weekly_digests)
+    work(mailing_app)
+    [(recipients, message)] = smtp.inbox.messages  # one e-mail, for the follower only
+    assert recipients == [follower[1]]
+    assert message["Subject"].startswith("Portal de rendición de cuentas: su semana")
+    text = message.get_body(("plain",)).get_content()
+    assert "Estas 3 cosas pasaron esta semana" in text
+    assert "publicó su reporte de 2021-T3" in text and "publicó su reporte de 2021-T4" in text
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    with mailing_app.app_context():
+        jobs.queue().enqueue(weekly_digests)
+        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
+        assert any(job_id.startswith("digests-") for job_id in scheduled)  # next Monday's
+    work(mailing_app)
+    assert len(smtp.inbox.messages) == 1  # nothing new: no second digest
+    # Stopping the digest by its link, without signing in.
+    path = message["List-Unsubscribe"].strip("<>").replace("https://rendicion.example.pe", "")
+    assert "Listo: ya no recibirá el resumen semanal" in text_of(
+        mailing_app.test_client().post(path))
+    with mailing_app.app_context():
+        cadences = dict(db.session.execute(select(
+            NotificationSetting.event, NotificationSetting.cadence).where(
+            NotificationSetting.user_id == follower[0])).all())
+    assert cadences["report_published"] == "never" and "reply" not in cadences

@@ -1,17 +1,19 @@
 """Following, and telling followers what happened: written in bulk by a background job."""
 import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import DateTime, and_, delete, func, literal, or_, select, update
+from sqlalchemy import DateTime, and_, case, delete, func, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from models import (CADENCES, DEFAULT_CADENCE, EVENTS, Committee, Delivery, Dimension, Follow, Goal,
                     Notification, NotificationSetting, Objective, Plan, User, db)
 from models.accounts import committee_member, committee_objective, utcnow
 from models.base import dialect_insert
-from portal.jobs import job, later
+from portal.jobs import job, later, queue
 from portal.mail import send_mail
 from portal.translation import lazy_gettext as _l
 
@@ -162,7 +164,7 @@ def unsubscribe_target(token):
     except BadSignature:
         raise DomainError(_l("This link is not valid.")) from None
     user = db.session.get(User, data.get("user"))
-    if user is None or data.get("event") not in EVENTS:
+    if user is None or data.get("event") not in (*EVENTS, DIGEST):
         raise DomainError(_l("This link is not valid."))
     return user, data["event"]
 
@@ -204,3 +206,77 @@ def send_email(notification_id):
                   headers={"List-Unsubscribe": f"<{unsubscribe}>",
                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
     db.session.add(Delivery(notification_id=notification_id, channel="email"))
+
+
+# The weekly digest
+
+DIGEST = "digest"  # in an unsubscribe link: the weekly digest as a whole
+DIGEST_REACH = timedelta(days=28)  # older news is left on the portal
+
+
+def _weekly_undelivered():
+    """Notifications waiting for a digest: their kind is weekly for their reader, and no
+    e-mail carried them yet."""
+    cadence = func.coalesce(NotificationSetting.cadence,
+                            case(DEFAULT_CADENCE, value=Notification.event))
+    delivered = select(Delivery.id).where(Delivery.notification_id == Notification.id,
+                                          Delivery.channel == "email").exists()
+    return (select(Notification).join(User, User.id == Notification.user_id)
+            .outerjoin(NotificationSetting,
+                       and_(NotificationSetting.user_id == Notification.user_id,
+                            NotificationSetting.event == Notification.event))
+            .where(cadence == "weekly", ~delivered, User.confirmed_at.is_not(None),
+                   User.deactivated_at.is_(None),
+                   Notification.created_at >= utcnow() - DIGEST_REACH))
+
+
+@job
+def weekly_digests():
+    """One digest job for each person with news this week; nothing for the others."""
+    week = utcnow().strftime("%G-W%V")
+    users = db.session.scalars(_weekly_undelivered().with_only_columns(
+        Notification.user_id).distinct()).all()
+    for user_id in users:
+        later(send_digest, user_id, week)
+    schedule_weekly_digests()
+
+
+def schedule_weekly_digests(portal_queue=None):
+    """Put the next Monday's digests (08:00 in Ilo) on the worker's schedule, once."""
+    portal_queue = portal_queue or queue()
+    if portal_queue is None:
+        return
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    today = datetime.now(zone)
+    monday = (today + timedelta(days=7 - today.weekday())).replace(
+        hour=8, minute=0, second=0, microsecond=0)
+    portal_queue.enqueue_at(monday, weekly_digests, job_id=f"digests-{monday:%G-W%V}")
+
+
+@job
+def send_digest(user_id, week):
+    user = db.session.get(User, user_id)
+    items = db.session.scalars(_weekly_undelivered().where(Notification.user_id == user_id)
+                               .order_by(Notification.created_at)
+                               .options(selectinload(Notification.goal))).all()
+    if user is None or not items:
+        return
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
+            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
+        unsubscribe = url_for("notifications.unsubscribe",
+                              token=unsubscribe_token(user.id, DIGEST), _external=True)
+        context = {"items": items, "user": user, "unsubscribe": unsubscribe, "week": week}
+        send_mail(user.email, _l("Accountability portal: your week, %(week)s", week=week),
+                  render_template("notifications/digest.txt", **context),
+                  html=render_template("notifications/digest.html", **context),
+                  headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    db.session.add_all(Delivery(notification_id=item.id, channel="email") for item in items)
+
+
+def stop_digest(user):
+    """Whatever kind came weekly now comes never."""
+    for event, cadence in cadences_of(user).items():
+        if cadence == "weekly":
+            set_cadence(user.id, event, "never")
