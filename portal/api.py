@@ -1,13 +1,14 @@
 """Open data: the plan as JSON, versioned and described by OpenAPI."""
-from flask import Blueprint, abort, jsonify, render_template, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, url_for
 
 from models.accounts import aware
-from models.cache import REPORTS
+from models.cache import OBSERVATIONS, REPORTS
 from portal.importers.plan_json import plan_document
 from portal.openapi import openapi_document
 from portal.page_cache import cached
 from portal.plan_views import published_plan
 from portal.services import feedback
+from portal.services.answers import answer_rows
 from portal.services.plan import goal_by_code
 from portal.translation import lazy_gettext as _l
 
@@ -93,6 +94,13 @@ def goal(code):
     document["observations"] = [observation_document(o)
                                 for o in feedback.observations_of(found.id)]
     return jsonify(document)
+
+
+@bp.get("/api/v1/answers")
+@cached(OBSERVATIONS)
+def answers():
+    return jsonify({"answer_days": current_app.config["OBSERVATION_ANSWER_DAYS"],
+                    "rows": list(answer_rows(published_plan()))})
 
 
 @bp.get("/api/v1/openapi.json")

@@ -119,6 +119,21 @@ SCHEMAS = {
     "Error": _object({
         "error": _object({"status": {"type": "integer"}, "message": TEXT}),
     }),
+    "Answers": _object({
+        "answer_days": {"type": "integer", "minimum": 1,
+                        "description": "Calendar days the municipality has to answer."},
+        "rows": {"type": "array", "items": _object({
+            "quarter": {"type": "string", "pattern": r"^[0-9]{4}-T[1-4]$"},
+            "committee_code": TEXT,
+            "posted": {"type": "integer", "minimum": 1},
+            "answered": {"type": "integer", "minimum": 0},
+            "answered_in_time": {"type": "integer", "minimum": 0},
+            "median_answer_days": {"type": ["integer", "null"], "minimum": 0},
+            "longest_answer_days": {"type": ["integer", "null"], "minimum": 0},
+            "overdue_now": {"type": "integer", "minimum": 0},
+            "overdue_goals": {"type": "array", "items": GOAL_CODE},
+        })},
+    }),
 }
 
 
@@ -142,6 +157,12 @@ def openapi_document():
                 "operationId": "getPlan",
                 "summary": "The whole plan: dimensions, problems, objectives and goals",
                 "responses": {"200": _json("Plan", "The plan, in the order of the document")},
+            }},
+            "/api/v1/answers": {"get": {
+                "operationId": "getAnswers",
+                "summary": "How fast the municipality answers the committees' observations, "
+                           "per quarter posted and committee",
+                "responses": {"200": _json("Answers", "The figures, newest quarter first")},
             }},
             "/api/v1/goals/{code}": {"get": {
                 "operationId": "getGoal",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from models import Observation, Report, db
 from models.accounts import aware
+from portal.services.answers import answer_rows
 from portal.services.feedback import rating_summaries, visible_comment_counts
 from portal.services.progress import PlanProgress
 from portal.translation import lazy_gettext as _l
@@ -180,6 +181,17 @@ DATASETS = {dataset.name: dataset for dataset in (
         ("response", _l("The municipality's answer; empty while it waits.")),
         ("response_published_at", _l("When the answer was published.")),
     ], _observation_rows),
+    Dataset("respuestas", _l("How fast the municipality answers the committees"), [
+        ("quarter", _l("Quarter the observations were posted in, such as 2021-T3.")),
+        ("committee_code", _l("Code of the committee, such as COPALE.")),
+        ("posted", _l("Observations posted.")),
+        ("answered", _l("Observations answered.")),
+        ("answered_in_time", _l("Observations answered within the deadline.")),
+        ("median_answer_days", _l("Median answer time, in days; empty if none answered.")),
+        ("longest_answer_days", _l("Longest answer time, in days; empty if none answered.")),
+        ("overdue_now", _l("Observations past their deadline without an answer.")),
+        ("overdue_goals", _l("Their goals' codes, separated by “ | ” in CSV.")),
+    ], answer_rows),
     Dataset("calificaciones", _l("Residents' ratings, counted per goal"), [
         ("goal_code", _l("Code of the goal.")),
         ("count", _l("How many residents rated it.")),

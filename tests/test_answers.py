@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from models import Observation, ObservationResponse, db
 from models.accounts import utcnow
 from tests.conftest import text_of
+from tests.test_api import checked, openapi  # noqa: F401 (openapi is a fixture)
 from tests.test_thread import browser
 
 
@@ -52,3 +53,25 @@ def test_answers_on_time_late_and_overdue_are_counted_and_shown(app, make_user):
 
 def test_no_observations_yet(client):
     assert "Ningún comité ha publicado aún una observación." in text_of(client.get("/respuestas"))
+
+
+def test_the_figures_are_open_data_and_in_the_api(app, make_user, openapi):
+    copale = browser(app, make_user("moderator", committees=("COPALE",)), "moderator")
+    official = browser(app, make_user("official"), "official")
+    answered = observe(app, copale, "S4.1", "Faltan pupitres.", days_ago=40)
+    observe(app, copale, "S4.3", "Falta el docente.", days_ago=20)
+    answer(app, official, answered, days_after=4)
+    client = app.test_client()
+    document = checked(client, openapi, "/api/v1/answers").get_json()
+    assert document["answer_days"] == 15
+    [row] = document["rows"]
+    assert row | {"quarter": None} == {
+        "quarter": None, "committee_code": "COPALE", "posted": 2, "answered": 1,
+        "answered_in_time": 1, "median_answer_days": 4, "longest_answer_days": 4,
+        "overdue_now": 1, "overdue_goals": ["S4.3"]}
+    csv = client.get("/datos/respuestas.csv").get_data(as_text=True).splitlines()
+    assert csv[0] == ("quarter,committee_code,posted,answered,answered_in_time,"
+                      "median_answer_days,longest_answer_days,overdue_now,overdue_goals")
+    assert csv[1].endswith(",COPALE,2,1,1,4,4,1,S4.3")
+    assert "@" not in client.get("/datos/respuestas.json").get_data(as_text=True)
+
