@@ -9,7 +9,6 @@ from models.cache import REPORTS
 from portal.page_cache import cached
 from portal.permissions import can
 from portal.services import feedback, notifications
-from portal.services.committees import committees_watching
 from portal.services.plan import goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
 from portal.translation import lazy_gettext as _l
@@ -112,7 +111,7 @@ def render_goal(goal, status=200, **forms):
         "plan/goal.html", goal=goal, objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
         progress=GoalProgress(latest, figures.latest_quarter),
-        committees=committees_watching(goal),
+        committees=goal.objective.committees,
         ratings=ratings, my_rating=my_rating,
         comment_count=figures.comments, following=figures.following,
         observations=feedback.observations_of(goal.id),

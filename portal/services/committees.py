@@ -66,7 +66,3 @@ def set_scope(actor, committee, objective_codes):
     audit(actor, "committee_scope_changed", committee.code, objectives_before=before,
           objectives_after=after)
     return True
-
-
-def committees_watching(goal):
-    return goal.objective.committees

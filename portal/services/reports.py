@@ -301,10 +301,5 @@ def import_reports(actor, plan, quarter, rows, reason=None, errors=()):
 
 
 def latest_quarter_query(plan_id):
-    return in_plan(select(func.max(Report.quarter)).join(Report.goal), plan_id)
-
-
-def latest_quarter(plan):
     """The most recent quarter anything was reported for: the one people expect news of."""
-    return db.session.scalar(latest_quarter_query(plan.id))
-
+    return in_plan(select(func.max(Report.quarter)).join(Report.goal), plan_id)
