@@ -182,6 +182,24 @@ def _email_at_once(event, key):
         later(send_email, notification_id)
 
 
+def _mail(user, unsubscribe_event, template, **context):
+    """One of the portal's e-mails, in the user's language, its links to the public portal,
+    with a one-click unsubscribe from ``unsubscribe_event`` (RFC 8058)."""
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
+            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
+        unsubscribe = url_for("notifications.unsubscribe",
+                              token=unsubscribe_token(user.id, unsubscribe_event),
+                              _external=True)
+        context.update(user=user, unsubscribe=unsubscribe)
+        page = f"notifications/{template}"
+        subject = " ".join(render_template(f"{page}_subject.txt", **context).split())
+        send_mail(user.email, subject, render_template(f"{page}.txt", **context),
+                  html=render_template(f"{page}.html", **context),
+                  headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+
+
 @job
 def send_email(notification_id):
     """E-mail one notification, once: a delivery row is kept for each one sent."""
@@ -190,21 +208,7 @@ def send_email(notification_id):
     notification = db.session.get(Notification, notification_id)
     if notification is None or db.session.scalar(sent) is not None:
         return
-    user = notification.user
-    app = current_app._get_current_object()
-    with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
-            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
-        unsubscribe = url_for("notifications.unsubscribe",
-                              token=unsubscribe_token(user.id, notification.event),
-                              _external=True)
-        context = {"notification": notification, "user": user, "unsubscribe": unsubscribe,
-                   "link": url_for("plan.goal", code=notification.goal.code,
-                                   _anchor=notification.anchor, _external=True)}
-        subject = " ".join(render_template("notifications/email_subject.txt", **context).split())
-        send_mail(user.email, subject, render_template("notifications/email.txt", **context),
-                  html=render_template("notifications/email.html", **context),
-                  headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    _mail(notification.user, notification.event, "email", notification=notification)
     db.session.add(Delivery(notification_id=notification_id, channel="email"))
 
 
@@ -261,17 +265,7 @@ def send_digest(user_id, week):
                                .options(selectinload(Notification.goal))).all()
     if user is None or not items:
         return
-    app = current_app._get_current_object()
-    with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
-            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
-        unsubscribe = url_for("notifications.unsubscribe",
-                              token=unsubscribe_token(user.id, DIGEST), _external=True)
-        context = {"items": items, "user": user, "unsubscribe": unsubscribe, "week": week}
-        send_mail(user.email, _l("Accountability portal: your week, %(week)s", week=week),
-                  render_template("notifications/digest.txt", **context),
-                  html=render_template("notifications/digest.html", **context),
-                  headers={"List-Unsubscribe": f"<{unsubscribe}>",
-                           "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    _mail(user, DIGEST, "digest", items=items, week=week)
     db.session.add_all(Delivery(notification_id=item.id, channel="email") for item in items)
 
 
