@@ -2,18 +2,19 @@
 import email
 import re
 import socket
-import uuid
+from contextlib import contextmanager
 from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from rq import SimpleWorker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import select
 
 from models import Delivery, NotificationSetting, db
 from portal import jobs
-from tests.conftest import TEST_REDIS_URL, redis_or_skip, text_of
+from portal.extensions import mail
+from tests.conftest import text_of
+from tests.test_notifications import queued_app, run_worker  # noqa: F401 (a fixture)
 from tests.test_thread import browser, comment_id
 
 
@@ -57,33 +58,26 @@ def smtp():
         server.stop()
 
 
-@pytest.fixture
-def mailing_app(app, smtp):
-    """The app sending for real: jobs on a Redis queue, mail to the SMTP server above."""
-    redis_or_skip()
-    jobs.QUEUE, saved_queue = f"portal-test-{uuid.uuid4().hex}", jobs.QUEUE
-    saved = {key: app.config[key] for key in ("JOBS_REDIS_URL", "MAIL_SERVER", "MAIL_PORT",
-                                              "MAIL_USE_TLS", "MAIL_SUPPRESS_SEND")}
-    app.config.update(JOBS_REDIS_URL=TEST_REDIS_URL, MAIL_SERVER="127.0.0.1",
-                      MAIL_PORT=smtp.port, MAIL_USE_TLS=False, MAIL_SUPPRESS_SEND=False,
-                      PORTAL_URL="https://rendicion.example.pe")
-    from portal.extensions import mail
+@contextmanager
+def sending_mail_to(app, smtp, portal_url):
+    """The app's e-mail sent for real to ``smtp``, its links to ``portal_url``; then back."""
+    names = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_SUPPRESS_SEND", "PORTAL_URL")
+    saved = {name: app.config[name] for name in names}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_USE_TLS=False,
+                      MAIL_SUPPRESS_SEND=False, PORTAL_URL=portal_url)
     mail.init_app(app)
     try:
-        yield app
+        yield
     finally:
-        with app.app_context():
-            jobs.queue().delete(delete_jobs=True)
         app.config.update(saved)
         mail.init_app(app)
-        jobs.QUEUE = saved_queue
 
 
-def work(app):
-    """A real worker, in burst mode: it runs what waits, then stops."""
-    with app.app_context():
-        queue = jobs.queue()
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+@pytest.fixture
+def mailing_app(queued_app, smtp):
+    """The app sending for real: jobs on a Redis queue, mail to the SMTP server above."""
+    with sending_mail_to(queued_app, smtp, "https://rendicion.example.pe"):
+        yield queued_app
 
 
 def replied_to(app, make_user, language="es"):
@@ -103,7 +97,7 @@ def replied_to(app, make_user, language="es"):
 def test_a_reply_is_emailed_in_the_readers_language(mailing_app, smtp, make_user):
     ana = replied_to(mailing_app, make_user, language="en")
     assert smtp.inbox.messages == []  # the request only queued the work
-    work(mailing_app)
+    run_worker(mailing_app)
     [(recipients, message)] = smtp.inbox.messages
     assert recipients == [ana[1]]
     assert message["Subject"] == ("Accountability portal: Goal S7.6: Luis Mamani replied to "
@@ -123,7 +117,7 @@ def test_a_reply_is_emailed_in_the_readers_language(mailing_app, smtp, make_user
 
 def test_the_unsubscribe_link_works_without_signing_in(mailing_app, smtp, make_user):
     ana = replied_to(mailing_app, make_user)
-    work(mailing_app)
+    run_worker(mailing_app)
     [(_, message)] = smtp.inbox.messages
     path = message["List-Unsubscribe"].strip("<>").replace("https://rendicion.example.pe", "")
     stranger = mailing_app.test_client()
@@ -138,7 +132,7 @@ def test_the_unsubscribe_link_works_without_signing_in(mailing_app, smtp, make_u
     luis = browser(mailing_app, make_user(), "resident")
     first = comment_id(mailing_app, "¿Cuándo empieza la obra?")
     luis.post(f"/comentarios/{first}/responder", data={"body": "Otra respuesta."})
-    work(mailing_app)
+    run_worker(mailing_app)
     assert len(smtp.inbox.messages) == 1
 
 
@@ -150,7 +144,7 @@ def test_followers_choose_what_is_emailed_at_once(mailing_app, smtp, make_user):
     official.post("/metas/S7.6/reportes/nuevo", data={
         "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "30",
         "narrative": "Obra en curso."})
-    work(mailing_app)
+    run_worker(mailing_app)
     assert smtp.inbox.messages == []  # reports are in the weekly digest by default
     settings = text_of(client.get("/cuenta/avisos"))
     assert "Se publica un reporte" in settings
@@ -162,7 +156,7 @@ def test_followers_choose_what_is_emailed_at_once(mailing_app, smtp, make_user):
     official.post("/metas/S7.6/reportes/nuevo", data={
         "quarter": "2021-T4", "status": "en_ejecucion", "progress_pct": "40",
         "narrative": "Obra avanzada."})
-    work(mailing_app)
+    run_worker(mailing_app)
     [(recipients, message)] = smtp.inbox.messages
     assert recipients == [follower[1]] and "2021-T4" in message["Subject"]
 
@@ -171,7 +165,7 @@ def test_with_the_smtp_server_down_the_message_waits_and_arrives_once(mailing_ap
                                                                          make_user):
     replied_to(mailing_app, make_user)
     smtp.stop()
-    work(mailing_app)  # the send fails: the job is kept to be tried again
+    run_worker(mailing_app)  # the send fails: the job is kept to be tried again
     with mailing_app.app_context():
         queue = jobs.queue()
         waiting = (ScheduledJobRegistry(queue=queue).get_job_ids()
@@ -182,7 +176,7 @@ def test_with_the_smtp_server_down_the_message_waits_and_arrives_once(mailing_ap
     with mailing_app.app_context():
         job = queue.fetch_job(waiting[0])
         queue.enqueue_job(job)  # its retry is due (the scheduler would wait the interval)
-    work(mailing_app)
+    run_worker(mailing_app)
     assert len(smtp.inbox.messages) == 1
     with mailing_app.app_context():
         job.func(*job.args)  # run once more, by mistake: nothing is sent again
@@ -198,12 +192,12 @@ def test_the_weekly_digest_groups_the_week_and_skips_empty_weeks(mailing_app, sm
         official.post("/metas/S7.6/reportes/nuevo", data={
             "quarter": quarter, "status": "en_ejecucion", "progress_pct": progress,
             "narrative": f"Avance de {quarter}."})
-    work(mailing_app)
+    run_worker(mailing_app)
     assert smtp.inbox.messages == []  # reports are weekly by default
     from portal.services.notifications import weekly_digests
     with mailing_app.app_context():
         jobs.queue().enqueue(weekly_digests)
-    work(mailing_app)
+    run_worker(mailing_app)
     [(recipients, message)] = smtp.inbox.messages  # one e-mail, for the follower only
     assert recipients == [follower[1]]
     assert message["Subject"].startswith("Portal de rendición de cuentas: su semana")
@@ -215,7 +209,7 @@ def test_the_weekly_digest_groups_the_week_and_skips_empty_weeks(mailing_app, sm
         jobs.queue().enqueue(weekly_digests)
         scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
         assert any(job_id.startswith("digests-") for job_id in scheduled)  # next Monday's
-    work(mailing_app)
+    run_worker(mailing_app)
     assert len(smtp.inbox.messages) == 1  # nothing new: no second digest
     # Stopping the digest by its link, without signing in.
     path = message["List-Unsubscribe"].strip("<>").replace("https://rendicion.example.pe", "")

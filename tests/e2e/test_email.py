@@ -3,25 +3,18 @@ import re
 
 import pytest
 
-from portal.extensions import mail
 from tests.e2e.conftest import live_app
 from tests.e2e.test_reporting import sign_in
-from tests.test_email import SmtpServer
+from tests.test_email import SmtpServer, sending_mail_to
 
 
 @pytest.fixture
 def live_mail(live_server):
     """The live portal sending its e-mail to an SMTP server on 127.0.0.1."""
-    app, smtp = live_app(), SmtpServer()
+    smtp = SmtpServer()
     smtp.start()
-    saved = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS",
-                                              "MAIL_SUPPRESS_SEND", "PORTAL_URL")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, MAIL_USE_TLS=False,
-                      MAIL_SUPPRESS_SEND=False, PORTAL_URL=live_server)
-    mail.init_app(app)
-    yield smtp
-    app.config.update(saved)
-    mail.init_app(app)
+    with sending_mail_to(live_app(), smtp, live_server):
+        yield smtp
     smtp.stop()
 
 
