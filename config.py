@@ -59,6 +59,9 @@ class Config:
     PROMISE_GAP_MIN_RATINGS = 3
     # Calendar days the municipality has to answer a committee's observation.
     OBSERVATION_ANSWER_DAYS = 15
+    # Officials are reminded of an observation unanswered after this many days (and again
+    # once its deadline has passed).
+    OBSERVATION_REMINDER_DAYS = 10
     REGISTER_LIMIT = "10 per hour"
     # Without MAIL_SERVER, messages are written to the log (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

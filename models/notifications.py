@@ -21,7 +21,12 @@ EVENTS = (
     "comment_hidden",       # their comment hidden, with the moderator's reason
     "comment_restored",     # and shown again
     "comment_reported",     # committee members: a comment reported on a goal they watch
+    "answer_due_soon",      # officials: an observation unanswered for OBSERVATION_REMINDER_DAYS
+    "answer_overdue",       # officials: an observation past its answer deadline
 )
+# Who is told of each kind of event that only some roles are ever told of.
+EVENTS_FOR_ROLE = {"comment_reported": ("moderator",),
+                   "answer_due_soon": ("official",), "answer_overdue": ("official",)}
 
 
 # How often a person is e-mailed about each kind of event.
@@ -29,7 +34,7 @@ CADENCES = ("now", "weekly", "never")
 # Not noisy: what answers them at once, the rest in a weekly digest.
 DEFAULT_CADENCE = {event: "weekly" for event in EVENTS} | {
     "reply": "now", "observation_answered": "now", "comment_hidden": "now",
-    "comment_restored": "now"}
+    "comment_restored": "now", "answer_due_soon": "now", "answer_overdue": "now"}
 
 
 class Follow(db.Model):

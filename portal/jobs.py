@@ -77,13 +77,15 @@ def _forget_after_rollback(session, _previous_transaction):
 @click.option("--burst", is_flag=True, help="Run the jobs waiting, then stop.")
 @with_appcontext
 def worker_command(burst):
-    """Run the background jobs: notifications, e-mail and the weekly digests."""
+    """Run the background jobs: notifications, e-mail, the weekly digests and reminders."""
     portal_queue = queue()
     if portal_queue is None:
         raise click.ClickException("Set REDIS_URL: the worker takes its jobs from Redis.")
+    from portal.services.answers import schedule_reminders
     from portal.services.notifications import schedule_weekly_digests
 
     schedule_weekly_digests(portal_queue)
+    schedule_reminders(portal_queue)
     # One process for the app's whole life: jobs share its context and connections.
     SimpleWorker([portal_queue], connection=portal_queue.connection).work(
         burst=burst, with_scheduler=True)

@@ -70,6 +70,8 @@ EVENT_LABELS = {
     "comment_hidden": _l("Your comment is hidden"),
     "comment_restored": _l("Your comment is shown again"),
     "comment_reported": _l("A comment is reported on a goal your committee watches"),
+    "answer_due_soon": _l("A committee's observation will soon be due for an answer"),
+    "answer_overdue": _l("A committee's observation is past its answer deadline"),
 }
 assert set(EVENT_LABELS) == set(EVENTS)
 

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from forms.notifications import email_settings_form
-from models import EVENTS, FOLLOW_KINDS
+from models import FOLLOW_KINDS
 from portal.extensions import csrf
 from portal.permissions import requires
 from portal.services import DomainError
@@ -60,14 +60,15 @@ def mark_read():
 @bp.route("/cuenta/avisos", methods=["GET", "POST"])
 @requires("follow")
 def settings():
-    form = email_settings_form(service.cadences_of(current_user))
+    events = service.events_for(current_user)
+    form = email_settings_form(events, service.cadences_of(current_user))
     if form.validate_on_submit():
-        for event in EVENTS:
+        for event in events:
             service.set_cadence(current_user.id, event, form[event].data)
         flash(_l("Your e-mail settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form,
-                           events=EVENTS), 400 if form.errors else 200
+                           events=events), 400 if form.errors else 200
 
 
 @bp.route("/avisos/baja/<token>", methods=["GET", "POST"])

@@ -3,10 +3,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from models import Observation, ObservationResponse, db
+from models import Notification, Observation, ObservationResponse, db
 from models.accounts import utcnow
 from tests.conftest import text_of
 from tests.test_api import checked, openapi  # noqa: F401 (openapi is a fixture)
+from tests.test_notifications import queued_app  # noqa: F401 (a fixture)
 from tests.test_thread import browser
 
 
@@ -75,3 +76,71 @@ def test_the_figures_are_open_data_and_in_the_api(app, make_user, openapi):
     assert csv[1].endswith(",COPALE,2,1,1,4,4,1,S4.3")
     assert "@" not in client.get("/datos/respuestas.json").get_data(as_text=True)
 
+
+
+def remind(app):
+    from portal.services.answers import remind_officials
+
+    with app.app_context():
+        remind_officials()
+
+
+def reminders(app, user):
+    with app.app_context():
+        return [(n.event, n.goal.code, n.particulars) for n in db.session.scalars(
+            select(Notification).where(Notification.user_id == user[0],
+                                       Notification.event.like("answer_%"))
+            .order_by(Notification.id))]
+
+
+def test_officials_are_reminded_at_ten_days_and_at_the_deadline_once_each(app, make_user):
+    copale = browser(app, make_user("moderator", committees=("COPALE",)), "moderator")
+    official, resident = make_user("official"), make_user()
+    gone = make_user("official", deactivated=True)
+    waiting = observe(app, copale, "S4.1", "Faltan pupitres.", days_ago=11)
+    observe(app, copale, "S4.2", "Faltan libros.", days_ago=16)
+    observe(app, copale, "S4.3", "Falta el docente.", days_ago=9)  # not yet
+    answered = observe(app, copale, "S5.1", "Falta agua.", days_ago=20)
+    answer(app, browser(app, make_user("official"), "official"), answered, days_after=3)
+    observe(app, copale, "S5.2", "Falta luz.", days_ago=200)  # long overdue: on /respuestas
+    remind(app)
+    remind(app)  # the next day's run tells nothing twice
+    assert reminders(app, official) == [
+        ("answer_overdue", "S4.2", {"committee": "COPALE", "days": 16}),
+        ("answer_due_soon", "S4.1", {"committee": "COPALE", "days": 11, "left": 4})]
+    assert reminders(app, resident) == [] and reminders(app, gone) == []
+    # Five days later the first one is past its deadline too.
+    with app.app_context():
+        db.session.execute(update(Observation).where(Observation.id == waiting).values(
+            created_at=utcnow() - timedelta(days=15, hours=1)))
+        db.session.commit()
+    remind(app)
+    assert [event for event, *_ in reminders(app, official)] == [
+        "answer_overdue", "answer_due_soon", "answer_overdue"]
+    inbox = text_of(browser(app, official, "official").get("/notificaciones"))
+    assert ("Meta S4.1: la observación de COPALE ha esperado 11 días una respuesta. "
+            "Quedan 4 días para responderla a tiempo.") in inbox
+    assert ("Meta S4.2: la observación de COPALE venció su plazo de respuesta; "
+            "lleva 16 días de espera.") in inbox
+
+
+def test_reminders_are_only_offered_to_officials(app, make_user):
+    official = browser(app, make_user("official"), "official")
+    resident = browser(app, make_user(), "resident")
+    assert "Una observación de un comité venció su plazo" in text_of(
+        official.get("/cuenta/avisos"))
+    page = text_of(resident.get("/cuenta/avisos"))
+    assert "venció su plazo" not in page and "Se publica un reporte" in page
+    assert "Se reporta un comentario" not in page  # what committee members are told
+
+
+def test_the_worker_schedules_the_daily_reminders(queued_app):
+    from rq.registry import ScheduledJobRegistry
+
+    from portal import jobs
+    from portal.services.answers import schedule_reminders
+    with queued_app.app_context():
+        schedule_reminders()
+        schedule_reminders()  # the worker started twice: still one job for that day
+        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
+    assert len([job_id for job_id in scheduled if job_id.startswith("reminders-")]) == 1

@@ -220,3 +220,22 @@ def test_the_weekly_digest_groups_the_week_and_skips_empty_weeks(mailing_app, sm
             NotificationSetting.event, NotificationSetting.cadence).where(
             NotificationSetting.user_id == follower[0])).all())
     assert cadences["report_published"] == "never" and "reply" not in cadences
+
+
+def test_an_official_is_emailed_a_reminder_at_once(mailing_app, smtp, make_user):
+    from portal.services.answers import remind_officials
+    from tests.test_answers import observe
+
+    official = make_user("official")
+    copale = browser(mailing_app, make_user("moderator", committees=("COPALE",)), "moderator")
+    observe(mailing_app, copale, "S4.2", "Faltan libros.", days_ago=16)
+    run_worker(mailing_app)  # the observation's own news (weekly) is not mailed
+    assert smtp.inbox.messages == []
+    with mailing_app.app_context():
+        jobs.queue().enqueue(remind_officials)
+    run_worker(mailing_app)
+    [(recipients, message)] = smtp.inbox.messages
+    assert recipients == [official[1]]
+    assert "venció su plazo de respuesta" in message["Subject"]
+    assert "https://rendicion.example.pe/metas/S4.2#observacion-" in (
+        message.get_body(("plain",)).get_content())

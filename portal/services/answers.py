@@ -1,4 +1,5 @@
 """Whether the municipality answers its vigilance committees on time."""
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from math import floor
@@ -9,10 +10,16 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from models import Observation, db
+from models import Observation, ObservationResponse, User, db
 from models.accounts import aware, utcnow
+from portal.jobs import job, queue
 
+from .notifications import next_local_time, notify_users
 from .plan import in_plan
+
+# Observations whose deadline passed longer ago than this are not reminded of any more:
+# a worker stopped for a month does not flood the officials; /respuestas lists them.
+REMINDER_REACH = timedelta(days=28)
 
 
 def answer_deadline(observation):
@@ -97,3 +104,45 @@ def answer_rows(plan, now=None):
             "overdue_now": len(row.overdue),
             "overdue_goals": [observation.goal.code for observation in row.overdue],
         }
+
+
+# Reminding the officials
+
+@job
+def remind_officials():
+    """Tell every official, once, of each observation still unanswered after
+    OBSERVATION_REMINDER_DAYS, and again once its deadline has passed."""
+    now = utcnow()
+    config = current_app.config
+    answered = select(ObservationResponse.id).where(
+        ObservationResponse.observation_id == Observation.id).exists()
+    waiting = db.session.scalars(
+        select(Observation).where(
+            ~answered,
+            Observation.created_at <= now - timedelta(days=config["OBSERVATION_REMINDER_DAYS"]),
+            Observation.created_at >= now - timedelta(days=config["OBSERVATION_ANSWER_DAYS"])
+            - REMINDER_REACH)
+        .order_by(Observation.created_at)
+        .options(selectinload(Observation.committee), selectinload(Observation.response))).all()
+    officials = db.session.scalars(select(User.id).where(
+        User.role == "official", User.confirmed_at.is_not(None),
+        User.deactivated_at.is_(None))).all()
+    for observation in waiting if officials else ():
+        event = "answer_overdue" if overdue(observation, now) else "answer_due_soon"
+        waited = days_waited(observation, now)
+        details = {"committee": observation.committee.code, "days": waited}
+        if event == "answer_due_soon":
+            details["left"] = config["OBSERVATION_ANSWER_DAYS"] - waited
+        notify_users.operation(officials, event, f"{event}:{observation.id}",
+                               observation.goal_id, f"observacion-{observation.id}",
+                               json.dumps(details))
+    schedule_reminders()
+
+
+def schedule_reminders(portal_queue=None):
+    """Put tomorrow's reminders (07:00 in Ilo) on the worker's schedule, once."""
+    portal_queue = portal_queue or queue()
+    if portal_queue is None:
+        return
+    moment = next_local_time(7)
+    portal_queue.enqueue_at(moment, remind_officials, job_id=f"reminders-{moment:%Y-%m-%d}")

@@ -9,7 +9,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import DateTime, and_, case, delete, func, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from models import (CADENCES, DEFAULT_CADENCE, EVENTS, Committee, Delivery, Dimension, Follow, Goal,
+from models import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, Committee, Delivery, Dimension, Follow, Goal,
                     Notification, NotificationSetting, Objective, Plan, User, db)
 from models.accounts import committee_member, committee_objective, utcnow
 from models.base import dialect_insert
@@ -133,6 +133,12 @@ def target_of(kind, code):
 
 # E-mail
 
+def events_for(user):
+    """The kinds of event this user can be told of: a resident is never reminded of an
+    answer due, nor an official of a reported comment."""
+    return [event for event in EVENTS if user.role in EVENTS_FOR_ROLE.get(event, (user.role,))]
+
+
 def cadences_of(user):
     """How often the user is e-mailed about each kind of event."""
     chosen = dict(db.session.execute(select(NotificationSetting.event, NotificationSetting.cadence)
@@ -200,16 +206,27 @@ def _mail(user, unsubscribe_event, template, **context):
                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
+def _claim(notification_ids):
+    """Write the e-mail delivery rows of these notifications before sending, and return the
+    ids this job may send: a job running at the same moment waits on the rows' unique key
+    and then finds them taken. A failed send rolls its rows back, for the retry."""
+    if not notification_ids:
+        return set()
+    statement = dialect_insert(db.session)(Delivery).values([
+        {"notification_id": notification_id, "channel": "email", "sent_at": utcnow()}
+        for notification_id in notification_ids])
+    claimed = db.session.scalars(statement.on_conflict_do_nothing(
+        index_elements=["notification_id", "channel"]).returning(Delivery.notification_id))
+    return set(claimed)
+
+
 @job
 def send_email(notification_id):
     """E-mail one notification, once: a delivery row is kept for each one sent."""
-    sent = select(Delivery.id).where(Delivery.notification_id == notification_id,
-                                     Delivery.channel == "email")
     notification = db.session.get(Notification, notification_id)
-    if notification is None or db.session.scalar(sent) is not None:
+    if notification is None or not _claim([notification_id]):
         return
     _mail(notification.user, notification.event, "email", notification=notification)
-    db.session.add(Delivery(notification_id=notification_id, channel="email"))
 
 
 # The weekly digest
@@ -245,15 +262,22 @@ def weekly_digests():
     schedule_weekly_digests()
 
 
+def next_local_time(hour, weekday=None):
+    """The next moment, after now, at this hour in Ilo (and on this weekday, Monday 0)."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    now = datetime.now(zone)
+    moment = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    while moment <= now or (weekday is not None and moment.weekday() != weekday):
+        moment += timedelta(days=1)
+    return moment
+
+
 def schedule_weekly_digests(portal_queue=None):
     """Put the next Monday's digests (08:00 in Ilo) on the worker's schedule, once."""
     portal_queue = portal_queue or queue()
     if portal_queue is None:
         return
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    today = datetime.now(zone)
-    monday = (today + timedelta(days=7 - today.weekday())).replace(
-        hour=8, minute=0, second=0, microsecond=0)
+    monday = next_local_time(8, weekday=0)
     portal_queue.enqueue_at(monday, weekly_digests, job_id=f"digests-{monday:%G-W%V}")
 
 
@@ -263,10 +287,10 @@ def send_digest(user_id, week):
     items = db.session.scalars(_weekly_undelivered().where(Notification.user_id == user_id)
                                .order_by(Notification.created_at)
                                .options(selectinload(Notification.goal))).all()
-    if user is None or not items:
-        return
-    _mail(user, DIGEST, "digest", items=items, week=week)
-    db.session.add_all(Delivery(notification_id=item.id, channel="email") for item in items)
+    claimed = _claim([item.id for item in items]) if user is not None else set()
+    items = [item for item in items if item.id in claimed]
+    if items:
+        _mail(user, DIGEST, "digest", items=items, week=week)
 
 
 def stop_digest(user):
