@@ -327,6 +327,8 @@ def main():
     pages = ["/acerca", "/", GOAL]
     queries = {size: queries_per_page(urls[size], pages) for size in SIZES}
     signed_queries = queries_per_page(urls[10_000], ["/", GOAL], signed_in=True)
+    from bench.notifications import FOLLOWERS, ROUNDS, measure
+    telling = measure(urls[100], REDIS_URL, free_port())
 
     bare = results[(10_000, "bare")]["rps"]
     print()
@@ -371,6 +373,16 @@ def main():
     print(f"comments posted by 50 concurrent residents: {accepted / seconds:.0f}/s; "
           f"accepted {accepted}, refused {refused}, stored {stored} "
           f"({stored - accepted} answered after wrk stopped counting), lost {lost}")
+    publish_ratio = telling["publish_followed"] / telling["publish_none"]
+    print(f"publishing a report (median of {ROUNDS}): "
+          f"{telling['publish_none'] * 1000:.1f} ms on a goal nobody follows, "
+          f"{telling['publish_followed'] * 1000:.1f} ms on one {FOLLOWERS:,} follow: "
+          f"{publish_ratio:.2f}×")
+    print(f"the worker's fan-out of that report: {telling['told']:,} notifications in "
+          f"{telling['fan_out_seconds']:.2f} s; e-mails sent into a local SMTP sink: "
+          f"{telling['emails_sent']} of {telling['emails_queued']} in "
+          f"{telling['sending_seconds']:.1f} s "
+          f"({telling['emails_sent'] / telling['sending_seconds']:.0f}/s)")
     checks = {
         "goal and home ≥ 0.5 × bare": min(results[(10_000, "goal")]["rps"],
                                           results[(10_000, "home")]["rps"]) >= 0.5 * bare,
@@ -387,6 +399,9 @@ def main():
         "commitment and status in the first 14 KB": round_trip,
         "Lighthouse 100 everywhere": all(score == 100 for row in scores.values()
                                          for score in row.values()),
+        "publishing with 10,000 followers ≤ 1.5 × with none": publish_ratio <= 1.5,
+        "every follower told, every e-mail sent once": telling["told"] == FOLLOWERS
+        and telling["emails_sent"] == telling["emails_queued"] > 0,
         "no error answers": all(r["non_2xx"] == 0 for r in results.values())
         and all(m["non_2xx"] == 0 for m in mixed.values()),
     }
