@@ -89,7 +89,7 @@ def goal(code):
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
     document = goal_document(found, with_reports=True)
-    document["ratings"] = feedback.rating_summary(found.id)[0]
+    document["ratings"] = feedback.rating_summary(found.id)
     document["comment_count"] = feedback.visible_comment_count(found.id)
     document["observations"] = [observation_document(o)
                                 for o in feedback.observations_of(found.id)]

@@ -9,6 +9,7 @@ committed with the data, whatever happened to the cache server meanwhile.
 """
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -172,6 +173,51 @@ def store_in_cache(response):
             current_app.logger.warning("Page cache unavailable", exc_info=True)
         response.headers["X-Cache"] = "miss"
     return response
+
+
+class Fragments:
+    """Parts of one page that every reader of a kind sees alike (a goal's reports, a page of
+    its thread), cached under the versions of what the page shows, for readers signed in too,
+    whose whole pages are never cached: such a page draws only what is its reader's own.
+
+    ``names`` are the parts the page may draw; they are looked up at once, so a view loads
+    the data of the missing ones only. The versions are those the page cache already read,
+    or one read of its own; like a page, a part is never older than the last write that
+    concerns it.
+    """
+
+    def __init__(self, scopes, names):
+        self.keys, self.html = {}, {}
+        if not current_app.config["PAGE_CACHE"]:
+            return
+        versions = g.get("page_versions")
+        if versions is None or set(versions) != set(scopes):
+            versions = dict(zip(scopes, current_versions(scopes), strict=True))
+        stamp = ",".join(str(versions[scope]) for scope in scopes)
+        self.keys = {name: f"fragment:{get_locale()}:{name}:{stamp}" for name in names}
+        try:
+            found = cache.get_many(*self.keys.values())
+        except Exception:  # the cache server is away: every part is drawn
+            current_app.logger.warning("Page cache unavailable", exc_info=True)
+            found = [None] * len(names)
+        self.html = {name: html for name, html in zip(names, found) if html is not None}
+
+    def missing(self, *names):
+        return any(name not in self.html for name in names)
+
+    def draw(self, name, fill=None, caller=None):
+        """The part from the cache, or drawn by ``caller`` (a Jinja call block) and kept;
+        ``fill`` then draws the reader's own holes in it."""
+        html = self.html.get(name)
+        if html is None:  # a part without a name is the reader's own: drawn, not kept
+            html = str(caller())
+            if name in self.keys:
+                try:
+                    cache.set(self.keys[name], html,
+                              timeout=current_app.config["PAGE_CACHE_SECONDS"])
+                except Exception:
+                    current_app.logger.warning("Page cache unavailable", exc_info=True)
+        return fill(html) if fill else Markup(html)
 
 
 def init_app(app):

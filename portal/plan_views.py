@@ -1,15 +1,21 @@
 """Browsing the plan: home, one dimension, one goal."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+import re
+from functools import cache
+
+from flask import (Blueprint, abort, current_app, get_template_attribute, redirect,
+                   render_template, request, url_for)
 from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.local import LocalProxy
 from wtforms.fields.choices import SelectChoice
 
 from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
 from models.accounts import utcnow
-from models.cache import REPORTS
-from portal.page_cache import cached
+from models.cache import PLAN, REPORTS, goal_scope
+from portal.page_cache import Fragments, cached
 from portal.permissions import can
 from portal.services import feedback, notifications
-from portal.services.plan import goal_by_code, plan_tree
+from portal.services.plan import current_plan, goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
 from portal.translation import lazy_gettext as _l
 
@@ -22,8 +28,9 @@ def following(kind, target):
                                                                     target.id)
 
 
-def published_plan():
-    plan = plan_tree()
+def published_plan(tree=True):
+    """The current plan, with everything below it unless ``tree`` is false."""
+    plan = plan_tree() if tree else current_plan()
     if plan is None:
         abort(503, description=_l("The government plan has not been loaded yet."))
     return plan
@@ -32,8 +39,11 @@ def published_plan():
 @bp.get("/")
 @cached(REPORTS)
 def home():
-    plan = published_plan()
-    return render_template("plan/home.html", plan=plan, progress=PlanProgress(plan))
+    # Alike for every reader: kept whole, for those signed in too (only the header differs).
+    fragments = Fragments((PLAN, REPORTS), ["home"])
+    plan = published_plan(tree=fragments.missing("home"))
+    return render_template("plan/home.html", plan=plan, fragments=fragments,
+                           progress=lazy(lambda: PlanProgress(plan)))
 
 
 @bp.get("/acerca")
@@ -70,33 +80,92 @@ def objective(code):
                            following=following("objective", found))
 
 
-def goal_or_404(code):
-    found = goal_by_code(code.upper())
+def goal_or_404(code, full=True):
+    found = goal_by_code(code.upper(), full)
     if found is None:
         abort(404, description=_l(
             "There is no goal with the code %(code)s. Goal codes look like S7.6.", code=code))
     return found
 
 
+# The parts of a goal page every reader of a kind sees alike; what is the reader's own
+# (their rating, the forms, following, what they may do with their own comments) is drawn
+# around them on every request.
+THREAD_KINDS = ("visitor", "signed-in", "moderator")
+
+
+def goal_parts(code):
+    """The names of the goal page's shared parts, for this request's reader and thread page."""
+    order, page = thread_position()
+    record = "record-official" if can("publish_reports") else "record"
+    names = {part: f"goal:{code}:{part}" for part in ("now", "ratings", "compare", "facts",
+                                                              "siblings", "count")}
+    names["record"] = f"goal:{code}:{record}"
+    # An official answers observations in place: the forms are theirs.
+    names["observations"] = (None if can("respond_observation")
+                             else f"goal:{code}:observations")
+    names |= {kind: f"goal:{code}:thread:{kind}:{order}:{page}" for kind in THREAD_KINDS}
+    return names
+
+
+def lazy(load):
+    """What a page shows only in its shared parts: read the first time it is used, if ever."""
+    return LocalProxy(cache(load))
+
+
+OWN = re.compile(r"<!--own:(\d+):(\d+):(\d+)-->(.*?)<!--/own-->", re.S)
+
+
+def readers_own(html):
+    """A thread drawn for any reader, with its reader's own comments' actions (edit for a
+    while, delete) in place of what others may do with them (report)."""
+    window = current_app.config["COMMENT_EDIT_MINUTES"] * 60
+    now = utcnow().timestamp()
+    user_id = current_user.id if can("comment") else None
+    actions = get_template_attribute("_macros/feedback.html", "own_actions")
+
+    def fill(match):
+        comment_id, author_id, created = map(int, match.groups()[:3])
+        if author_id != user_id:
+            return match[4]
+        return str(actions(comment_id, now - created <= window))
+    return Markup(OWN.sub(fill, html))
+
+
+def thread_position():
+    order = request.args.get("orden")
+    order = order if order in feedback.THREAD_ORDERS else feedback.THREAD_ORDERS[0]
+    return order, max(request.args.get("pagina", 1, type=int), 1)
+
+
+def goal_fragments(code):
+    names = [name for name in goal_parts(code).values() if name]
+    return Fragments((PLAN, REPORTS, goal_scope(code)), names)
+
+
 @bp.get("/metas/<code>")
 @cached(REPORTS, goal=True)
 def goal(code):
-    found = goal_or_404(code)
+    parts = goal_parts(code.upper())
+    fragments = goal_fragments(code.upper())
+    found = goal_or_404(code, full=fragments.missing(*(
+        parts[part] for part in ("now", "compare", "record", "facts", "siblings"))))
     if code != found.code:
         return redirect(url_for("plan.goal", code=found.code), 301)
-    return render_goal(found)
+    return render_goal(found, fragments=fragments)
 
 
-def render_goal(goal, status=200, **forms):
+def render_goal(goal, status=200, fragments=None, **forms):
     """The goal page: the commitment, the official record and the citizen thread.
 
-    Views that handle the thread's forms call it to show their errors in place.
+    Its shared parts come from ``fragments`` when drawn already; their data is read only
+    when they are drawn. Views that handle the thread's forms call it to show their errors
+    in place.
     """
     plan = goal.objective.problem.dimension.plan
-    latest = goal.reports[0] if goal.reports else None
-    order = request.args.get("orden")
-    order = order if order in feedback.THREAD_ORDERS else feedback.THREAD_ORDERS[0]
-    page = request.args.get("pagina", 1, type=int)
+    fragments = fragments or goal_fragments(goal.code)
+    parts = goal_parts(goal.code)
+    order, page = thread_position()
     # A form is built only for who sees it: building one starts a CSRF token in the
     # session, and a page with a session of its own cannot come from the shared cache.
     observation_form = None
@@ -105,18 +174,25 @@ def render_goal(goal, status=200, **forms):
         observation_form.committee.choices = [
             SelectChoice(c.code, c.name) for c in current_user.committees
             if goal.objective in c.objectives]
-    ratings, my_rating = feedback.rating_summary(goal.id, current_user)
-    figures = feedback.goal_figures(goal, current_user)
+    thread_kind = ("moderator" if can("moderate_goal", goal)
+                   else "signed-in" if can("comment") else "visitor")
+    parts |= {"thread": parts[thread_kind]}
+    figures = feedback.goal_figures(goal, current_user, counts=fragments.missing(
+        parts["now"], parts["count"], parts["thread"]))
     return render_template(
         "plan/goal.html", goal=goal, objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
-        progress=GoalProgress(latest, figures.latest_quarter),
-        committees=goal.objective.committees,
-        ratings=ratings, my_rating=my_rating,
+        fragments=fragments, parts=parts,
+        progress=lazy(lambda: GoalProgress(goal.reports[0] if goal.reports else None,
+                                           figures.latest_quarter)),
+        committees=lazy(lambda: goal.objective.committees),
+        ratings=lazy(lambda: feedback.rating_summary(goal.id)), my_rating=figures.my_stars,
         comment_count=figures.comments, following=figures.following,
-        observations=feedback.observations_of(goal.id),
-        thread=feedback.thread(goal, page, order, current_app.config["COMMENTS_PER_PAGE"],
-                               figures.conversations),
+        observations=lazy(lambda: feedback.observations_of(goal.id)),
+        readers_own=readers_own,
+        load_thread=lambda: feedback.thread(goal, page, order,
+                                            current_app.config["COMMENTS_PER_PAGE"],
+                                            figures.conversations),
         order=order,
         comment_form=(forms.pop("comment_form", None) or CommentForm())
         if can("comment") else None,

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, or_, select, union_all
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -278,23 +278,31 @@ def _conversations(goal_id):
 
 @dataclass(frozen=True)
 class GoalFigures:
-    comments: int  # visible comments, replies included
-    conversations: int  # top-level comments the thread lists
-    latest_quarter: str | None  # the plan's latest quarter anybody reported on
     following: bool  # whether the reader follows the goal
+    my_stars: int | None  # the stars the reader gave it
+    comments: int | None = None  # visible comments, replies included
+    conversations: int | None = None  # top-level comments the thread lists
+    latest_quarter: str | None = None  # the plan's latest quarter anybody reported on
 
 
-def goal_figures(goal, user):
-    """What the goal page counts, and whether the reader follows it, in one query."""
-    visible = select(func.count()).where(
-        Comment.goal_id == goal.id, Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
-    conversations = select(func.count()).select_from(Comment).where(*_conversations(goal.id))
-    latest = latest_quarter_query(goal.objective.problem.dimension.plan_id)
-    following = select(Follow.id).where(Follow.user_id == getattr(user, "id", None),
-                                        Follow.kind == "goal", Follow.target_id == goal.id)
-    return GoalFigures(*db.session.execute(select(
-        visible.scalar_subquery(), conversations.scalar_subquery(),
-        latest.scalar_subquery(), following.exists())).one())
+def goal_figures(goal, user, counts=True):
+    """The reader's own (whether they follow the goal, the stars they gave it) and, unless
+    the page has them drawn already, what the goal page counts; in one query."""
+    user_id = getattr(user, "id", None)
+    following = select(Follow.id).where(Follow.user_id == user_id, Follow.kind == "goal",
+                                        Follow.target_id == goal.id).exists()
+    mine = select(Rating.stars).where(Rating.goal_id == goal.id, Rating.user_id == user_id)
+    columns = [following, mine.scalar_subquery()]
+    if counts:
+        visible = select(func.count()).where(
+            Comment.goal_id == goal.id, Comment.hidden_at.is_(None),
+            Comment.deleted_at.is_(None))
+        conversations = select(func.count()).select_from(Comment).where(
+            *_conversations(goal.id))
+        latest = latest_quarter_query(goal.objective.problem.dimension.plan_id)
+        columns += [visible.scalar_subquery(), conversations.scalar_subquery(),
+                    latest.scalar_subquery()]
+    return GoalFigures(*db.session.execute(select(*columns)).one())
 
 
 def thread(goal, page, order, per_page, total):
@@ -353,17 +361,14 @@ def rating_summaries(goal_ids=None):
     return {goal_id: _summary(d) for goal_id, d in distributions.items()}
 
 
-def rating_summary(goal_id, user=None):
-    """The goal's ratings, and the stars ``user`` gave it (None), in one query."""
-    mine = func.max(case((Rating.user_id == getattr(user, "id", None), Rating.stars)))
+def rating_summary(goal_id):
+    """The goal's ratings: average, count and distribution."""
     distribution = {str(n): 0 for n in range(MIN_STARS, MAX_STARS + 1)}
-    my_stars = None
-    for stars, count, my in db.session.execute(
-            select(Rating.stars, func.count(), mine).where(Rating.goal_id == goal_id)
+    for stars, count in db.session.execute(
+            select(Rating.stars, func.count()).where(Rating.goal_id == goal_id)
             .group_by(Rating.stars)):
         distribution[str(stars)] = count
-        my_stars = my_stars or my
-    return _summary(distribution), my_stars
+    return _summary(distribution)
 
 
 def visible_comment_counts(goal_ids):

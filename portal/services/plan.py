@@ -34,12 +34,14 @@ def plan_tree():
         .order_by(Plan.id)
         .limit(1)
         .options(
-            selectinload(Plan.dimensions)
-            .selectinload(Dimension.problems)
+            # Four dimensions and their problems are few rows: one query; then the
+            # objectives and the goals, one query each.
+            joinedload(Plan.dimensions)
+            .joinedload(Dimension.problems)
             .selectinload(Problem.objectives)
             .selectinload(Objective.goals)
         )
-    ).first()
+    ).unique().first()
 
 
 def in_plan(statement, plan_id):
@@ -48,19 +50,20 @@ def in_plan(statement, plan_id):
             .where(Dimension.plan_id == plan_id))
 
 
-def goal_by_code(code):
+def goal_by_code(code, full=True):
+    """The goal of the current plan with what it belongs to, and with its reports, its
+    objective's committees and goals unless the page has them drawn already
+    (``full=False``: they load when first read)."""
     current = select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
+    # What the goal belongs to comes with it, in the same query.
+    options = [joinedload(Goal.objective).joinedload(Objective.problem)
+               .joinedload(Problem.dimension).joinedload(Dimension.plan)]
+    if full:
+        options += [joinedload(Goal.objective).joinedload(Objective.committees),
+                    joinedload(Goal.reports).joinedload(Report.revisions),
+                    joinedload(Goal.objective).selectinload(Objective.goals)]
     return db.session.scalars(
-        in_plan(select(Goal), current)
-        .where(Goal.code == code)
-        .options(
-            # What the goal belongs to comes with it, in the same query.
-            joinedload(Goal.objective).joinedload(Objective.problem)
-            .joinedload(Problem.dimension).joinedload(Dimension.plan),
-            joinedload(Goal.objective).joinedload(Objective.committees),
-            joinedload(Goal.reports).joinedload(Report.revisions),
-            joinedload(Goal.objective).selectinload(Objective.goals),
-        )
+        in_plan(select(Goal), current).where(Goal.code == code).options(*options)
     ).unique().first()
 
 
