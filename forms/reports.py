@@ -49,7 +49,7 @@ class ReportForm(SubmitOnceForm):
 
 
 class ReportImportForm(FlaskForm):
-    file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired(_l("Choose a file."))])
+    file = FileField(_l("CSV file or Excel workbook (.xlsx)"), validators=[FileRequired(_l("Choose a file."))])
     quarter = SelectField(_l("Quarter"), choices=[])
     reason = TextAreaField(_l("Reason for the corrections (needed when a row changes a "
                               "published report)"), render_kw={"rows": 2})

@@ -14,7 +14,7 @@ from models import ROLES, db
 from portal import maintenance
 from portal.importers import PlanFormatError, parse_plan_file
 from portal.importers.plan_json import plan_document
-from portal.importers.reports_csv import parse_reports_csv
+from portal.importers.reports_xlsx import parse_reports
 from portal.importers.structure import FileFormatError
 from portal.services import DomainError
 from portal.services.accounts import create_user
@@ -111,13 +111,14 @@ def committees_seed():
 @click.option("--quarter", required=True, help="The quarter reported, such as 2021-T3.")
 @click.option("--reason", default="", help="Why published reports are corrected, if any are.")
 def reports_import(path, quarter, reason):
-    """Import a quarter's reports from a UTF-8 CSV: every row valid, or nothing written."""
+    """Import a quarter's reports from a CSV or an .xlsx workbook: every row valid, or
+    nothing written."""
     plan = current_plan()
     if plan is None:
         raise click.ClickException(_("Import the plan first."))
     try:
         with open(path, "rb") as handle:
-            rows, shape_errors = parse_reports_csv(handle.read())
+            rows, shape_errors, place = parse_reports(handle.read())
         outcome = import_reports(None, plan, quarter, rows, reason, shape_errors)
         db.session.commit()
     except FileFormatError as error:
@@ -126,7 +127,7 @@ def reports_import(path, quarter, reason):
     except ImportRejected as rejected:
         db.session.rollback()
         for line, message in rejected.errors:
-            click.echo(_("line %(number)s", number=line) + f": {message}", err=True)
+            click.echo(f"{place(line)}: {message}", err=True)
         raise click.ClickException(str(rejected.message)) from None
     except DomainError as error:
         db.session.rollback()

@@ -1,9 +1,12 @@
-"""Publishing official progress: one report at a time, a correction, or a quarterly CSV."""
+"""Publishing official progress: one report at a time, a correction, or a quarter's file
+(CSV or Excel workbook)."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from forms.reports import ReportForm, ReportImportForm
-from portal.importers.reports_csv import parse_reports_csv, template_csv
+from models import REPORT_STATUSES
+from portal.importers.reports_csv import template_csv
+from portal.importers.reports_xlsx import XLSX_TYPE, parse_reports, template_xlsx
 from portal.importers.structure import FileFormatError
 from portal.page_cache import cached
 from portal.permissions import requires
@@ -93,14 +96,13 @@ def import_csv():
     errors, outcome = [], None
     if form.validate_on_submit():
         try:
-            rows, shape_errors = parse_reports_csv(form.file.data.read())
+            rows, shape_errors, place = parse_reports(form.file.data.read())
             outcome = import_reports(current_user, plan, form.quarter.data, rows,
                                      form.reason.data, shape_errors)
         except FileFormatError as error:
             errors = [(error.where, error.message)]
         except ImportRejected as rejected:
-            errors = [(_l("line %(number)s", number=line), message)
-                      for line, message in rejected.errors]
+            errors = [(place(line), message) for line, message in rejected.errors]
         except DomainError as error:
             errors = [("", error.message)]
     status = 400 if errors or form.errors else 200
@@ -114,3 +116,13 @@ def template():
     plan = published_plan()
     return Response(template_csv(plan.goals), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=reportes-plantilla.csv"})
+
+
+@bp.get("/reportes/plantilla.xlsx")
+@cached()
+def template_workbook():
+    goals = published_plan().goals
+    return Response(template_xlsx(goals, REPORT_STATUSES, str(_l("Goal")),
+                                  str(_l("What the plan promises"))),
+                    mimetype=XLSX_TYPE, headers={
+                        "Content-Disposition": "attachment; filename=reportes-plantilla.xlsx"})

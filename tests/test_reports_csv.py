@@ -85,8 +85,11 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(app, runner, tmp_path):
 @pytest.mark.parametrize("content, message", [
     (b"", "el archivo está vacío"),
     ("code,status\nS1.1,no_iniciada\n".encode(), "la primera línea debe ser exactamente"),
-    (f"{HEADER}\nS1.1,no_iniciada,0,,Educación,,,,,\n".encode("latin-1"),
-     "línea 2: el archivo no es texto UTF-8"),
+    (f"{HEADER}\nS1.1,no_iniciada,0,,Educación,,,,,\n".encode("utf-16"),
+     "línea 1: el archivo es texto UTF-16"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+     "fila 1: el archivo es un libro de Excel antiguo (.xls)"),
+    (b"PK\x03\x04 no es un libro", "fila 1: el libro no se puede abrir"),
     (f"{HEADER}\n".encode(), "el archivo no tiene filas."),
 ])
 def test_unreadable_files_are_refused(app, runner, tmp_path, content, message):
@@ -164,11 +167,37 @@ def test_the_template_filled_in_keeps_its_accents(app, client, runner, tmp_path)
     template = client.get("/reportes/plantilla.csv").get_data().decode("utf-8")
     filled = template.replace("S3.1,,,,,,,,,", "S3.1,en_ejecucion,\"12,5\",,Diseño y pañales "
                               "en revisión técnica.,,,,,")
-    rows = [line for line in filled.split("\n") if line.count(",,,,,,,,,") == 0]
     path = tmp_path / "llenado.csv"
-    path.write_bytes("\n".join(rows).encode("utf-8"))
+    path.write_bytes(filled.encode("utf-8"))  # the goals left as they came are skipped
     done = runner.invoke(args=["reports", "import", str(path), "--quarter", "2021-T3"])
     assert done.exit_code == 0, done.output
     page = text_of(app.test_client().get("/metas/S3.1"))
     assert "Diseño y pañales en revisión técnica." in page
     assert "12,5 %" in page
+
+
+def test_a_csv_saved_by_a_spanish_locale_spreadsheet_is_read_as_written(app, runner, tmp_path):
+    """Semicolons, decimal commas, Windows-1252 without a mark, Windows line ends."""
+    text = (";".join(CSV_HEADER) + "\r\n"
+            "S3.1;en_ejecucion;12,5;;Diseño y señalización en revisión técnica.;;;"
+            "1250000,50;;\r\n"
+            "I3.2;paralizada;30;1;Obra detenida;Oficio N° 45-2021;Falta de presupuesto;;;\r\n")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode("cp1252"))
+    done = runner.invoke(args=["reports", "import", str(path), "--quarter", "2021-T3"])
+    assert done.exit_code == 0, done.output
+    page = text_of(app.test_client().get("/metas/S3.1"))
+    assert "Diseño y señalización en revisión técnica." in page and "12,5 %" in page
+    assert "1 250 000,50" in page or "1,250,000.50" in page or "1.250.000,50" in page
+    assert "Oficio N° 45-2021" in text_of(app.test_client().get("/metas/I3.2"))
+
+
+def test_thousands_separators_are_refused_with_what_to_change(app, runner, tmp_path):
+    text = (";".join(CSV_HEADER) + "\r\n"
+            "S3.1;en_ejecucion;12,5;;Diseño.;;;1.250.000,50;;\r\n")
+    path = tmp_path / "miles.csv"
+    path.write_bytes(text.encode("cp1252"))
+    refused = runner.invoke(args=["reports", "import", str(path), "--quarter", "2021-T3"])
+    assert refused.exit_code == 1
+    assert "línea 2: " in refused.output and "miles" in refused.output
+    assert revisions(app) == 0
