@@ -1,5 +1,6 @@
 """The application factory: ``flask --app app run``."""
 import os
+from datetime import date
 
 from flask import Flask
 from flask_babel import format_decimal, get_locale
@@ -10,8 +11,8 @@ from models import db
 from models.accounts import aware
 from models.base import configure_engine
 from portal import (accounts, admin, api, charts, cli, committees, errors, feedback, formatting,
-                    i18n, jobs, notifications, page_cache, plan_views, reports, security, text,
-                    transactions, transparency)
+                    hearings, i18n, jobs, notifications, page_cache, plan_views, reports,
+                    security, text, transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS
 from portal.permissions import can
@@ -55,7 +56,7 @@ def create_app(config=None, **overrides):
     login_manager.login_message_category = "info"
 
     for module in (plan_views, i18n, api, accounts, admin, committees, reports, feedback,
-                   transparency, notifications):
+                   transparency, notifications, hearings):
         app.register_blueprint(module.bp)
     errors.register(app)
     cli.register(app)
@@ -81,7 +82,8 @@ def create_app(config=None, **overrides):
                                  user_text=text.user_text, editable=editable, aware=aware,
                                  charts=charts, plan_figures=charts.plan_figures,
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
-                                 days_waited=days_waited, overdue=overdue)
+                                 days_waited=days_waited, overdue=overdue,
+                                 from_iso=date.fromisoformat)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

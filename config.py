@@ -62,6 +62,11 @@ class Config:
     # Officials are reminded of an observation unanswered after this many days (and again
     # once its deadline has passed).
     OBSERVATION_REMINDER_DAYS = 10
+    # Written questions each person may send for one public hearing.
+    HEARING_QUESTIONS_PER_PERSON = 3
+    # Uploaded files (the hearings' actas) live here; by default instance/files.
+    FILES_ROOT = os.environ.get("FILES_ROOT")
+    MAX_ACTA_BYTES = 10 * 2**20
     REGISTER_LIMIT = "10 per hour"
     # Without MAIL_SERVER, messages are written to the log (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

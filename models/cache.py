@@ -28,6 +28,7 @@ COMMENTS = "comments"
 OBSERVATIONS = "observations"
 MODERATION = "moderation"
 ACCOUNTS = "accounts"
+HEARINGS = "hearings"
 
 
 def goal_scope(code):

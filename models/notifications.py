@@ -23,6 +23,7 @@ EVENTS = (
     "comment_reported",     # committee members: a comment reported on a goal they watch
     "answer_due_soon",      # officials: an observation unanswered for OBSERVATION_REMINDER_DAYS
     "answer_overdue",       # officials: an observation past its answer deadline
+    "question_answered",    # a hearing question answered: to its author and the goal's followers
 )
 # Who is told of each kind of event that only some roles are ever told of.
 EVENTS_FOR_ROLE = {"comment_reported": ("moderator",),
@@ -34,7 +35,8 @@ CADENCES = ("now", "weekly", "never")
 # Not noisy: what answers them at once, the rest in a weekly digest.
 DEFAULT_CADENCE = {event: "weekly" for event in EVENTS} | {
     "reply": "now", "observation_answered": "now", "comment_hidden": "now",
-    "comment_restored": "now", "answer_due_soon": "now", "answer_overdue": "now"}
+    "comment_restored": "now", "answer_due_soon": "now", "answer_overdue": "now",
+    "question_answered": "now"}
 
 
 class Follow(db.Model):
@@ -71,15 +73,17 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(24))
     key: Mapped[str] = mapped_column(String(80))
-    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"))
-    # Where on the goal's page the reader is taken, and the event's particulars (JSON),
-    # in no language yet: the page says them in the reader's.
+    # The goal it is about; none for a hearing question on no goal in particular.
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id"))
+    # Where on the goal's page (or the hearing's, when the particulars name one) the reader
+    # is taken, and the event's particulars (JSON), in no language yet: the page says them
+    # in the reader's.
     anchor: Mapped[str] = mapped_column(String(60))
     details: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    goal: Mapped["Goal"] = relationship()  # noqa: F821
+    goal: Mapped["Goal | None"] = relationship()  # noqa: F821
     user: Mapped["User"] = relationship()  # noqa: F821
 
     @property

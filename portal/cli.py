@@ -21,6 +21,7 @@ from portal.services.accounts import create_user
 from portal.services.committees import seed_committees
 from portal.services.plan import current_plan, import_plan, plan_tree
 from portal.services.reports import ImportRejected, import_reports
+from portal.storage import storage
 
 plan_cli = AppGroup("plan", help="Load and export the government plan.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -142,7 +143,8 @@ def reports_import(path, quarter, reason):
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Where to write the copy (default: instance/backups/…).")
 def backup_command(output):
-    """Write a consistent copy of the database (SQLite backup, or pg_dump for PostgreSQL)."""
+    """Write a consistent copy of the database (SQLite backup, or pg_dump for PostgreSQL),
+    and an archive of the uploaded files beside it."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("sqlite") and not url.startswith("sqlite:////"):
         url = str(db.engine.url)
@@ -154,6 +156,9 @@ def backup_command(output):
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
     click.echo(_("Backup written to %(path)s.", path=path))
+    files = maintenance.backup_files(storage().root, path)
+    if files:
+        click.echo(_("Uploaded files written to %(path)s.", path=files))
 
 
 @click.command("demo")

@@ -72,6 +72,7 @@ EVENT_LABELS = {
     "comment_reported": _l("A comment is reported on a goal your committee watches"),
     "answer_due_soon": _l("A committee's observation will soon be due for an answer"),
     "answer_overdue": _l("A committee's observation is past its answer deadline"),
+    "question_answered": _l("The municipality answers a question for a public hearing"),
 }
 assert set(EVENT_LABELS) == set(EVENTS)
 

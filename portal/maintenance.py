@@ -2,6 +2,7 @@
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,20 @@ from portal.translation import lazy_gettext as _l
 DEMO_DOMAIN = "demo.example.org"
 DEMO_LABEL = "[Demostración]"
 DEMO_GOAL = "S7.6"
+
+
+def backup_files(root, output):
+    """The uploaded files (named by their content, never changed), as one archive beside
+    the database's copy; None when there are none."""
+    root = Path(root)
+    if not root.is_dir() or not any(path.is_file() for path in root.rglob("*")):
+        return None
+    archive = Path(f"{output}.files.tar.gz")
+    partial = archive.with_name(archive.name + ".part")
+    with tarfile.open(partial, "w:gz") as tar:
+        tar.add(root, arcname="files")
+    partial.replace(archive)
+    return archive
 
 
 def backup(url, output):

@@ -14,13 +14,13 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from models import (AuditEntry, CacheVersion, Comment, Delivery, Flag, Follow, Goal,
-                    ModerationAction, Notification, NotificationSetting, Observation,
-                    ObservationResponse, Rating, RecoveryCode, Report, ReportRevision, Submission,
-                    User, UserSession, db)
+from models import (AuditEntry, CacheVersion, Comment, Delivery, Flag, Follow, Goal, Hearing,
+                    HearingQuestion, ModerationAction, Notification, NotificationSetting,
+                    Observation, ObservationResponse, Rating, RecoveryCode, Report,
+                    ReportRevision, Submission, User, UserSession, db)
 from models.base import dialect_insert
-from models.cache import (ACCOUNTS, COMMENTS, MODERATION, OBSERVATIONS, PLAN, RATINGS, REPORTS,
-                          goal_scope, note_change)
+from models.cache import (ACCOUNTS, COMMENTS, HEARINGS, MODERATION, OBSERVATIONS, PLAN, RATINGS,
+                          REPORTS, goal_scope, note_change)
 from portal.extensions import cache
 
 # Rows no page shows: writing them leaves every cached page true.
@@ -61,6 +61,8 @@ def scopes_of(session, obj):
         return REPORTS, goal(obj.goal_id)
     if isinstance(obj, ReportRevision):
         return REPORTS, goal(session.get(Report, obj.report_id).goal_id)
+    if isinstance(obj, Hearing | HearingQuestion):
+        return (HEARINGS,)
     if isinstance(obj, User):
         return (ACCOUNTS,)
     # The plan, committees and their scopes, and whatever is added later: shown everywhere.

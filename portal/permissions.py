@@ -46,6 +46,11 @@ def oversees_goal(user, goal):
     return any(goal.objective in committee.objectives for committee in user.committees)
 
 
+def oversees_question(user, question):
+    """A committee member watching the goal a hearing question is about."""
+    return question.goal is not None and oversees_goal(user, question.goal)
+
+
 def is_author(user, comment):
     return comment.author_id == user.id
 
@@ -79,6 +84,12 @@ RULES = {
     "change_own_comment": Rule(is_author, scoped=True),
     "observe_goal": role("moderator") & Rule(oversees_goal, scoped=True),
     "respond_observation": OFFICIAL,
+    # Public hearings: the municipality schedules them and answers in writing; residents
+    # and committee members ask; questions are moderated as comments are.
+    "schedule_hearing": OFFICIAL,
+    "answer_question": OFFICIAL,
+    "ask_question": role("resident", "moderator"),
+    "moderate_question": ADMIN | (role("moderator") & Rule(oversees_question, scoped=True)),
 }
 
 

@@ -28,6 +28,21 @@ def test_backup_is_a_consistent_copy(migrated_app, database_url, tmp_path):
         assert "TABLE DATA public report_revision" in listing
 
 
+def test_backup_takes_the_uploaded_files_along(migrated_app, tmp_path, monkeypatch):
+    import tarfile
+
+    monkeypatch.setitem(migrated_app.config, "FILES_ROOT", str(tmp_path / "files"))
+    with migrated_app.app_context():
+        from portal.storage import storage
+        key, _ = storage().save(b"%PDF-1.4 acta", ".pdf")
+    output = tmp_path / "copia"
+    result = migrated_app.test_cli_runner().invoke(args=["backup", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "Archivos subidos escritos en" in result.output
+    with tarfile.open(f"{output}.files.tar.gz") as archive:
+        assert archive.extractfile(f"files/{key}").read() == b"%PDF-1.4 acta"
+
+
 @pytest.fixture
 def runner(migrated_app):
     """Commands run as in production: the demo opens a database of its own."""

@@ -49,6 +49,14 @@ MATRIX = {
     "notifications.settings": ("POST", "/cuenta/avisos", SIGNED_IN),
     # A signed link: anybody holding it, signed in or not (it is refused when not valid).
     "notifications.unsubscribe": ("POST", "/avisos/baja/x", EVERYONE),
+    "hearings.schedule": ("POST", "/audiencias/nueva", {"official"}),
+    "hearings.ask": ("POST", "/audiencias/{hearing}/preguntas",
+                     {"resident", "moderator_right", "moderator_other"}),
+    "hearings.answer": ("POST", "/preguntas/{question}/respuesta", {"official"}),
+    # The question is on S4.1: COPALE moderates it, as it does the goal's thread.
+    "hearings.hide": ("POST", "/preguntas/{question}/ocultar", {"moderator_right", "admin"}),
+    "hearings.restore": ("POST", "/preguntas/{question}/mostrar", {"moderator_right", "admin"}),
+    "hearings.attach_acta": ("POST", "/audiencias/{hearing}/acta", {"official"}),
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {
@@ -60,6 +68,7 @@ READ_MATRIX = {
     "notifications.inbox": ("GET", "/notificaciones", SIGNED_IN),
     "feedback.queue": ("GET", "/moderacion", {"moderator_right", "moderator_other", "admin"}),
     "feedback.moderate": ("GET", "/comentarios/{comment}/moderar", {"moderator_right", "admin"}),
+    "hearings.schedule": ("GET", "/audiencias/nueva", {"official"}),
 }
 
 
@@ -113,10 +122,14 @@ def published_report(app, make_user):
 
 @pytest.fixture
 def thread_items(app, make_user):
-    """A comment on S4.1 by someone else, and a COPALE observation awaiting an answer."""
+    """A comment on S4.1 by someone else, a COPALE observation awaiting an answer, and a
+    hearing open for questions with one on S4.1."""
+    from datetime import datetime, timedelta
+
     from models import User, db
     from portal.services.feedback import post_comment, post_observation
-    from portal.services.plan import goal_by_code
+    from portal.services.hearings import ask, schedule
+    from portal.services.plan import current_plan, goal_by_code
 
     author_id, _ = make_user()
     member_id, _ = make_user("moderator", committees=("COPALE",))
@@ -125,8 +138,13 @@ def thread_items(app, make_user):
         comment = post_comment(db.session.get(User, author_id), goal, "Un comentario.")
         observation = post_observation(db.session.get(User, member_id), goal, "COPALE",
                                        "alerta", "Una alerta.", None)
+        soon = datetime.now().replace(microsecond=0) + timedelta(days=10)
+        hearing = schedule(db.session.get(User, member_id), current_plan(), soon,
+                           "Auditorio", "2021-T1", "2021-T2", soon - timedelta(days=1))
+        question = ask(db.session.get(User, author_id), hearing, "¿Y los pupitres?", "S4.1")
         db.session.commit()
-        ids = {"comment": comment.id, "observation": observation.id}
+        ids = {"comment": comment.id, "observation": observation.id, "hearing": hearing.id,
+               "question": question.id}
     return ids
 
 

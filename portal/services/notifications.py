@@ -68,8 +68,9 @@ def tell_followers(event, key, goal, anchor, actor_id=None, committee_id=None, *
 
 
 def tell(user_ids, event, key, goal, anchor, **details):
-    """Particular people are told (the author of a comment answered, …)."""
-    later(notify_users, sorted(set(user_ids)), event, key, goal.id, anchor,
+    """Particular people are told (the author of a comment answered, …); ``goal`` may be
+    None for what concerns no goal (a hearing question on none)."""
+    later(notify_users, sorted(set(user_ids)), event, key, goal.id if goal else None, anchor,
           json.dumps(details))
 
 
