@@ -12,7 +12,7 @@ from models.accounts import aware
 from models.base import configure_engine
 from portal import (accounts, admin, api, charts, cli, committees, errors, feedback, formatting,
                     hearings, i18n, jobs, notifications, page_cache, plan_views, reports,
-                    security, text, transactions, transparency)
+                    security, terms, text, transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS
 from portal.permissions import can
@@ -58,6 +58,7 @@ def create_app(config=None, **overrides):
     for module in (plan_views, i18n, api, accounts, admin, committees, reports, feedback,
                    transparency, notifications, hearings):
         app.register_blueprint(module.bp)
+    terms.init_app(app)
     errors.register(app)
     cli.register(app)
     cache.init_app(app)
@@ -83,7 +84,7 @@ def create_app(config=None, **overrides):
                                  charts=charts, plan_figures=charts.plan_figures,
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
                                  days_waited=days_waited, overdue=overdue,
-                                 from_iso=date.fromisoformat)
+                                 from_iso=date.fromisoformat, goal_url=terms.goal_url)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

@@ -1,5 +1,7 @@
 """The government plan: Plan → Dimension → Problem → Objective → Goal."""
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, one_of
@@ -22,10 +24,17 @@ class Plan(db.Model):
     period_start: Mapped[int]
     period_end: Mapped[int]
     source: Mapped[str] = mapped_column(String(300))
+    # A term that has ended: its record kept as it stood, nothing new added to it.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     dimensions: Mapped[list["Dimension"]] = relationship(
         back_populates="plan", order_by="Dimension.position"
     )
+
+    @property
+    def term(self):
+        """The term as addresses name it: ``2019-2022``."""
+        return f"{self.period_start}-{self.period_end}"
 
     @property
     def goals(self):

@@ -7,6 +7,7 @@ from portal.importers.plan_json import plan_document
 from portal.openapi import openapi_document
 from portal.page_cache import cached
 from portal.plan_views import published_plan
+from portal.terms import goal_url
 from portal.services import feedback
 from portal.services.answers import answer_rows
 from portal.services.plan import goal_by_code
@@ -43,7 +44,9 @@ def goal_document(goal, with_reports=False):
     objective = goal.objective
     problem = objective.problem
     dimension = problem.dimension
+    plan = dimension.plan
     document = {
+        "plan": {"term": plan.term, "archived": plan.archived_at is not None},
         "code": goal.code,
         "text": goal.text,
         "target": goal.target,
@@ -51,7 +54,7 @@ def goal_document(goal, with_reports=False):
         "dimension": {"code": dimension.code, "name": dimension.name},
         "problem": {"text": problem.text},
         "objective": {"code": objective.code, "text": objective.text},
-        "url": url_for("plan.goal", code=goal.code, _external=True),
+        "url": goal_url(goal, _external=True),
     }
     if with_reports:
         latest = goal.reports[0].current if goal.reports else None
@@ -65,7 +68,9 @@ def goal_document(goal, with_reports=False):
 @bp.get("/api/v1/plan")
 @cached()
 def plan():
-    return jsonify(plan_document(published_plan()))
+    found = published_plan()
+    return jsonify(plan_document(found) | {
+        "term": found.term, "archived": found.archived_at is not None})
 
 
 def observation_document(observation):

@@ -53,6 +53,9 @@ def plan_import(path):
                      unchanged=summary.unchanged))
     else:
         click.echo(_("Nothing changed: the database already holds this plan."))
+    for term in summary.archived:
+        click.echo(_("The %(term)s plan is archived: its record is kept as the term ended.",
+                     term=term))
 
 
 @plan_cli.command("export")

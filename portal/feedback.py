@@ -15,6 +15,7 @@ from portal.plan_views import goal_or_404, render_goal
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
 from portal.services import notifications
+from portal.terms import goal_url
 from portal.transactions import once
 from portal.translation import lazy_gettext as _l
 
@@ -44,7 +45,7 @@ def comment_or_404(comment_id):
 
 
 def back_to(comment):
-    return url_for("plan.goal", code=comment.goal.code, _anchor=f"comentario-{comment.id}")
+    return goal_url(comment.goal, _anchor=f"comentario-{comment.id}")
 
 
 @bp.post("/metas/<code>/comentarios")
@@ -143,7 +144,7 @@ def delete(comment_id):
     ensure("change_own_comment", comment)
     service.delete_comment(current_user, comment)
     flash(_l("Your comment is deleted."), "success")
-    return redirect(url_for("plan.goal", code=comment.goal.code, _anchor="comentarios"))
+    return redirect(goal_url(comment.goal, _anchor="comentarios"))
 
 
 @bp.route("/comentarios/<int:comment_id>/reportar", methods=["GET", "POST"])
@@ -255,7 +256,6 @@ def respond(observation_id):
             form.body.errors.append(error.message)
         else:
             flash(_l("The answer is published under the observation."), "success")
-            return redirect(url_for("plan.goal", code=observation.goal.code,
-                                    _anchor=f"observacion-{observation.id}"))
+            return redirect(goal_url(observation.goal, _anchor=f"observacion-{observation.id}"))
     return render_goal(observation.goal, status=400, response_form=form,
                        answering=observation.id)

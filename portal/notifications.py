@@ -28,6 +28,11 @@ def target_or_404(kind, code):
 @requires("follow")
 def follow(kind, code):
     target = target_or_404(kind, code)
+    plan = service.plan_of_target(kind, target)
+    if plan is not None and plan.archived_at is not None:
+        abort(400, description=_l("The %(start)s–%(end)s plan is archived: nothing more will "
+                                  "happen to follow.", start=plan.period_start,
+                                  end=plan.period_end))
     service.follow(current_user, kind, target.id)
     flash(_l("You follow %(code)s: you will be told what happens to it.", code=target.code),
           "success")

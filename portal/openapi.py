@@ -13,6 +13,11 @@ def _object(properties, required=None):
 
 
 TEXT = {"type": "string", "minLength": 1}
+TERM = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{4}$", "examples": ["2019-2022"],
+        "description": "The term of the government plan; addresses of plans other than the "
+                       "first published carry it: /periodos/2023-2026/api/v1/…"}
+ARCHIVED = {"type": "boolean", "description": "true once the term has ended: the record is "
+                                              "kept as it stood, nothing new is added."}
 GOAL_CODE = {"type": "string", "pattern": r"^[A-Z][0-9]+\.[0-9]+$", "examples": ["S7.6"]}
 OBJECTIVE_CODE = {"type": "string", "pattern": r"^[A-Z][0-9]+$", "examples": ["S7"]}
 DIMENSION_CODE = {"type": "string", "pattern": r"^[A-Z]$", "examples": ["S"]}
@@ -70,8 +75,11 @@ SCHEMAS = {
             "source": TEXT,
         }),
         "dimensions": {"type": "array", "items": {"$ref": "#/components/schemas/Dimension"}},
+        "term": TERM,
+        "archived": ARCHIVED,
     }),
     "GoalDetail": _object({
+        "plan": _object({"term": TERM, "archived": ARCHIVED}),
         "code": GOAL_CODE,
         "text": TEXT,
         "target": TARGET,
@@ -123,6 +131,7 @@ SCHEMAS = {
         "answer_days": {"type": "integer", "minimum": 1,
                         "description": "Calendar days the municipality has to answer."},
         "rows": {"type": "array", "items": _object({
+            "plan": TERM,
             "quarter": {"type": "string", "pattern": r"^[0-9]{4}-T[1-4]$"},
             "committee_code": TEXT,
             "posted": {"type": "integer", "minimum": 1},

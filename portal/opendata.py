@@ -19,6 +19,9 @@ from portal.services.progress import PlanProgress
 from portal.translation import lazy_gettext as _l
 
 
+PLAN_FIELD = ("plan", _l("Term of the government plan, such as 2019-2022."))
+
+
 @dataclass
 class Dataset:
     name: str
@@ -26,16 +29,25 @@ class Dataset:
     fields: list  # (name, description)
     rows: callable
 
+    @property
+    def columns(self):
+        """Every dataset's rows name their plan first, so that terms can be put together."""
+        return [PLAN_FIELD, *self.fields]
+
+    def _rows(self, plan):
+        for row in self.rows(plan):
+            yield {"plan": plan.term} | row
+
     def as_csv(self, plan):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([name for name, _ in self.fields])
-        for row in self.rows(plan):
-            writer.writerow([_cell(row[name]) for name, _ in self.fields])
+        writer.writerow([name for name, _ in self.columns])
+        for row in self._rows(plan):
+            writer.writerow([_cell(row[name]) for name, _ in self.columns])
         return out.getvalue()
 
     def as_json(self, plan):
-        return [{name: _json(row[name]) for name, _ in self.fields} for row in self.rows(plan)]
+        return [{name: _json(row[name]) for name, _ in self.columns} for row in self._rows(plan)]
 
 
 def _cell(value):

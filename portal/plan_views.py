@@ -2,7 +2,7 @@
 import re
 from functools import cache
 
-from flask import (Blueprint, abort, current_app, get_template_attribute, redirect,
+from flask import (Blueprint, abort, current_app, g, get_template_attribute, redirect,
                    render_template, request, url_for)
 from flask_login import current_user
 from markupsafe import Markup
@@ -12,10 +12,11 @@ from wtforms.fields.choices import SelectChoice
 from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
 from models.accounts import utcnow
 from models.cache import PLAN, REPORTS, goal_scope
+from portal import terms
 from portal.page_cache import Fragments, cached
 from portal.permissions import can
 from portal.services import feedback, notifications
-from portal.services.plan import current_plan, goal_by_code, plan_tree
+from portal.services.plan import all_plans, current_plan, goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
 from portal.translation import lazy_gettext as _l
 
@@ -39,10 +40,19 @@ def published_plan(tree=True):
 @bp.get("/")
 @cached(REPORTS)
 def home():
+    plans = all_plans()  # the latest term first
+    if not plans:
+        abort(503, description=_l("The government plan has not been loaded yet."))
+    g.first_plan_id = min(plan.id for plan in plans)
+    if not g.get("term_in_address"):
+        terms.enter(plans[0])  # the latest term, its links carrying its term
     # Alike for every reader: kept whole, for those signed in too (only the header differs).
-    fragments = Fragments((PLAN, REPORTS), ["home"])
-    plan = published_plan(tree=fragments.missing("home"))
+    fragment = f"home:{g.plan_id}"
+    fragments = Fragments((PLAN, REPORTS), [fragment])
+    plan = (plan_tree() if fragments.missing(fragment)
+            else next(plan for plan in plans if plan.id == g.plan_id))
     return render_template("plan/home.html", plan=plan, fragments=fragments,
+                           fragment=fragment, terms=plans,
                            progress=lazy(lambda: PlanProgress(plan)))
 
 
@@ -97,20 +107,31 @@ THREAD_KINDS = ("visitor", "signed-in", "moderator")
 def goal_parts(code):
     """The names of the goal page's shared parts, for this request's reader and thread page."""
     order, page = thread_position()
+    goal = f"goal:{g.get('plan_id', 'first')}:{code}"  # the plan whose addresses have no term
     record = "record-official" if can("publish_reports") else "record"
-    names = {part: f"goal:{code}:{part}" for part in ("now", "ratings", "compare", "facts",
-                                                              "siblings", "count")}
-    names["record"] = f"goal:{code}:{record}"
+    names = {part: f"{goal}:{part}" for part in ("now", "ratings", "compare", "facts",
+                                                 "siblings", "count")}
+    names["record"] = f"{goal}:{record}"
     # An official answers observations in place: the forms are theirs.
-    names["observations"] = (None if can("respond_observation")
-                             else f"goal:{code}:observations")
-    names |= {kind: f"goal:{code}:thread:{kind}:{order}:{page}" for kind in THREAD_KINDS}
+    names["observations"] = (None if can("respond_observation") else f"{goal}:observations")
+    names |= {kind: f"{goal}:thread:{kind}:{order}:{page}" for kind in THREAD_KINDS}
     return names
 
 
 def lazy(load):
     """What a page shows only in its shared parts: read the first time it is used, if ever."""
     return LocalProxy(cache(load))
+
+
+# What nobody does on an archived plan's pages (moderating stays possible: a comment found
+# to hold personal data must be hidden whenever it is found).
+ADDING = {"rate", "comment", "flag_comment", "change_own_comment", "observe_goal",
+          "respond_observation", "publish_reports"}
+
+
+def can_here(name, obj=None):
+    """``can``, but that nothing is added to an archived plan."""
+    return not (g.get("archived") and name in ADDING) and can(name, obj)
 
 
 OWN = re.compile(r"<!--own:(\d+):(\d+):(\d+)-->(.*?)<!--/own-->", re.S)
@@ -121,7 +142,7 @@ def readers_own(html):
     while, delete) in place of what others may do with them (report)."""
     window = current_app.config["COMMENT_EDIT_MINUTES"] * 60
     now = utcnow().timestamp()
-    user_id = current_user.id if can("comment") else None
+    user_id = current_user.id if can_here("comment") else None
     actions = get_template_attribute("_macros/feedback.html", "own_actions")
 
     def fill(match):
@@ -163,24 +184,25 @@ def render_goal(goal, status=200, fragments=None, **forms):
     in place.
     """
     plan = goal.objective.problem.dimension.plan
+    g.archived = plan.archived_at is not None
     fragments = fragments or goal_fragments(goal.code)
     parts = goal_parts(goal.code)
     order, page = thread_position()
     # A form is built only for who sees it: building one starts a CSRF token in the
     # session, and a page with a session of its own cannot come from the shared cache.
     observation_form = None
-    if can("observe_goal", goal):
+    if can_here("observe_goal", goal):
         observation_form = forms.pop("observation_form", None) or ObservationForm()
         observation_form.committee.choices = [
             SelectChoice(c.code, c.name) for c in current_user.committees
             if goal.objective in c.objectives]
     thread_kind = ("moderator" if can("moderate_goal", goal)
-                   else "signed-in" if can("comment") else "visitor")
+                   else "signed-in" if can_here("comment") else "visitor")
     parts |= {"thread": parts[thread_kind]}
     figures = feedback.goal_figures(goal, current_user, counts=fragments.missing(
         parts["now"], parts["count"], parts["thread"]))
     return render_template(
-        "plan/goal.html", goal=goal, objective=goal.objective, problem=goal.objective.problem,
+        "plan/goal.html", goal=goal, can=can_here, archived=g.archived, objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
         fragments=fragments, parts=parts,
         progress=lazy(lambda: GoalProgress(goal.reports[0] if goal.reports else None,
@@ -195,11 +217,11 @@ def render_goal(goal, status=200, fragments=None, **forms):
                                             figures.conversations),
         order=order,
         comment_form=(forms.pop("comment_form", None) or CommentForm())
-        if can("comment") else None,
-        rating_form=(forms.pop("rating_form", None) or RatingForm()) if can("rate") else None,
+        if can_here("comment") else None,
+        rating_form=(forms.pop("rating_form", None) or RatingForm()) if can_here("rate") else None,
         observation_form=observation_form,
         response_form=(forms.pop("response_form", None) or ResponseForm())
-        if can("respond_observation") else None,
+        if can_here("respond_observation") else None,
         answering=forms.pop("answering", None),
         now=utcnow(),
     ), status

@@ -67,13 +67,13 @@ def test_the_figures_are_open_data_and_in_the_api(app, make_user, openapi):
     assert document["answer_days"] == 15
     [row] = document["rows"]
     assert row | {"quarter": None} == {
-        "quarter": None, "committee_code": "COPALE", "posted": 2, "answered": 1,
+        "plan": "2019-2022", "quarter": None, "committee_code": "COPALE", "posted": 2, "answered": 1,
         "answered_in_time": 1, "median_answer_days": 4, "longest_answer_days": 4,
         "overdue_now": 1, "overdue_goals": ["S4.3"]}
     csv = client.get("/datos/respuestas.csv").get_data(as_text=True).splitlines()
-    assert csv[0] == ("quarter,committee_code,posted,answered,answered_in_time,"
+    assert csv[0] == ("plan,quarter,committee_code,posted,answered,answered_in_time,"
                       "median_answer_days,longest_answer_days,overdue_now,overdue_goals")
-    assert csv[1].endswith(",COPALE,2,1,1,4,4,1,S4.3")
+    assert csv[1].startswith("2019-2022,") and csv[1].endswith(",COPALE,2,1,1,4,4,1,S4.3")
     assert "@" not in client.get("/datos/respuestas.json").get_data(as_text=True)
 
 

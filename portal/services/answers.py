@@ -98,7 +98,7 @@ def answer_rows(plan, now=None):
     """The figures as open data: plain values, one row per quarter and committee."""
     for row in answer_figures(plan, now):
         yield {
-            "quarter": row.quarter, "committee_code": row.committee.code,
+            "plan": plan.term, "quarter": row.quarter, "committee_code": row.committee.code,
             "posted": row.posted, "answered": row.answered, "answered_in_time": row.in_time,
             "median_answer_days": row.median_days, "longest_answer_days": row.longest_days,
             "overdue_now": len(row.overdue),

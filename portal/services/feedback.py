@@ -17,6 +17,7 @@ from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
 from .notifications import members_watching, tell, tell_followers
+from .plan import ensure_open, plan_of
 from .reports import latest_quarter_query
 from .submissions import sent_again_since
 
@@ -60,6 +61,7 @@ def speaks_for(user):
 
 def rate(user, goal, stars):
     """Record the user's rating of the goal; rating again replaces it (one row, always)."""
+    ensure_open(plan_of(goal))
     stars = check_stars(stars)
     now = utcnow()
     statement = dialect_insert(db.session)(Rating).values(
@@ -72,6 +74,7 @@ def rate(user, goal, stars):
 
 
 def post_comment(user, goal, body, stars=None, parent_id=None):
+    ensure_open(plan_of(goal))
     body = clean_text(body, MAX_COMMENT, _l("Write something before publishing."))
     parent = None
     if parent_id:
@@ -109,6 +112,7 @@ def editable(comment, user):
 
 
 def edit_comment(user, comment, body):
+    ensure_open(plan_of(comment.goal))
     if not editable(comment, user):
         raise DomainError(_l("This comment can no longer be edited."))
     body = clean_text(body, MAX_COMMENT, _l("Write something before publishing."))
@@ -118,6 +122,7 @@ def edit_comment(user, comment, body):
 
 
 def delete_comment(user, comment):
+    ensure_open(plan_of(comment.goal))
     if comment.author_id != user.id:
         raise DomainError(_l("Only its author can delete a comment."))
     if comment.deleted_at is None:
@@ -126,6 +131,7 @@ def delete_comment(user, comment):
 
 def flag_comment(user, comment, reason):
     """Report a comment; enough distinct reports hide it until a moderator decides."""
+    ensure_open(plan_of(comment.goal))
     if reason not in MODERATION_REASONS:
         raise DomainError(_l("Choose why you report this comment."))
     if comment.author_id == user.id:
@@ -194,6 +200,7 @@ def restore_comment(user, comment, note):
 
 
 def post_observation(user, goal, committee_code, kind, body, evidence_url):
+    ensure_open(plan_of(goal))
     committee = next((c for c in user.committees
                       if c.code == committee_code and goal.objective in c.objectives), None)
     if committee is None:
@@ -216,6 +223,7 @@ def post_observation(user, goal, committee_code, kind, body, evidence_url):
 
 
 def respond(user, observation, body):
+    ensure_open(plan_of(observation.goal))
     if observation.response is not None:
         raise DomainError(_l("This observation already has the municipality's answer."))
     body = clean_text(body, MAX_OBSERVATION, _l("Write the answer."))

@@ -19,7 +19,7 @@ from . import DomainError
 from .answers import quarter_of
 from .feedback import clean_text
 from .notifications import tell, tell_followers
-from .plan import goal_by_code
+from .plan import ensure_open, goal_by_code
 from .progress import PlanProgress
 
 MAX_PLACE = 200
@@ -35,6 +35,7 @@ def local(moment):
 def schedule(actor, plan, held_at, place, first_quarter, last_quarter, questions_until):
     """A hearing on the plan; ``held_at`` and ``questions_until`` are naive local times
     (Ilo's), as an official types them."""
+    ensure_open(plan)
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     place = " ".join((place or "").split())
     if not place:
@@ -86,6 +87,7 @@ def questions_by(user, hearing):
 
 
 def ask(user, hearing, body, goal_code=None, committee_code=None):
+    ensure_open(hearing.plan)
     if not open_for_questions(hearing):
         raise DomainError(_l("Questions for this hearing closed on %(date)s.",
                              date=local(hearing.questions_until).strftime("%d/%m/%Y %H:%M")))

@@ -18,7 +18,7 @@ from portal.mail import send_mail
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
-from .plan import in_plan
+from .plan import in_plan, request_plan_id
 
 
 def follows(user, kind, target_id):
@@ -122,7 +122,7 @@ def target_of(kind, code):
     code = code.upper()
     if kind == "committee":
         return db.session.scalar(select(Committee).where(Committee.code == code))
-    plan = select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
+    plan = request_plan_id()
     if kind == "dimension":
         return db.session.scalar(select(Dimension).where(Dimension.plan_id == plan,
                                                          Dimension.code == code))
@@ -130,6 +130,13 @@ def target_of(kind, code):
         return db.session.scalar(select(Objective).join(Objective.dimension).where(
             Dimension.plan_id == plan, Objective.code == code))
     return db.session.scalar(in_plan(select(Goal), plan).where(Goal.code == code))
+
+
+def plan_of_target(kind, target):
+    """The plan a followed goal, objective or dimension belongs to (a committee: none)."""
+    return {"goal": lambda: target.objective.dimension.plan,
+            "objective": lambda: target.dimension.plan,
+            "dimension": lambda: target.plan}.get(kind, lambda: None)()
 
 
 # E-mail

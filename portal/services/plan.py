@@ -1,10 +1,12 @@
 """Loading the plan into the database, and reading it back."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import Dimension, Goal, Objective, Plan, Problem, Report, db
+from models.accounts import utcnow
 from portal.importers.structure import fold
 from portal.translation import lazy_gettext as _l
 
@@ -16,23 +18,63 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    archived: list = field(default_factory=list)  # terms that ended with this import
 
     @property
     def changed(self):
         return bool(self.created or self.updated)
 
 
+def request_plan_id():
+    """The plan a request is about: the term its address names (``portal.terms``), or the
+    plan the portal first published, whose addresses carry no term (an int, or a subquery)."""
+    if has_request_context() and g.get("plan_id"):
+        return g.plan_id
+    return select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
+
+
 def current_plan():
-    """The plan the portal publishes (one per database for now)."""
-    return db.session.scalars(select(Plan).order_by(Plan.id).limit(1)).first()
+    """The plan of the request (see ``request_plan_id``)."""
+    return db.session.scalars(select(Plan).where(Plan.id == request_plan_id())).first()
+
+
+def newest_plan():
+    """The municipality's latest term: what the home page shows and offices report on."""
+    return db.session.scalars(select(Plan).order_by(Plan.period_start.desc(), Plan.id.desc())
+                              .limit(1)).first()
+
+
+def all_plans():
+    """Every term, latest first."""
+    return db.session.scalars(select(Plan).order_by(Plan.period_start.desc())).all()
+
+
+def ensure_open(plan):
+    """Refuse to add anything to a plan whose term has ended."""
+    if plan.archived_at is not None:
+        raise DomainError(_l(
+            "The %(start)s–%(end)s plan is archived: its record is kept as the term ended, "
+            "and nothing new is added to it.", start=plan.period_start, end=plan.period_end))
+
+
+def plan_of(goal):
+    return goal.objective.dimension.plan
+
+
+def plan_by_term(term):
+    """The plan of a term written as in its addresses: ``2019-2022``."""
+    start, _, end = (term or "").partition("-")
+    if not (start.isdigit() and end.isdigit()):
+        return None
+    return db.session.scalars(select(Plan).where(Plan.period_start == int(start),
+                                                 Plan.period_end == int(end))).first()
 
 
 def plan_tree():
-    """The current plan with everything below it, in a constant number of queries."""
+    """The request's plan with everything below it, in a constant number of queries."""
     return db.session.scalars(
         select(Plan)
-        .order_by(Plan.id)
-        .limit(1)
+        .where(Plan.id == request_plan_id())
         .options(
             # Four dimensions and their problems are few rows: one query; then the
             # objectives and the goals, one query each.
@@ -54,7 +96,7 @@ def goal_by_code(code, full=True):
     """The goal of the current plan with what it belongs to, and with its reports, its
     objective's committees and goals unless the page has them drawn already
     (``full=False``: they load when first read)."""
-    current = select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
+    current = request_plan_id()
     # What the goal belongs to comes with it, in the same query.
     options = [joinedload(Goal.objective).joinedload(Objective.problem)
                .joinedload(Problem.dimension).joinedload(Dimension.plan)]
@@ -90,19 +132,30 @@ def _refuse_removals(kind, stored, incoming):
 def import_plan(parsed):
     """Create or update the plan from parsed data; refuse anything that would lose data."""
     summary = ImportSummary()
-    plan = current_plan()
+    plans = all_plans()
+    plan = next((p for p in plans if (p.period_start, p.period_end) == (
+        parsed.period_start, parsed.period_end)), None)
+    if plans and plans[0].municipality != parsed.municipality:
+        raise DomainError(_l(
+            "this portal publishes the plans of %(municipality)s; another municipality's plan "
+            "needs its own database", municipality=plans[0].municipality))
     if plan is None:
+        overlapping = next((p for p in plans if p.period_start <= parsed.period_end
+                            and parsed.period_start <= p.period_end), None)
+        if overlapping is not None:
+            raise DomainError(_l(
+                "the period %(start)s–%(end)s overlaps the plan of %(other)s already published",
+                start=parsed.period_start, end=parsed.period_end, other=overlapping.term))
         plan = Plan(municipality=parsed.municipality, period_start=parsed.period_start,
                     period_end=parsed.period_end, title=parsed.title, party=parsed.party,
                     source=parsed.source)
         db.session.add(plan)
         summary.created += 1
-    elif (plan.municipality, plan.period_start, plan.period_end) != (
-            parsed.municipality, parsed.period_start, parsed.period_end):
-        raise DomainError(_l(
-            "this portal publishes the plan of %(municipality)s %(start)s–%(end)s; a plan for "
-            "another municipality or period needs its own database",
-            municipality=plan.municipality, start=plan.period_start, end=plan.period_end))
+        # The next term has begun: the earlier ones are kept as they ended.
+        for earlier in plans:
+            if earlier.period_end < plan.period_start and earlier.archived_at is None:
+                earlier.archived_at = utcnow()
+                summary.archived.append(earlier.term)
     else:
         _sync(plan, summary, title=parsed.title, party=parsed.party, source=parsed.source)
 
@@ -170,6 +223,8 @@ def import_plan(parsed):
                 if goal.search_text != text:
                     goal.search_text = text
     db.session.flush()
+    if summary.changed:
+        ensure_open(plan)  # an archived term is read as it ended, never rewritten
     return summary
 
 

@@ -15,7 +15,7 @@ from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .notifications import tell_followers
-from .plan import in_plan
+from .plan import ensure_open, in_plan
 from .submissions import sent_again_since
 
 MAX_NARRATIVE = 5000
@@ -188,6 +188,7 @@ def publish(actor, goal, quarter, content, reason=None):
     Returns "created", "corrected" or "unchanged". A correction adds a revision: what the
     report said before stays readable.
     """
+    ensure_open(goal.objective.dimension.plan)
     check_quarter(goal.objective.dimension.plan, quarter)
     report = report_for(goal, quarter)
     reason = (reason or "").strip() or None
@@ -264,6 +265,7 @@ def import_reports(actor, plan, quarter, rows, reason=None, errors=()):
 
     ``rows`` are (line, dict) from the CSV reader, ``errors`` what it already found.
     """
+    ensure_open(plan)
     check_quarter(plan, quarter)
     goals = plan_goals(plan)
     errors, planned, seen = list(errors), [], {}

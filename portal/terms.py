@@ -1,0 +1,78 @@
+"""Several terms: each plan's pages under ``/periodos/<term>/…``.
+
+The plan the portal first published keeps its addresses without a term (``/metas/S7.6``),
+so every link given out before a second plan was loaded still opens the same goal. Any plan
+(that one too) is reached with its term in front: ``/periodos/2023-2026/metas/S7.6``. The
+home page shows the latest term. Inside a page of a term, every address drawn for its plan
+carries the term, so a reader stays in it.
+"""
+from flask import abort, current_app, g, url_for
+from sqlalchemy import func, select
+
+from models import Plan, db
+from portal.translation import lazy_gettext as _l
+
+PREFIX = "/periodos/<term>"
+# The pages and forms about one plan, its goals, objectives and dimensions.
+TERMED_BLUEPRINTS = ("plan", "reports", "transparency", "api")
+TERMED_ENDPOINTS = {"feedback.post", "feedback.rate", "feedback.observe",
+                    "notifications.follow", "notifications.unfollow"}
+
+
+def first_plan_id():
+    """The plan whose addresses carry no term."""
+    if "first_plan_id" not in g:
+        g.first_plan_id = db.session.scalar(select(func.min(Plan.id)))
+    return g.first_plan_id
+
+
+def enter(plan):
+    """This request is about ``plan``; the addresses it draws carry its term but for the
+    plan first published."""
+    g.plan_id = plan.id
+    g.plan_term = plan.term if plan.id != first_plan_id() else None
+
+
+def term_of(goal):
+    """The term to put in a goal's address (None for the plan first published); for pages
+    drawn outside a request of its term, such as an e-mail."""
+    plan = goal.objective.dimension.plan
+    return plan.term if plan.id != first_plan_id() else None
+
+
+def goal_url(goal, **values):
+    """A goal's address, its term in it when its plan needs one, from any page."""
+    return url_for("plan.goal", code=goal.code, term=term_of(goal), **values)
+
+
+def _pull_term(endpoint, values):
+    if values and "term" in values:
+        from portal.services.plan import plan_by_term
+
+        plan = plan_by_term(values.pop("term"))
+        if plan is None:
+            abort(404, description=_l("There is no government plan for that term."))
+        enter(plan)
+        g.term_in_address = True
+
+
+def _add_term(endpoint, values):
+    if ("term" not in values and g.get("plan_term")
+            and endpoint in current_app.extensions["termed"]):
+        values["term"] = g.plan_term
+
+
+def init_app(app):
+    """Give every page of a plan its address with a term; call once the blueprints are in."""
+    termed = {rule.endpoint for rule in app.url_map.iter_rules()
+              if rule.endpoint.split(".")[0] in TERMED_BLUEPRINTS
+              or rule.endpoint in TERMED_ENDPOINTS}
+    for rule in list(app.url_map.iter_rules()):
+        if rule.endpoint in termed:
+            app.add_url_rule(PREFIX + rule.rule, endpoint=rule.endpoint,
+                             view_func=app.view_functions[rule.endpoint],
+                             methods=rule.methods - {"HEAD", "OPTIONS"},
+                             defaults=rule.defaults)
+    app.extensions["termed"] = termed
+    app.url_value_preprocessor(_pull_term)
+    app.url_defaults(_add_term)
