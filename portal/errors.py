@@ -5,6 +5,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from models import db
+from portal.services import DomainError
 from portal.translation import lazy_gettext as _l
 
 TITLES = {
@@ -47,6 +48,13 @@ def register(app):
         return render_error(BadRequest(description=_l(
             "The form expired or did not come from this portal. Go back, reload the page and "
             "send it again; nothing was saved.")))
+
+    @app.errorhandler(DomainError)
+    def refused(error):
+        """A rule of the portal refused what a view did not expect to be refused (a comment
+        on an archived plan, say): its message, and nothing written."""
+        db.session.rollback()
+        return render_error(BadRequest(description=error.message))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -7,14 +7,15 @@ from forms.hearings import ActaForm, AnswerForm, HearingForm, HideQuestionForm, 
 from models import Hearing, HearingQuestion, db
 from models.accounts import utcnow
 from models.cache import HEARINGS, OBSERVATIONS, RATINGS, REPORTS
+from portal import terms
 from portal.feedback import account_key
 from portal.limits import per_address_and
 from portal.page_cache import cached
 from portal.permissions import can, ensure, requires
-from portal.plan_views import published_plan
 from portal.quarters import plan_quarters
 from portal.services import DomainError
 from portal.services import hearings as service
+from portal.services.plan import newest_plan, plan_tree
 from portal.storage import storage
 from portal.transactions import once
 from portal.translation import lazy_gettext as _l
@@ -46,9 +47,8 @@ def at_question(question):
 @bp.get("/audiencias")
 @cached(HEARINGS)
 def index():
-    plan = published_plan(tree=False)
-    coming, past = service.hearings_of(plan)
-    return render_template("hearings/index.html", plan=plan, coming=coming, past=past)
+    coming, past = service.hearings_of()
+    return render_template("hearings/index.html", coming=coming, past=past)
 
 
 def schedule_form(plan):
@@ -62,7 +62,7 @@ def schedule_form(plan):
 @requires("schedule_hearing")
 @once
 def schedule():
-    plan = published_plan(tree=False)
+    plan = newest_plan()  # hearings account for the term in office
     form = schedule_form(plan)
     if form.validate_on_submit():
         try:
@@ -201,9 +201,8 @@ def acta(hearing_id):
 @cached(HEARINGS, REPORTS, RATINGS, OBSERVATIONS)
 def summary(hearing_id):
     hearing = hearing_or_404(hearing_id)
-    plan = published_plan()
-    if hearing.plan_id != plan.id:
-        abort(404, description=_l("There is no such hearing."))
+    terms.enter(hearing.plan)
+    plan = plan_tree()
     return render_template("hearings/summary.html", hearing=hearing, plan=plan,
                            summary=service.summary(hearing, plan), local=service.local,
                            now=utcnow())

@@ -185,6 +185,10 @@ def render_goal(goal, status=200, fragments=None, **forms):
     """
     plan = goal.objective.problem.dimension.plan
     g.archived = plan.archived_at is not None
+    # A form sent to an archived plan's goal is not shown again: its refusal is.
+    refusals = [message for form in forms.values() if hasattr(form, "errors")
+                for messages in form.errors.values() for message in messages] \
+        if g.archived else []
     fragments = fragments or goal_fragments(goal.code)
     parts = goal_parts(goal.code)
     order, page = thread_position()
@@ -202,7 +206,7 @@ def render_goal(goal, status=200, fragments=None, **forms):
     figures = feedback.goal_figures(goal, current_user, counts=fragments.missing(
         parts["now"], parts["count"], parts["thread"]))
     return render_template(
-        "plan/goal.html", goal=goal, can=can_here, archived=g.archived, objective=goal.objective, problem=goal.objective.problem,
+        "plan/goal.html", goal=goal, can=can_here, archived=g.archived, refusals=refusals, objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
         fragments=fragments, parts=parts,
         progress=lazy(lambda: GoalProgress(goal.reports[0] if goal.reports else None,

@@ -60,17 +60,16 @@ def schedule(actor, plan, held_at, place, first_quarter, last_quarter, questions
     return hearing
 
 
-def hearings_of(plan):
-    """The plan's hearings: (coming, soonest first; past, latest first), each with its
-    number of questions and of answers."""
+def hearings_of():
+    """The municipality's hearings, of every term: (coming, soonest first; past, latest
+    first), each with its number of questions and of answers."""
     counts = (select(HearingQuestion.hearing_id, func.count().label("asked"),
                      func.count(HearingQuestion.answered_at).label("answered"))
               .where(HearingQuestion.hidden_at.is_(None))
               .group_by(HearingQuestion.hearing_id).subquery())
     rows = db.session.execute(
         select(Hearing, func.coalesce(counts.c.asked, 0), func.coalesce(counts.c.answered, 0))
-        .outerjoin(counts, counts.c.hearing_id == Hearing.id)
-        .where(Hearing.plan_id == plan.id).order_by(Hearing.held_at)).all()
+        .outerjoin(counts, counts.c.hearing_id == Hearing.id).order_by(Hearing.held_at)).all()
     now = utcnow()
     coming = [row for row in rows if aware(row[0].held_at) >= now]
     past = [row for row in reversed(rows) if aware(row[0].held_at) < now]
@@ -99,8 +98,8 @@ def ask(user, hearing, body, goal_code=None, committee_code=None):
     goal = None
     goal_code = (goal_code or "").strip().upper()
     if goal_code:
-        goal = goal_by_code(goal_code, full=False)
-        if goal is None or goal.objective.dimension.plan_id != hearing.plan_id:
+        goal = goal_by_code(goal_code, full=False, plan_id=hearing.plan_id)
+        if goal is None:
             raise DomainError(_l("There is no goal with the code %(code)s. Goal codes look "
                                  "like S7.6.", code=goal_code))
     committee = None

@@ -92,11 +92,11 @@ def in_plan(statement, plan_id):
             .where(Dimension.plan_id == plan_id))
 
 
-def goal_by_code(code, full=True):
+def goal_by_code(code, full=True, plan_id=None):
     """The goal of the current plan with what it belongs to, and with its reports, its
     objective's committees and goals unless the page has them drawn already
     (``full=False``: they load when first read)."""
-    current = request_plan_id()
+    current = plan_id or request_plan_id()
     # What the goal belongs to comes with it, in the same query.
     options = [joinedload(Goal.objective).joinedload(Objective.problem)
                .joinedload(Problem.dimension).joinedload(Dimension.plan)]
