@@ -19,7 +19,7 @@ from portal.importers.structure import FileFormatError
 from portal.services import DomainError
 from portal.services.accounts import create_user
 from portal.services.committees import seed_committees
-from portal.services.plan import current_plan, import_plan, plan_tree
+from portal.services.plan import current_plan, import_plan, newest_plan, plan_tree
 from portal.services.reports import ImportRejected, import_reports
 from portal.storage import storage
 
@@ -117,7 +117,7 @@ def committees_seed():
 def reports_import(path, quarter, reason):
     """Import a quarter's reports from a CSV or an .xlsx workbook: every row valid, or
     nothing written."""
-    plan = current_plan()
+    plan = newest_plan()  # the term in office
     if plan is None:
         raise click.ClickException(_("Import the plan first."))
     try:

@@ -1,10 +1,11 @@
 """Publishing official progress: one report at a time, a correction, or a quarter's file
 (CSV or Excel workbook)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from forms.reports import ReportForm, ReportImportForm
 from models import REPORT_STATUSES
+from portal import terms
 from portal.importers.reports_csv import template_csv
 from portal.importers.reports_xlsx import XLSX_TYPE, parse_reports, template_xlsx
 from portal.importers.structure import FileFormatError
@@ -13,6 +14,7 @@ from portal.permissions import requires
 from portal.plan_views import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services import DomainError
+from portal.services.plan import newest_plan, plan_tree
 from portal.services.reports import (ImportRejected, clean_report, import_reports, publish,
                                      report_for, sent_again)
 from portal.services.submissions import SENT_BEFORE
@@ -20,6 +22,18 @@ from portal.transactions import once
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("reports", __name__)
+
+
+def office_plan():
+    """The plan a quarter's file is for: the term in the address, or else the latest term,
+    the one in office (an archived plan refuses the file)."""
+    if g.get("term_in_address"):
+        return published_plan()
+    plan = newest_plan()
+    if plan is None:
+        abort(503, description=_l("The government plan has not been loaded yet."))
+    terms.enter(plan)
+    return plan_tree()
 
 
 def save(form, goal, quarter, reason=None, correcting=False):
@@ -90,7 +104,7 @@ def correct(code, quarter):
 @bp.route("/reportes/importar", methods=["GET", "POST"])
 @requires("publish_reports")
 def import_csv():
-    plan = published_plan()
+    plan = office_plan()
     form = ReportImportForm()
     form.quarter.choices = list(reversed(plan_quarters(plan)))
     errors, outcome = [], None
@@ -113,7 +127,7 @@ def import_csv():
 @bp.get("/reportes/plantilla.csv")
 @cached()
 def template():
-    plan = published_plan()
+    plan = office_plan()
     return Response(template_csv(plan.goals), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=reportes-plantilla.csv"})
 
@@ -121,7 +135,7 @@ def template():
 @bp.get("/reportes/plantilla.xlsx")
 @cached()
 def template_workbook():
-    goals = published_plan().goals
+    goals = office_plan().goals
     return Response(template_xlsx(goals, REPORT_STATUSES, str(_l("Goal")),
                                   str(_l("What the plan promises"))),
                     mimetype=XLSX_TYPE, headers={

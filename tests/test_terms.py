@@ -84,10 +84,21 @@ def test_the_archive_is_read_only_with_a_clear_message(app, two_terms, make_user
         "quarter": "2022-T4", "status": "en_ejecucion", "progress_pct": "90",
         "narrative": "Tarde."})
     assert report.status_code == 400 and "está archivado" in text_of(report)
+    correction = official.post("/metas/S7.6/reportes/2021-T1/corregir", data={
+        "status": "en_ejecucion", "progress_pct": "15", "narrative": "Cambio.",
+        "reason": "Tarde."})
+    assert correction.status_code in (400, 404)
+    import io
+    upload = official.post("/periodos/2019-2022/reportes/importar", data={
+        "quarter": "2022-T4", "file": (io.BytesIO(
+            b"code,status,progress_pct,delivered,narrative,sources,cause,pim,devengado,cui\n"
+            b"S3.1,no_iniciada,0,,Nada.,,,,,\n"), "r.csv")},
+        content_type="multipart/form-data")
+    assert upload.status_code == 400 and "está archivado" in text_of(upload)
     member = browser(app, make_user("moderator", committees=("CMS",)), "moderator")
     observed = member.post("/metas/S7.6/observaciones", data={
         "committee": "CMS", "kind": "alerta", "body": "Tarde."})
-    assert observed.status_code in (400, 403)
+    assert observed.status_code == 400 and "está archivado" in text_of(observed)
     html = resident.get("/metas/S7.6").get_data(as_text=True)
     assert "comment-form" not in html and "rating-form" not in html  # no forms to add
     assert ">Seguir</button>" not in html and ">Responder</a>" not in html
@@ -100,6 +111,9 @@ def test_the_archive_is_read_only_with_a_clear_message(app, two_terms, make_user
     assert official.post("/periodos/2023-2026/metas/S1.1/reportes/nuevo", data={
         "quarter": "2023-T2", "status": "en_ejecucion", "progress_pct": "10",
         "narrative": "Inicio."}).status_code == 302
+    # The office's page and template are the term in office's.
+    assert "2026-T4" in text_of(official.get("/reportes/importar"))
+    assert official.get("/reportes/plantilla.csv").get_data(as_text=True).count("\n") == 4
 
 
 def counts(app):
