@@ -67,6 +67,11 @@ class Config:
     # Uploaded files (the hearings' actas) live here; by default instance/files.
     FILES_ROOT = os.environ.get("FILES_ROOT")
     MAX_ACTA_BYTES = 10 * 2**20
+    # Evidence on a report revision or an observation: files per item, and each file's size.
+    EVIDENCE_MAX_FILES = 6
+    EVIDENCE_MAX_BYTES = 8 * 2**20
+    # No request body larger than this (an upload past it gets the 413 page).
+    MAX_CONTENT_LENGTH = 24 * 2**20
     REGISTER_LIMIT = "10 per hour"
     # Without MAIL_SERVER, messages are written to the log (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

@@ -5,6 +5,7 @@ from .feedback import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KIN
                        ModerationAction, Observation, ObservationResponse, Rating)
 from .notifications import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, FOLLOW_KINDS,
                             Delivery, Follow, Notification, NotificationSetting)
+from .evidence import EVIDENCE_KINDS, Evidence
 from .hearings import Hearing, HearingQuestion
 from .plan import GOAL_KINDS, Dimension, Goal, Objective, Plan, Problem
 from .reports import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Report,
@@ -17,6 +18,6 @@ __all__ = [
     "db", "GOAL_KINDS", "REPORT_STATUSES", "ROLES", "STATUSES_NEEDING_CAUSE",
     "STATUSES_NEEDING_SOURCES", "AuditEntry", "CacheVersion", "Committee", "Dimension", "EVENTS",
     "FOLLOW_KINDS", "Follow", "Goal", "Notification", "Objective", "CADENCES", "DEFAULT_CADENCE",
-    "Delivery", "EVENTS_FOR_ROLE", "NotificationSetting", "Hearing", "HearingQuestion",
+    "Delivery", "EVENTS_FOR_ROLE", "NotificationSetting", "Hearing", "HearingQuestion", "EVIDENCE_KINDS", "Evidence",
     "Plan", "Problem", "Report", "ReportRevision", "Submission", "User", "UserSession",
 ]

@@ -140,6 +140,8 @@ class Observation(db.Model):
     goal: Mapped["Goal"] = relationship()  # noqa: F821
     committee: Mapped[Committee] = relationship()
     response: Mapped["ObservationResponse | None"] = relationship(back_populates="observation")
+    evidence: Mapped[list["Evidence"]] = relationship(  # noqa: F821
+        back_populates="observation", order_by="Evidence.taken_on, Evidence.id")
 
 
 class ObservationResponse(db.Model):

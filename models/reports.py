@@ -80,6 +80,8 @@ class ReportRevision(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="revisions")
     author: Mapped[User | None] = relationship()
+    evidence: Mapped[list["Evidence"]] = relationship(  # noqa: F821
+        back_populates="revision", order_by="Evidence.taken_on, Evidence.id")
 
     @property
     def source_list(self):

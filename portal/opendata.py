@@ -8,10 +8,11 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from models import Observation, Report, db
+from models import Evidence, Observation, Report, ReportRevision, db
 from models.accounts import aware
 from portal.services.answers import answer_rows
 from portal.services.feedback import rating_summaries, visible_comment_counts
@@ -145,6 +146,32 @@ def _rating_rows(plan):
         }
 
 
+def _evidence_rows(plan):
+    goal_ids = [g.id for g in plan.goals]
+    by_report = (select(Evidence).join(Evidence.revision).join(ReportRevision.report)
+                 .where(Report.goal_id.in_(goal_ids)))
+    by_observation = (select(Evidence).join(Evidence.observation)
+                      .where(Observation.goal_id.in_(goal_ids)))
+    files = [*db.session.scalars(by_report.options(
+        selectinload(Evidence.revision).selectinload(ReportRevision.report)
+        .selectinload(Report.goal))),
+        *db.session.scalars(by_observation.options(
+            selectinload(Evidence.observation).selectinload(Observation.goal)))]
+    for file in sorted(files, key=lambda file: file.id):
+        report = file.revision.report if file.revision else None
+        yield {
+            "id": file.id, "goal_code": file.goal.code,
+            "quarter": report.quarter if report else None,
+            "revision": file.revision.number if file.revision else None,
+            "observation_id": file.observation_id, "kind": file.kind, "caption": file.caption,
+            "taken_on": file.taken_on.isoformat(), "sha256": file.sha256,
+            "url": None if file.withdrawn_at else url_for(
+                "evidence.show", evidence_id=file.id, _external=True),
+            "latitude": file.latitude, "longitude": file.longitude,
+            "withdrawn_reason": file.withdrawn_reason,
+        }
+
+
 DATASETS = {dataset.name: dataset for dataset in (
     Dataset("metas", _l("Goals"), [
         ("code", _l("Stable code of the goal, such as S7.6.")),
@@ -214,4 +241,19 @@ DATASETS = {dataset.name: dataset for dataset in (
         ("stars_4", _l("Residents who gave 4 stars.")),
         ("stars_5", _l("Residents who gave 5 stars.")),
     ], _rating_rows),
+    Dataset("evidencia", _l("Evidence: photos and documents of reports and observations"), [
+        ("id", _l("Number of the file.")),
+        ("goal_code", _l("Code of the goal.")),
+        ("quarter", _l("Quarter of the report it documents; empty for an observation.")),
+        ("revision", _l("Revision of that report it belongs to.")),
+        ("observation_id", _l("Number of the observation it documents, if any.")),
+        ("kind", _l("image or pdf.")),
+        ("caption", _l("What it shows, as its uploader wrote.")),
+        ("taken_on", _l("Date it was taken or issued (ISO 8601).")),
+        ("sha256", _l("SHA-256 checksum of the file served.")),
+        ("url", _l("Address of the file; empty once withdrawn.")),
+        ("latitude", _l("Where a photo was taken, when its uploader kept the place.")),
+        ("longitude", _l("Where a photo was taken, when its uploader kept the place.")),
+        ("withdrawn_reason", _l("Why the file was withdrawn; empty while it is served.")),
+    ], _evidence_rows),
 )}

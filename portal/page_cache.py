@@ -14,10 +14,10 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from models import (AuditEntry, CacheVersion, Comment, Delivery, Flag, Follow, Goal, Hearing,
-                    HearingQuestion, ModerationAction, Notification, NotificationSetting,
-                    Observation, ObservationResponse, Rating, RecoveryCode, Report,
-                    ReportRevision, Submission, User, UserSession, db)
+from models import (AuditEntry, CacheVersion, Comment, Delivery, Evidence, Flag, Follow, Goal,
+                    Hearing, HearingQuestion, ModerationAction, Notification,
+                    NotificationSetting, Observation, ObservationResponse, Rating, RecoveryCode,
+                    Report, ReportRevision, Submission, User, UserSession, db)
 from models.base import dialect_insert
 from models.cache import (ACCOUNTS, COMMENTS, HEARINGS, MODERATION, OBSERVATIONS, PLAN, RATINGS,
                           REPORTS, goal_scope, note_change)
@@ -61,6 +61,11 @@ def scopes_of(session, obj):
         return REPORTS, goal(obj.goal_id)
     if isinstance(obj, ReportRevision):
         return REPORTS, goal(session.get(Report, obj.report_id).goal_id)
+    if isinstance(obj, Evidence):
+        if obj.revision_id is not None:
+            revision = session.get(ReportRevision, obj.revision_id)
+            return REPORTS, goal(session.get(Report, revision.report_id).goal_id)
+        return OBSERVATIONS, goal(session.get(Observation, obj.observation_id).goal_id)
     if isinstance(obj, Hearing | HearingQuestion):
         return (HEARINGS,)
     if isinstance(obj, User):

@@ -90,6 +90,10 @@ RULES = {
     "answer_question": OFFICIAL,
     "ask_question": role("resident", "moderator"),
     "moderate_question": ADMIN | (role("moderator") & Rule(oversees_question, scoped=True)),
+    # Evidence: the office on its reports, a committee on its own observations.
+    "attach_report_evidence": OFFICIAL,
+    "attach_observation_evidence": role("moderator") & Rule(in_committee_of, scoped=True),
+    "withdraw_evidence": ADMIN,
 }
 
 

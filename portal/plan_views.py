@@ -108,12 +108,16 @@ def goal_parts(code):
     """The names of the goal page's shared parts, for this request's reader and thread page."""
     order, page = thread_position()
     goal = f"goal:{g.get('plan_id', 'first')}:{code}"  # the plan whose addresses have no term
-    record = "record-official" if can("publish_reports") else "record"
+    record = ("record-official" if can("publish_reports")
+              else "record-admin" if can("withdraw_evidence") else "record")
     names = {part: f"{goal}:{part}" for part in ("now", "ratings", "compare", "facts",
                                                  "siblings", "count")}
     names["record"] = f"{goal}:{record}"
     # An official answers observations in place: the forms are theirs.
-    names["observations"] = (None if can("respond_observation") else f"{goal}:observations")
+    # An official answers observations in place, a committee adds evidence to its own:
+    # theirs are drawn for them.
+    names["observations"] = (None if can("respond_observation") or can("moderate")
+                             else f"{goal}:observations")
     names |= {kind: f"{goal}:thread:{kind}:{order}:{page}" for kind in THREAD_KINDS}
     return names
 
@@ -126,7 +130,8 @@ def lazy(load):
 # What nobody does on an archived plan's pages (moderating stays possible: a comment found
 # to hold personal data must be hidden whenever it is found).
 ADDING = {"rate", "comment", "flag_comment", "change_own_comment", "observe_goal",
-          "respond_observation", "publish_reports"}
+          "respond_observation", "publish_reports", "attach_report_evidence",
+          "attach_observation_evidence"}
 
 
 def can_here(name, obj=None):

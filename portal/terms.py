@@ -16,7 +16,8 @@ PREFIX = "/periodos/<term>"
 # The pages and forms about one plan, its goals, objectives and dimensions.
 TERMED_BLUEPRINTS = ("plan", "reports", "transparency", "api")
 TERMED_ENDPOINTS = {"feedback.post", "feedback.rate", "feedback.observe",
-                    "notifications.follow", "notifications.unfollow"}
+                    "notifications.follow", "notifications.unfollow",
+                    "evidence.attach_to_report"}
 
 
 def first_plan_id():

@@ -57,6 +57,12 @@ MATRIX = {
     "hearings.hide": ("POST", "/preguntas/{question}/ocultar", {"moderator_right", "admin"}),
     "hearings.restore": ("POST", "/preguntas/{question}/mostrar", {"moderator_right", "admin"}),
     "hearings.attach_acta": ("POST", "/audiencias/{hearing}/acta", {"official"}),
+    "evidence.attach_to_report": ("POST", "/metas/S4.1/reportes/2021-T1/evidencia",
+                                  {"official"}),
+    # The observation is COPALE's: its members document it.
+    "evidence.attach_to_observation": ("POST", "/observaciones/{observation}/evidencia",
+                                       {"moderator_right"}),
+    "evidence.withdraw": ("POST", "/evidencia/{evidence}/retirar", {"admin"}),
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {
@@ -126,7 +132,7 @@ def thread_items(app, make_user):
     hearing open for questions with one on S4.1."""
     from datetime import datetime, timedelta
 
-    from models import User, db
+    from models import Evidence, User, db
     from portal.services.feedback import post_comment, post_observation
     from portal.services.hearings import ask, schedule
     from portal.services.plan import current_plan, goal_by_code
@@ -142,9 +148,12 @@ def thread_items(app, make_user):
         hearing = schedule(db.session.get(User, member_id), current_plan(), soon,
                            "Auditorio", "2021-T1", "2021-T2", soon - timedelta(days=1))
         question = ask(db.session.get(User, author_id), hearing, "¿Y los pupitres?", "S4.1")
+        evidence = Evidence(kind="pdf", key="00/none.pdf", sha256="0" * 64, size=1,
+                            caption="Acta", taken_on=soon.date(), uploaded_by_id=member_id)
+        observation.evidence.append(evidence)
         db.session.commit()
         ids = {"comment": comment.id, "observation": observation.id, "hearing": hearing.id,
-               "question": question.id}
+               "question": question.id, "evidence": evidence.id}
     return ids
 
 

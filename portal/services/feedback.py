@@ -394,7 +394,8 @@ def observations_of(goal_id):
     return db.session.scalars(
         select(Observation).where(Observation.goal_id == goal_id)
         .order_by(Observation.created_at.desc())
-        .options(joinedload(Observation.committee), joinedload(Observation.response))).all()
+        .options(joinedload(Observation.committee), joinedload(Observation.response),
+                 joinedload(Observation.evidence))).unique().all()
 
 
 def hidden_comments_of(user):

@@ -5,7 +5,7 @@ from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import Dimension, Goal, Objective, Plan, Problem, Report, db
+from models import Dimension, Goal, Objective, Plan, Problem, Report, ReportRevision, db
 from models.accounts import utcnow
 from portal.importers.structure import fold
 from portal.translation import lazy_gettext as _l
@@ -102,7 +102,8 @@ def goal_by_code(code, full=True, plan_id=None):
                .joinedload(Problem.dimension).joinedload(Dimension.plan)]
     if full:
         options += [joinedload(Goal.objective).joinedload(Objective.committees),
-                    joinedload(Goal.reports).joinedload(Report.revisions),
+                    joinedload(Goal.reports).joinedload(Report.revisions)
+                    .joinedload(ReportRevision.evidence),
                     joinedload(Goal.objective).selectinload(Objective.goals)]
     return db.session.scalars(
         in_plan(select(Goal), current).where(Goal.code == code).options(*options)

@@ -1,0 +1,58 @@
+"""Evidence: photos and documents attached to a report revision or an observation."""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .accounts import utcnow
+from .base import db, one_of
+
+EVIDENCE_KINDS = ("image", "pdf")
+
+
+class Evidence(db.Model):
+    """One file: an image re-encoded without its metadata (and its thumbnail), or a PDF as
+    sent. Withdrawn, never deleted: its checksum and the reason stay listed."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint("(revision_id IS NULL) <> (observation_id IS NULL)",
+                        name="one_subject"),
+        CheckConstraint(one_of("kind", EVIDENCE_KINDS), name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("report_revision.id"),
+                                                    index=True)
+    observation_id: Mapped[int | None] = mapped_column(ForeignKey("observation.id"),
+                                                       index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    # Where the file store keeps the file served, and its thumbnail (images).
+    key: Mapped[str] = mapped_column(String(200))
+    thumbnail_key: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    thumbnail_width: Mapped[int | None] = mapped_column(Integer)
+    thumbnail_height: Mapped[int | None] = mapped_column(Integer)
+    caption: Mapped[str] = mapped_column(String(300))
+    # The day the photo was taken, or the document issued, as the uploader states it.
+    taken_on: Mapped[date] = mapped_column(Date)
+    # Kept only when the uploader asked to keep the place the photo was taken at.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    revision: Mapped["ReportRevision | None"] = relationship(  # noqa: F821
+        back_populates="evidence")
+    observation: Mapped["Observation | None"] = relationship(  # noqa: F821
+        back_populates="evidence")
+
+    @property
+    def goal(self):
+        return self.revision.report.goal if self.revision else self.observation.goal

@@ -1,0 +1,133 @@
+"""Evidence: attaching photos and documents to reports and observations, serving them, and
+withdrawing one."""
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   url_for)
+from flask_login import current_user
+
+from forms.evidence import EvidenceForm, WithdrawForm
+from models import Evidence, Observation, db
+from portal.permissions import ensure, requires
+from portal.plan_views import goal_or_404
+from portal.services import DomainError
+from portal.services import evidence as service
+from portal.services.reports import report_for
+from portal.storage import storage
+from portal.terms import goal_url
+from portal.transactions import once
+from portal.translation import lazy_gettext as _l
+
+bp = Blueprint("evidence", __name__)
+
+
+def back_to(evidence_subject):
+    if isinstance(evidence_subject, Observation):
+        return goal_url(evidence_subject.goal, _anchor=f"observacion-{evidence_subject.id}")
+    report = evidence_subject.report
+    return goal_url(report.goal, _anchor=f"report-{report.quarter}")
+
+
+def attach(subject, heading):
+    form = EvidenceForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            service.attach(current_user, subject, upload.read(), upload.filename,
+                           form.caption.data, form.taken_on.data, form.keep_place.data)
+        except DomainError as error:
+            form.file.errors.append(error.message)
+        else:
+            flash(_l("The file is published with its checksum."), "success")
+            return redirect(back_to(subject))
+    if form.errors:
+        status = 400
+    return render_template("evidence/attach.html", form=form, subject=subject,
+                           heading=heading, back=back_to(subject),
+                           max_files=current_app.config["EVIDENCE_MAX_FILES"],
+                           max_mb=current_app.config["EVIDENCE_MAX_BYTES"] // 2**20), status
+
+
+@bp.route("/metas/<code>/reportes/<quarter>/evidencia", methods=["GET", "POST"])
+@requires("attach_report_evidence")
+@once
+def attach_to_report(code, quarter):
+    goal = goal_or_404(code)
+    report = report_for(goal, quarter)
+    if report is None:
+        abort(404, description=_l("Goal %(code)s has no report for %(quarter)s.",
+                                  code=goal.code, quarter=quarter))
+    return attach(report.current, _l("Evidence for the report of goal %(code)s, %(quarter)s",
+                                     code=goal.code, quarter=quarter))
+
+
+@bp.route("/observaciones/<int:observation_id>/evidencia", methods=["GET", "POST"])
+@requires("attach_observation_evidence")
+@once
+def attach_to_observation(observation_id):
+    observation = db.session.get(Observation, observation_id)
+    if observation is None:
+        abort(404)
+    ensure("attach_observation_evidence", observation)
+    return attach(observation, _l("Evidence for the observation of %(committee)s on goal "
+                                  "%(code)s", committee=observation.committee.code,
+                                  code=observation.goal.code))
+
+
+def evidence_or_404(evidence_id):
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        abort(404, description=_l("There is no such file."))
+    if evidence.withdrawn_at is not None:
+        abort(410, description=_l("This file was withdrawn: %(reason)s",
+                                  reason=evidence.withdrawn_reason))
+    return evidence
+
+
+def serve(evidence, key, media_type):
+    with storage().open(key) as handle:
+        data = handle.read()
+    disposition = ("attachment" if evidence.kind == "pdf" else "inline")
+    name = f"evidencia-{evidence.id}{'.' + key.rsplit('.', 1)[-1]}"
+    return Response(data, mimetype=media_type, headers={
+        "Content-Disposition": f"{disposition}; filename={name}",
+        "X-Content-Type-Options": "nosniff",
+        # The file under an address never changes: it is named by its content.
+        "Cache-Control": "public, max-age=86400"})
+
+
+@bp.get("/evidencia/<int:evidence_id>")
+def show(evidence_id):
+    evidence = evidence_or_404(evidence_id)
+    return serve(evidence, evidence.key, service.media_type(evidence))
+
+
+@bp.get("/evidencia/<int:evidence_id>/miniatura")
+def thumbnail(evidence_id):
+    evidence = evidence_or_404(evidence_id)
+    if evidence.thumbnail_key is None:
+        abort(404)
+    return serve(evidence, evidence.thumbnail_key, service.media_type(evidence))
+
+
+@bp.route("/evidencia/<int:evidence_id>/retirar", methods=["GET", "POST"])
+@requires("withdraw_evidence")
+def withdraw(evidence_id):
+    evidence = evidence_or_404(evidence_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            service.withdraw(current_user, evidence, form.reason.data)
+        except DomainError as error:
+            form.reason.errors.append(error.message)
+        else:
+            flash(_l("The file is withdrawn; its checksum and the reason stay listed."),
+                  "success")
+            return redirect(back_to(evidence.revision or evidence.observation))
+    return render_template("evidence/withdraw.html", form=form, evidence=evidence,
+                           back=back_to(evidence.revision or evidence.observation)), \
+        400 if form.errors else 200
+
+
+def url(evidence, thumbnail=False):
+    return url_for("evidence.thumbnail" if thumbnail else "evidence.show",
+                   evidence_id=evidence.id)
