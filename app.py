@@ -19,6 +19,7 @@ from portal.permissions import can
 from portal.quarters import plan_quarters
 from portal.services.accounts import load_session_user
 from portal.services.answers import answer_deadline, days_waited, overdue
+from portal.services.checks import claims_delivery
 from portal.services.feedback import editable
 from portal.translation import lazy_gettext as _l
 
@@ -84,7 +85,8 @@ def create_app(config=None, **overrides):
                                  charts=charts, plan_figures=charts.plan_figures,
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
                                  days_waited=days_waited, overdue=overdue,
-                                 from_iso=date.fromisoformat, goal_url=terms.goal_url)
+                                 from_iso=date.fromisoformat, goal_url=terms.goal_url,
+                                 claims_delivery=claims_delivery)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

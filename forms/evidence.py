@@ -1,9 +1,13 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from forms import SubmitOnceForm
+from models import CHECK_ANSWERS
+from portal.labels import CHECK_ANSWER_LABELS
 from portal.services.evidence import MAX_CAPTION, MAX_REASON
+from portal.services.feedback import MAX_COMMENT
 from portal.translation import lazy_gettext as _l
 
 # Validation happens in portal.services.evidence; the forms render fields and carry tokens.
@@ -22,3 +26,14 @@ class EvidenceForm(SubmitOnceForm):
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Why the file is withdrawn"),
                            render_kw={"rows": 2, "maxlength": MAX_REASON})
+
+
+class CheckForm(SubmitOnceForm):
+    answer = RadioField(_l("Did you see it?"), choices=[
+        SelectChoice(answer, CHECK_ANSWER_LABELS[answer]) for answer in CHECK_ANSWERS],
+        validate_choice=False)
+    comment = TextAreaField(_l("What you saw (optional)"),
+                            render_kw={"rows": 3, "maxlength": MAX_COMMENT})
+    place = StringField(_l("Where (optional: the sector, the street)"),
+                        render_kw={"maxlength": 200})
+    photo = FileField(_l("A photo (optional: JPEG, PNG or WebP)"))

@@ -5,7 +5,7 @@ from .feedback import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KIN
                        ModerationAction, Observation, ObservationResponse, Rating)
 from .notifications import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, FOLLOW_KINDS,
                             Delivery, Follow, Notification, NotificationSetting)
-from .evidence import EVIDENCE_KINDS, Evidence
+from .evidence import CHECK_ANSWERS, EVIDENCE_KINDS, DeliveryCheck, Evidence
 from .hearings import Hearing, HearingQuestion
 from .plan import GOAL_KINDS, Dimension, Goal, Objective, Plan, Problem
 from .reports import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Report,
@@ -19,5 +19,6 @@ __all__ = [
     "STATUSES_NEEDING_SOURCES", "AuditEntry", "CacheVersion", "Committee", "Dimension", "EVENTS",
     "FOLLOW_KINDS", "Follow", "Goal", "Notification", "Objective", "CADENCES", "DEFAULT_CADENCE",
     "Delivery", "EVENTS_FOR_ROLE", "NotificationSetting", "Hearing", "HearingQuestion", "EVIDENCE_KINDS", "Evidence",
+    "CHECK_ANSWERS", "DeliveryCheck",
     "Plan", "Problem", "Report", "ReportRevision", "Submission", "User", "UserSession",
 ]

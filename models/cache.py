@@ -29,6 +29,7 @@ OBSERVATIONS = "observations"
 MODERATION = "moderation"
 ACCOUNTS = "accounts"
 HEARINGS = "hearings"
+CHECKS = "checks"  # residents' answers to whether they saw a delivery
 
 
 def goal_scope(code):

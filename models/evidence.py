@@ -1,7 +1,9 @@
-"""Evidence: photos and documents attached to a report revision or an observation."""
+"""Evidence: photos and documents attached to a report revision or an observation, and
+residents' answers to whether they saw a delivery reported."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import utcnow
@@ -16,7 +18,9 @@ class Evidence(db.Model):
 
     __tablename__ = "evidence"
     __table_args__ = (
-        CheckConstraint("(revision_id IS NULL) <> (observation_id IS NULL)",
+        CheckConstraint("CASE WHEN revision_id IS NULL THEN 0 ELSE 1 END"
+                        " + CASE WHEN observation_id IS NULL THEN 0 ELSE 1 END"
+                        " + CASE WHEN check_id IS NULL THEN 0 ELSE 1 END = 1",
                         name="one_subject"),
         CheckConstraint(one_of("kind", EVIDENCE_KINDS), name="kind_known"),
     )
@@ -26,6 +30,8 @@ class Evidence(db.Model):
                                                     index=True)
     observation_id: Mapped[int | None] = mapped_column(ForeignKey("observation.id"),
                                                        index=True)
+    # A resident's photo with their answer to "did you see it?".
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_check.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
     # Where the file store keeps the file served, and its thumbnail (images).
     key: Mapped[str] = mapped_column(String(200))
@@ -52,7 +58,38 @@ class Evidence(db.Model):
         back_populates="evidence")
     observation: Mapped["Observation | None"] = relationship(  # noqa: F821
         back_populates="evidence")
+    check: Mapped["DeliveryCheck | None"] = relationship(back_populates="evidence")
 
     @property
     def goal(self):
+        if self.check is not None:
+            return self.check.revision.report.goal
         return self.revision.report.goal if self.revision else self.observation.goal
+
+
+CHECK_ANSWERS = ("yes", "partly", "no", "unknown")
+
+
+class DeliveryCheck(db.Model):
+    """A resident's answer to "did you see it?" about a report's claimed delivery: one per
+    resident and report revision; answering again replaces it."""
+
+    __tablename__ = "delivery_check"
+    __table_args__ = (
+        UniqueConstraint("revision_id", "user_id"),
+        CheckConstraint(one_of("answer", CHECK_ANSWERS), name="answer_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("report_revision.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    answer: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    revision: Mapped["ReportRevision"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship()  # noqa: F821
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="check",
+                                                    order_by="Evidence.id")

@@ -8,7 +8,7 @@ from portal.openapi import openapi_document
 from portal.page_cache import cached
 from portal.plan_views import published_plan
 from portal.terms import goal_url
-from portal.services import feedback
+from portal.services import checks, feedback
 from portal.services.answers import answer_rows
 from portal.services.plan import goal_by_code
 from portal.translation import lazy_gettext as _l
@@ -98,6 +98,11 @@ def goal(code):
     document["comment_count"] = feedback.visible_comment_count(found.id)
     document["observations"] = [observation_document(o)
                                 for o in feedback.observations_of(found.id)]
+    claim = checks.claim_of(found)
+    document["checks"] = claim and {
+        "quarter": claim.report.quarter, "revision": claim.number,
+        **(tally := checks.tallies([claim.id])[claim.id]).as_dict(),
+        "disputed": tally.disputed}
     return jsonify(document)
 
 

@@ -4,11 +4,12 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    url_for)
 from flask_login import current_user
 
-from forms.evidence import EvidenceForm, WithdrawForm
+from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
 from models import Evidence, Observation, db
 from portal.permissions import ensure, requires
 from portal.plan_views import goal_or_404
 from portal.services import DomainError
+from portal.services import checks
 from portal.services import evidence as service
 from portal.services.reports import report_for
 from portal.storage import storage
@@ -58,6 +59,35 @@ def attach_to_report(code, quarter):
                                   code=goal.code, quarter=quarter))
     return attach(report.current, _l("Evidence for the report of goal %(code)s, %(quarter)s",
                                      code=goal.code, quarter=quarter))
+
+
+@bp.route("/metas/<code>/verificacion", methods=["GET", "POST"])
+@requires("check_delivery")
+@once
+def check(code):
+    """A resident says whether they saw what the municipality reports delivered."""
+    goal = goal_or_404(code)
+    claim = checks.claim_of(goal)
+    if claim is None:
+        abort(404, description=_l("The municipality reports no delivery on goal %(code)s to "
+                                  "check.", code=goal.code))
+    earlier = checks.mine(current_user, claim)
+    form = CheckForm(obj=earlier)  # what was sent, or else the resident's earlier answer
+    if form.validate_on_submit():
+        upload = form.photo.data
+        photo = (upload.read(), upload.filename, None) if upload and upload.filename else None
+        try:
+            checks.answer(current_user, goal, form.answer.data, form.comment.data,
+                          form.place.data, photo)
+        except DomainError as error:
+            form.answer.errors.append(error.message)
+        else:
+            flash(_l("Thank you: your answer is counted beside the municipality's report."),
+                  "success")
+            return redirect(goal_url(goal, _anchor="official-now"))
+    return render_template("evidence/check.html", form=form, goal=goal, claim=claim,
+                           tally=checks.tallies([claim.id])[claim.id],
+                           answered=earlier is not None), 400 if form.errors else 200
 
 
 @bp.route("/observaciones/<int:observation_id>/evidencia", methods=["GET", "POST"])

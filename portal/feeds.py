@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from models import Observation, ObservationResponse, Report, ReportRevision, db
 from models.accounts import aware, utcnow
 from portal.labels import OBSERVATION_KIND_LABELS, REPORT_STATUS_LABELS
+from portal.services.checks import tallies
 
 ENTRIES = 50
 
@@ -38,7 +39,9 @@ def _responses(goal_ids):
 
 
 def _entries(goal_ids):
-    for revision in _revisions(goal_ids):
+    revisions = _revisions(goal_ids)
+    counted = tallies([revision.id for revision in revisions])
+    for revision in revisions:
         goal = revision.report.goal
         title = (_("%(code)s: report for %(quarter)s corrected", code=goal.code,
                    quarter=revision.report.quarter) if revision.number > 1 else
@@ -49,6 +52,10 @@ def _entries(goal_ids):
                     progress=f"{revision.progress_pct:f}".rstrip("0").rstrip("."))
         if revision.reason:
             summary += " " + _("Reason: %(reason)s", reason=revision.reason)
+        tally = counted[revision.id]
+        if tally.total:
+            summary += " " + _("Residents who checked it: %(yes)s yes, %(partly)s in part, "
+                               "%(no)s no, %(unknown)s don't know.", **tally.as_dict())
         yield (aware(revision.created_at), f"revision-{revision.id}", title,
                url_for("plan.goal", code=goal.code, _anchor=f"report-{revision.report.quarter}",
                        _external=True), f"{summary}\n\n{revision.narrative}")

@@ -76,6 +76,9 @@ EVENT_LABELS = {
 }
 assert set(EVENT_LABELS) == set(EVENTS)
 
+CHECK_ANSWER_LABELS = {"yes": _l("Yes, it is there"), "partly": _l("In part"),
+                       "no": _l("No, I don't see it"), "unknown": _l("I don't know")}
+
 CADENCE_LABELS = {"now": _l("At once"), "weekly": _l("In a weekly digest"),
                   "never": _l("Never")}
 assert set(CADENCE_LABELS) == set(CADENCES)
@@ -90,4 +93,5 @@ LABELS = {
     "moderation_action": MODERATION_ACTION_LABELS,
     "event": EVENT_LABELS,
     "cadence": CADENCE_LABELS,
+    "check_answer": CHECK_ANSWER_LABELS,
 }

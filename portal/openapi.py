@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the open data API; a test checks real answers against it."""
 from flask import url_for
 
-from models import GOAL_KINDS, OBSERVATION_KINDS, REPORT_STATUSES
+from models import CHECK_ANSWERS, GOAL_KINDS, OBSERVATION_KINDS, REPORT_STATUSES
 
 
 def _object(properties, required=None):
@@ -100,6 +100,13 @@ SCHEMAS = {
                           "description": "Visible comments: neither hidden nor deleted."},
         "observations": {"type": "array",
                          "items": {"$ref": "#/components/schemas/Observation"}},
+        "checks": {"oneOf": [{"type": "null"}, _object({
+            "quarter": {"type": "string", "pattern": r"^[0-9]{4}-T[1-4]$"},
+            "revision": {"type": "integer", "minimum": 1},
+            **{answer: {"type": "integer", "minimum": 0} for answer in CHECK_ANSWERS},
+            "disputed": {"type": "boolean"},
+        })], "description": "What the residents who checked the delivery the latest report "
+                            "claims answered; null when it claims none."},
     }),
     "Ratings": _object({
         "average": {"type": ["number", "null"], "minimum": 1, "maximum": 5},

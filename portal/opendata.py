@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from models import Evidence, Observation, Report, ReportRevision, db
 from models.accounts import aware
 from portal.services.answers import answer_rows
+from portal.services.checks import claim_rows
 from portal.services.feedback import rating_summaries, visible_comment_counts
 from portal.services.progress import PlanProgress
 from portal.translation import lazy_gettext as _l
@@ -256,4 +257,16 @@ DATASETS = {dataset.name: dataset for dataset in (
         ("longitude", _l("Where a photo was taken, when its uploader kept the place.")),
         ("withdrawn_reason", _l("Why the file was withdrawn; empty while it is served.")),
     ], _evidence_rows),
+    Dataset("verificaciones", _l("Deliveries reported and what the residents who checked said"), [
+        ("goal_code", _l("Code of the goal.")),
+        ("quarter", _l("Quarter of the latest report, which claims the delivery.")),
+        ("revision", _l("Revision of that report in force.")),
+        ("delivered", _l("Quantity delivered, as reported.")),
+        ("status", _l("Status (machine name).")),
+        ("yes", _l("Residents who saw it.")),
+        ("partly", _l("Residents who saw it in part.")),
+        ("no", _l("Residents who did not see it.")),
+        ("unknown", _l("Residents who do not know.")),
+        ("disputed", _l("true once 3 have answered and more said no than yes.")),
+    ], claim_rows),
 )}

@@ -14,13 +14,13 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from models import (AuditEntry, CacheVersion, Comment, Delivery, Evidence, Flag, Follow, Goal,
-                    Hearing, HearingQuestion, ModerationAction, Notification,
+from models import (AuditEntry, CacheVersion, Comment, Delivery, DeliveryCheck, Evidence, Flag,
+                    Follow, Goal, Hearing, HearingQuestion, ModerationAction, Notification,
                     NotificationSetting, Observation, ObservationResponse, Rating, RecoveryCode,
                     Report, ReportRevision, Submission, User, UserSession, db)
 from models.base import dialect_insert
-from models.cache import (ACCOUNTS, COMMENTS, HEARINGS, MODERATION, OBSERVATIONS, PLAN, RATINGS,
-                          REPORTS, goal_scope, note_change)
+from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION, OBSERVATIONS, PLAN,
+                          RATINGS, REPORTS, goal_scope, note_change)
 from portal.extensions import cache
 
 # Rows no page shows: writing them leaves every cached page true.
@@ -61,7 +61,12 @@ def scopes_of(session, obj):
         return REPORTS, goal(obj.goal_id)
     if isinstance(obj, ReportRevision):
         return REPORTS, goal(session.get(Report, obj.report_id).goal_id)
+    if isinstance(obj, DeliveryCheck):
+        revision = session.get(ReportRevision, obj.revision_id)
+        return CHECKS, goal(session.get(Report, revision.report_id).goal_id)
     if isinstance(obj, Evidence):
+        if obj.check_id is not None:
+            return scopes_of(session, session.get(DeliveryCheck, obj.check_id))
         if obj.revision_id is not None:
             revision = session.get(ReportRevision, obj.revision_id)
             return REPORTS, goal(session.get(Report, revision.report_id).goal_id)

@@ -15,7 +15,7 @@ from models.cache import PLAN, REPORTS, goal_scope
 from portal import terms
 from portal.page_cache import Fragments, cached
 from portal.permissions import can
-from portal.services import feedback, notifications
+from portal.services import checks, feedback, notifications
 from portal.services.plan import all_plans, current_plan, goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
 from portal.translation import lazy_gettext as _l
@@ -131,7 +131,7 @@ def lazy(load):
 # to hold personal data must be hidden whenever it is found).
 ADDING = {"rate", "comment", "flag_comment", "change_own_comment", "observe_goal",
           "respond_observation", "publish_reports", "attach_report_evidence",
-          "attach_observation_evidence"}
+          "attach_observation_evidence", "check_delivery"}
 
 
 def can_here(name, obj=None):
@@ -216,6 +216,8 @@ def render_goal(goal, status=200, fragments=None, **forms):
         fragments=fragments, parts=parts,
         progress=lazy(lambda: GoalProgress(goal.reports[0] if goal.reports else None,
                                            figures.latest_quarter)),
+        tally=lazy(lambda: checks.tallies([goal.reports[0].current.id])[
+            goal.reports[0].current.id]),
         committees=lazy(lambda: goal.objective.committees),
         ratings=lazy(lambda: feedback.rating_summary(goal.id)), my_rating=figures.my_stars,
         comment_count=figures.comments, following=figures.following,

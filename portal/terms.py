@@ -17,7 +17,7 @@ PREFIX = "/periodos/<term>"
 TERMED_BLUEPRINTS = ("plan", "reports", "transparency", "api")
 TERMED_ENDPOINTS = {"feedback.post", "feedback.rate", "feedback.observe",
                     "notifications.follow", "notifications.unfollow",
-                    "evidence.attach_to_report"}
+                    "evidence.attach_to_report", "evidence.check"}
 
 
 def first_plan_id():

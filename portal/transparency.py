@@ -5,13 +5,14 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
                    url_for)
 
 from models.accounts import utcnow
-from models.cache import COMMENTS, OBSERVATIONS, RATINGS, REPORTS
+from models.cache import CHECKS, COMMENTS, OBSERVATIONS, RATINGS, REPORTS
 from portal.feeds import atom_feed
 from portal.opendata import DATASETS
 from portal.page_cache import cached
 from portal.plan_views import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services.answers import answer_figures
+from portal.services.checks import disputed_claims
 from portal.services.feedback import rating_summaries
 from portal.services.plan import search_goals
 from portal.services.progress import PlanProgress
@@ -23,12 +24,13 @@ ATOM = "application/atom+xml; charset=utf-8"
 
 
 @bp.get("/brecha")
-@cached(REPORTS, RATINGS)
+@cached(REPORTS, RATINGS, CHECKS)
 def gap():
     plan = published_plan()
     gaps, progress = promise_gap(plan)
     return render_template("transparency/gap.html", plan=plan, gaps=gaps, progress=progress,
-                           silent=silent_goals(plan, progress))
+                           silent=silent_goals(plan, progress),
+                           disputed=disputed_claims(plan))
 
 
 @bp.get("/audiencia")
@@ -70,7 +72,7 @@ def open_data():
 
 
 @bp.get("/datos/<name>.<extension>")
-@cached(REPORTS, RATINGS, COMMENTS, OBSERVATIONS)
+@cached(REPORTS, RATINGS, COMMENTS, OBSERVATIONS, CHECKS)
 def download(name, extension):
     dataset = DATASETS.get(name)
     if dataset is None or extension not in ("csv", "json"):
@@ -87,7 +89,7 @@ def download(name, extension):
 
 
 @bp.get("/feed.atom")
-@cached(REPORTS, OBSERVATIONS)
+@cached(REPORTS, OBSERVATIONS, CHECKS)
 def plan_feed():
     return Response(atom_feed(published_plan()), content_type=ATOM)
 

@@ -63,6 +63,9 @@ MATRIX = {
     "evidence.attach_to_observation": ("POST", "/observaciones/{observation}/evidencia",
                                        {"moderator_right"}),
     "evidence.withdraw": ("POST", "/evidencia/{evidence}/retirar", {"admin"}),
+    # S4.1's report for 2021-T1 claims a delivery (0 delivered): residents may check it.
+    "evidence.check": ("POST", "/metas/S4.1/verificacion",
+                       {"resident", "moderator_right", "moderator_other"}),
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {

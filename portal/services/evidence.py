@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from models import Evidence, db
+from models import DeliveryCheck, Evidence, Observation, db
 from models.accounts import utcnow
 from portal.storage import storage
 from portal.translation import lazy_gettext as _l
@@ -110,16 +110,23 @@ def process(data, filename, keep_place):
                      thumb_width, thumb_height, latitude, longitude)
 
 
-def attach(actor, subject, data, filename, caption, taken_on, keep_place):
-    """Keep a file as evidence of a report revision or an observation. Everything is
-    checked before anything is written."""
-    goal = subject.report.goal if hasattr(subject, "report") else subject.goal
-    ensure_open(goal.objective.dimension.plan)
-    limit = current_app.config["EVIDENCE_MAX_FILES"]
+def goal_of(subject):
+    """The goal a report revision, an observation or a resident's check is about."""
+    if isinstance(subject, Observation):
+        return subject.goal
+    revision = subject.revision if isinstance(subject, DeliveryCheck) else subject
+    return revision.report.goal
+
+
+def attach(actor, subject, data, filename, caption, taken_on, keep_place, limit=None):
+    """Keep a file as evidence of a report revision, an observation or a resident's check.
+    Everything is checked before anything is written."""
+    ensure_open(goal_of(subject).objective.dimension.plan)
+    limit = limit or current_app.config["EVIDENCE_MAX_FILES"]
     if len(subject.evidence) >= limit:
         raise DomainError(_l("This item already has the %(max)s files it may have.",
                              max=limit))
-    caption = " ".join((caption or "").split())
+    caption = " ".join(str(caption or "").split())
     if not caption:
         raise DomainError(_l("Say what the file shows."))
     if len(caption) > MAX_CAPTION:
