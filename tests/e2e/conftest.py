@@ -48,7 +48,7 @@ def live_server(tmp_path_factory):
     from tests.conftest import PASSWORDS
 
     app = build_app(f"sqlite:///{tmp_path_factory.mktemp('live') / 'portal.sqlite3'}",
-                    WTF_CSRF_ENABLED=True)
+                    WTF_CSRF_ENABLED=True, FILES_ROOT=str(tmp_path_factory.mktemp("files")))
     with app.app_context():
         for role, (email, name, committees) in LIVE_USERS.items():
             create_user(email, name, role, PASSWORDS[role], committees)
