@@ -41,6 +41,7 @@ database: setup
 	$(FLASK) db upgrade
 	$(FLASK) plan import $(PLAN_FILE)
 	$(FLASK) committees seed
+	$(FLASK) places seed
 
 # axe-core, injected into pages by the accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json

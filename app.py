@@ -11,8 +11,8 @@ from models import db
 from models.accounts import aware
 from models.base import configure_engine
 from portal import (accounts, admin, api, charts, cli, committees, errors, evidence, feedback,
-                    formatting, hearings, i18n, jobs, notifications, page_cache, plan_views, reports,
-                    security, terms, text, transactions, transparency)
+                    formatting, hearings, i18n, jobs, notifications, page_cache, places,
+                    plan_views, reports, security, terms, text, transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS
 from portal.permissions import can
@@ -57,7 +57,7 @@ def create_app(config=None, **overrides):
     login_manager.login_message_category = "info"
 
     for module in (plan_views, i18n, api, accounts, admin, committees, reports, feedback,
-                   transparency, notifications, hearings, evidence):
+                   transparency, notifications, hearings, evidence, places):
         app.register_blueprint(module.bp)
     terms.init_app(app)
     errors.register(app)

@@ -4,6 +4,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 
 from forms import SubmitOnceForm
+from forms.accounts import MultiCheckboxField
 from models import CHECK_ANSWERS
 from portal.labels import CHECK_ANSWER_LABELS
 from portal.services.evidence import MAX_CAPTION, MAX_REASON
@@ -21,6 +22,8 @@ class EvidenceForm(SubmitOnceForm):
     keep_place = BooleanField(_l("Keep the place the photo was taken at (only its latitude "
                                  "and longitude; everything else in the photo's data is "
                                  "removed)"))
+    places = MultiCheckboxField(_l("Where the work happened (optional)"), choices=[],
+                                validate_choice=False)
 
 
 class WithdrawForm(FlaskForm):

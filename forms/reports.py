@@ -4,6 +4,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from forms import SubmitOnceForm
+from forms.accounts import MultiCheckboxField
 from models import REPORT_STATUSES
 from portal.labels import REPORT_STATUS_LABELS
 from portal.translation import lazy_gettext as _l
@@ -29,6 +30,8 @@ class ReportForm(SubmitOnceForm):
                             render_kw={"inputmode": "decimal"})
     cui = StringField(_l("Investment code, CUI (optional)"), render_kw={"inputmode": "numeric"})
     reason = TextAreaField(_l("Reason for the correction"), render_kw={"rows": 2})
+    places = MultiCheckboxField(_l("Where the work happened (optional)"), choices=[],
+                                validate_choice=False)
 
     def raw(self):
         """The fields as clean_report reads them."""

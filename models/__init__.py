@@ -7,6 +7,7 @@ from .notifications import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, 
                             Delivery, Follow, Notification, NotificationSetting)
 from .evidence import CHECK_ANSWERS, EVIDENCE_KINDS, DeliveryCheck, Evidence
 from .hearings import Hearing, HearingQuestion
+from .places import PLACE_KINDS, Place
 from .plan import GOAL_KINDS, Dimension, Goal, Objective, Plan, Problem
 from .reports import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Report,
                       ReportRevision)
@@ -19,6 +20,6 @@ __all__ = [
     "STATUSES_NEEDING_SOURCES", "AuditEntry", "CacheVersion", "Committee", "Dimension", "EVENTS",
     "FOLLOW_KINDS", "Follow", "Goal", "Notification", "Objective", "CADENCES", "DEFAULT_CADENCE",
     "Delivery", "EVENTS_FOR_ROLE", "NotificationSetting", "Hearing", "HearingQuestion", "EVIDENCE_KINDS", "Evidence",
-    "CHECK_ANSWERS", "DeliveryCheck",
+    "CHECK_ANSWERS", "DeliveryCheck", "PLACE_KINDS", "Place",
     "Plan", "Problem", "Report", "ReportRevision", "Submission", "User", "UserSession",
 ]

@@ -59,6 +59,8 @@ class Evidence(db.Model):
     observation: Mapped["Observation | None"] = relationship(  # noqa: F821
         back_populates="evidence")
     check: Mapped["DeliveryCheck | None"] = relationship(back_populates="evidence")
+    places: Mapped[list["Place"]] = relationship(  # noqa: F821
+        secondary="evidence_place", order_by="Place.name")
 
     @property
     def goal(self):

@@ -126,5 +126,7 @@ class Goal(db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     objective: Mapped[Objective] = relationship(back_populates="goals")
+    places: Mapped[list["Place"]] = relationship(  # noqa: F821
+        secondary="goal_place", back_populates="goals", order_by="Place.name")
     reports: Mapped[list["Report"]] = relationship(  # noqa: F821
         back_populates="goal", order_by="Report.quarter.desc()")

@@ -82,6 +82,8 @@ class ReportRevision(db.Model):
     author: Mapped[User | None] = relationship()
     evidence: Mapped[list["Evidence"]] = relationship(  # noqa: F821
         back_populates="revision", order_by="Evidence.taken_on, Evidence.id")
+    places: Mapped[list["Place"]] = relationship(  # noqa: F821
+        secondary="revision_place", order_by="Place.name")
 
     @property
     def source_list(self):

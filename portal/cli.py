@@ -19,6 +19,7 @@ from portal.importers.structure import FileFormatError
 from portal.services import DomainError
 from portal.services.accounts import create_user
 from portal.services.committees import seed_committees
+from portal.services.places import seed_places
 from portal.services.plan import current_plan, import_plan, newest_plan, plan_tree
 from portal.services.reports import ImportRejected, import_reports
 from portal.storage import storage
@@ -27,6 +28,7 @@ plan_cli = AppGroup("plan", help="Load and export the government plan.")
 users_cli = AppGroup("users", help="Manage accounts.")
 committees_cli = AppGroup("committees", help="Vigilance committees.")
 reports_cli = AppGroup("reports", help="Official progress reports.")
+places_cli = AppGroup("places", help="The province's districts and the places the plan names.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
 
 
@@ -93,6 +95,17 @@ def users_create(email, display_name, role, committees):
         raise click.ClickException(str(error.message)) from None
     click.echo(_("Account %(email)s created with the role %(role)s.", email=user.email,
                  role=role))
+
+
+@places_cli.command("seed")
+def places_seed():
+    """Create the districts and the places the plan names (data/places.json)."""
+    if current_plan() is None:
+        raise click.ClickException(_("Import the plan first: places name its goals."))
+    created = seed_places()
+    db.session.commit()
+    click.echo(_("%(count)s places created.", count=len(created)) if created
+               else _("Nothing changed: the places already exist."))
 
 
 @committees_cli.command("seed")
@@ -227,7 +240,7 @@ def translate_compile():
 
 
 def register(app):
-    for group in (plan_cli, users_cli, committees_cli, reports_cli):
+    for group in (plan_cli, users_cli, committees_cli, reports_cli, places_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
     app.cli.add_command(backup_command)

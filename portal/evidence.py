@@ -3,13 +3,14 @@ withdrawing one."""
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    url_for)
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
 from models import Evidence, Observation, db
 from portal.permissions import ensure, requires
 from portal.plan_views import goal_or_404
 from portal.services import DomainError
-from portal.services import checks
+from portal.services import checks, places
 from portal.services import evidence as service
 from portal.services.reports import report_for
 from portal.storage import storage
@@ -29,12 +30,15 @@ def back_to(evidence_subject):
 
 def attach(subject, heading):
     form = EvidenceForm()
+    form.places.choices = [SelectChoice(place.slug, place.name) for place in places.all_places()]
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            service.attach(current_user, subject, upload.read(), upload.filename,
-                           form.caption.data, form.taken_on.data, form.keep_place.data)
+            evidence = service.attach(current_user, subject, upload.read(), upload.filename,
+                                      form.caption.data, form.taken_on.data,
+                                      form.keep_place.data)
+            evidence.places = places.chosen(form.places.data)
         except DomainError as error:
             form.file.errors.append(error.message)
         else:

@@ -76,6 +76,9 @@ EVENT_LABELS = {
 }
 assert set(EVENT_LABELS) == set(EVENTS)
 
+PLACE_KIND_LABELS = {"distrito": _l("District"), "centro_poblado": _l("Centro poblado"),
+                     "sector": _l("Sector"), "lugar": _l("Place the plan names")}
+
 CHECK_ANSWER_LABELS = {"yes": _l("Yes, it is there"), "partly": _l("In part"),
                        "no": _l("No, I don't see it"), "unknown": _l("I don't know")}
 
@@ -94,4 +97,5 @@ LABELS = {
     "event": EVENT_LABELS,
     "cadence": CADENCE_LABELS,
     "check_answer": CHECK_ANSWER_LABELS,
+    "place_kind": PLACE_KIND_LABELS,
 }

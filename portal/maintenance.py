@@ -20,6 +20,7 @@ from portal.quarters import plan_quarters
 from portal.services import DomainError
 from portal.services.accounts import hasher
 from portal.services.committees import seed_committees
+from portal.services.places import seed_places
 from portal.services.plan import import_plan, plan_tree
 from portal.translation import lazy_gettext as _l
 
@@ -85,6 +86,7 @@ def load_demo(plan_file, comments, allow_real=False):
     refuse_real_database(allow_real)
     import_plan(parse_plan_file(plan_file))
     seed_committees()
+    seed_places()
     db.session.commit()
     if db.session.scalar(select(func.count()).select_from(Comment)):
         raise DomainError(_l("This database already holds demonstration data; start from an "

@@ -36,20 +36,24 @@ class Dataset:
         """Every dataset's rows name their plan first, so that terms can be put together."""
         return [PLAN_FIELD, *self.fields]
 
-    def _rows(self, plan):
+    def _rows(self, plan, codes=None):
+        """The rows, or only those of the goals with these codes (the goals of a place)."""
         for row in self.rows(plan):
-            yield {"plan": plan.term} | row
+            code = row.get("code", row.get("goal_code"))
+            if codes is None or code in codes:
+                yield {"plan": plan.term} | row
 
-    def as_csv(self, plan):
+    def as_csv(self, plan, codes=None):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([name for name, _ in self.columns])
-        for row in self._rows(plan):
+        for row in self._rows(plan, codes):
             writer.writerow([_cell(row[name]) for name, _ in self.columns])
         return out.getvalue()
 
-    def as_json(self, plan):
-        return [{name: _json(row[name]) for name, _ in self.columns} for row in self._rows(plan)]
+    def as_json(self, plan, codes=None):
+        return [{name: _json(row[name]) for name, _ in self.columns}
+                for row in self._rows(plan, codes)]
 
 
 def _cell(value):

@@ -94,6 +94,7 @@ RULES = {
     "attach_report_evidence": OFFICIAL,
     "attach_observation_evidence": role("moderator") & Rule(in_committee_of, scoped=True),
     "withdraw_evidence": ADMIN,
+    "manage_places": ADMIN,
     # Residents (committee members are residents too) say whether they saw a delivery.
     "check_delivery": role("resident", "moderator"),
 }

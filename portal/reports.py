@@ -2,6 +2,7 @@
 (CSV or Excel workbook)."""
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from forms.reports import ReportForm, ReportImportForm
 from models import REPORT_STATUSES
@@ -14,6 +15,7 @@ from portal.permissions import requires
 from portal.plan_views import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services import DomainError
+from portal.services import places
 from portal.services.plan import newest_plan, plan_tree
 from portal.services.reports import (ImportRejected, clean_report, import_reports, publish,
                                      report_for, sent_again)
@@ -36,6 +38,10 @@ def office_plan():
     return plan_tree()
 
 
+def place_choices():
+    return [SelectChoice(place.slug, place.name) for place in places.all_places()]
+
+
 def save(form, goal, quarter, reason=None, correcting=False):
     """Validate and publish; on refusal the errors go onto the form and None is returned."""
     content, errors = clean_report(form.raw(), goal)
@@ -47,10 +53,13 @@ def save(form, goal, quarter, reason=None, correcting=False):
     if content is None:
         return None
     try:
-        return publish(current_user, goal, quarter, content, reason)
+        outcome = publish(current_user, goal, quarter, content, reason)
     except DomainError as error:
         form.form_errors.append(error.message)
         return None
+    if outcome != "unchanged":  # the places the new revision's work happened in
+        report_for(goal, quarter).current.places = places.chosen(form.places.data)
+    return outcome
 
 
 @bp.route("/metas/<code>/reportes/nuevo", methods=["GET", "POST"])
@@ -60,6 +69,7 @@ def new(code):
     goal = goal_or_404(code)
     reported = {r.quarter for r in goal.reports}
     form = ReportForm()
+    form.places.choices = place_choices()
     if form.is_submitted():
         content, _errors = clean_report(form.raw(), goal)
         earlier = content and sent_again(current_user, goal, content)
@@ -90,8 +100,10 @@ def correct(code, quarter):
                                   code=goal.code, quarter=quarter))
     form = ReportForm()
     del form.quarter
+    form.places.choices = place_choices()
     if not form.is_submitted():
         form.fill(report.current)
+        form.places.data = [place.slug for place in report.current.places]
     elif form.validate() and (outcome := save(form, goal, quarter, form.reason.data,
                                               correcting=True)):
         flash(_l("Nothing changed: the report already says this.") if outcome == "unchanged"

@@ -14,6 +14,7 @@ from portal.quarters import plan_quarters
 from portal.services.answers import answer_figures
 from portal.services.checks import disputed_claims
 from portal.services.feedback import rating_summaries
+from portal.services.places import all_places, place_by_slug
 from portal.services.plan import search_goals
 from portal.services.progress import PlanProgress
 from portal.services.transparency import pending_observations_of, promise_gap, silent_goals
@@ -79,10 +80,16 @@ def download(name, extension):
         abort(404, description=_l("There is no such dataset."))
     plan = published_plan()
     filename = f"{name}.{extension}"
+    codes = None
+    if request.args.get("lugar"):  # the rows of the goals that concern one place
+        place = place_by_slug(request.args["lugar"])
+        if place is None:
+            abort(404, description=_l("There is no such place."))
+        codes = {goal.code for goal in place.goals}
     if extension == "csv":
-        body, mimetype = dataset.as_csv(plan), "text/csv"
+        body, mimetype = dataset.as_csv(plan, codes), "text/csv"
     else:
-        body = json.dumps(dataset.as_json(plan), ensure_ascii=False, indent=1)
+        body = json.dumps(dataset.as_json(plan, codes), ensure_ascii=False, indent=1)
         mimetype = "application/json"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f"inline; filename={filename}"})
@@ -105,5 +112,10 @@ def goal_feed(code):
 @cached()
 def search():
     query = request.args.get("q", "")[:200].strip()
-    return render_template("transparency/search.html", query=query,
-                           results=search_goals(query) if query else [])
+    place = place_by_slug(request.args.get("lugar", ""))
+    results = search_goals(query) if query else (place.goals if place else [])
+    if place is not None:
+        results = [goal for goal in results if place in goal.places]
+    return render_template("transparency/search.html", query=query, results=results,
+                           place=place, places=all_places(),
+                           searched=bool(query or place))

@@ -17,6 +17,7 @@ from models import db
 from portal.extensions import cache, limiter
 from portal.importers import parse_plan_file
 from portal.services.committees import seed_committees
+from portal.services.places import seed_places
 from portal.services.plan import import_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ def build_app(url, **overrides):
         flask_migrate.upgrade()
         import_plan(parse_plan_file(PLAN_FILE))
         seed_committees()
+        seed_places()
         db.session.commit()
     return app
 

@@ -66,6 +66,8 @@ MATRIX = {
     # S4.1's report for 2021-T1 claims a delivery (0 delivered): residents may check it.
     "evidence.check": ("POST", "/metas/S4.1/verificacion",
                        {"resident", "moderator_right", "moderator_other"}),
+    "places.manage": ("POST", "/admin/lugares", {"admin"}),
+    "places.change": ("POST", "/admin/lugares/pacocha", {"admin"}),
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {
@@ -78,6 +80,7 @@ READ_MATRIX = {
     "feedback.queue": ("GET", "/moderacion", {"moderator_right", "moderator_other", "admin"}),
     "feedback.moderate": ("GET", "/comentarios/{comment}/moderar", {"moderator_right", "admin"}),
     "hearings.schedule": ("GET", "/audiencias/nueva", {"official"}),
+    "places.manage": ("GET", "/admin/lugares", {"admin"}),
 }
 
 

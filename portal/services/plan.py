@@ -102,8 +102,11 @@ def goal_by_code(code, full=True, plan_id=None):
                .joinedload(Problem.dimension).joinedload(Dimension.plan)]
     if full:
         options += [joinedload(Goal.objective).joinedload(Objective.committees),
+                    joinedload(Goal.places),
                     joinedload(Goal.reports).joinedload(Report.revisions)
                     .joinedload(ReportRevision.evidence),
+                    joinedload(Goal.reports).joinedload(Report.revisions)
+                    .joinedload(ReportRevision.places),
                     joinedload(Goal.objective).selectinload(Objective.goals)]
     return db.session.scalars(
         in_plan(select(Goal), current).where(Goal.code == code).options(*options)

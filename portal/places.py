@@ -1,0 +1,110 @@
+"""Places: what the plan promises in each, what was reported done there, the places as
+GeoJSON for any map, and the admin's list of places."""
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+
+from forms.places import PlaceForm
+from models import db
+from models.cache import PLAN, REPORTS, note_change
+from portal.page_cache import cached
+from portal.permissions import requires
+from portal.services import DomainError
+from portal.services import places as service
+from portal.services.plan import goal_by_code
+from portal.translation import lazy_gettext as _l
+
+bp = Blueprint("places", __name__)
+
+
+def place_or_404(slug):
+    place = service.place_by_slug(slug)
+    if place is None:
+        abort(404, description=_l("There is no such place."))
+    return place
+
+
+@bp.get("/lugares")
+@cached(REPORTS)
+def index():
+    return render_template("places/index.html", places=service.all_places())
+
+
+@bp.get("/lugares/<slug>")
+@cached(REPORTS)
+def show(slug):
+    place = place_or_404(slug)
+    revisions, files = service.reported_there(place)
+    return render_template("places/show.html", place=place, revisions=revisions, files=files)
+
+
+@bp.get("/datos/lugares.geojson")
+@cached()
+def geojson():
+    """Every place as a GeoJSON feature (its geometry null while it has no point)."""
+    goals = service.goal_codes_by_place()
+    features = [{
+        "type": "Feature",
+        "id": place.slug,
+        "geometry": ({"type": "Point", "coordinates": [place.longitude, place.latitude]}
+                     if place.latitude is not None else None),
+        "properties": {"name": place.name, "kind": place.kind, "goals": goals[place.id],
+                       "url": url_for("places.show", slug=place.slug, _external=True)},
+    } for place in service.all_places()]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return Response(body, mimetype="application/geo+json",
+                    headers={"Content-Disposition": "inline; filename=lugares.geojson"})
+
+
+@bp.route("/admin/lugares", methods=["GET", "POST"])
+@requires("manage_places")
+def manage():
+    form = PlaceForm(prefix="nuevo")
+    if form.validate_on_submit():
+        try:
+            place = service.add_place(form.name.data, form.kind.data, form.latitude.data,
+                                      form.longitude.data)
+            set_goals(place, form.goals.data)
+        except DomainError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_l("The place %(name)s is added.", name=place.name), "success")
+            return redirect(url_for("places.manage"))
+    edits = {place.slug: PlaceForm(prefix=place.slug, obj=place,
+                                   goals=", ".join(goal.code for goal in place.goals))
+             for place in service.all_places()}
+    return render_template("places/manage.html", form=form, edits=edits,
+                           places=service.all_places()), 400 if form.errors else 200
+
+
+def set_goals(place, codes):
+    """The goals that concern the place, as codes separated by commas or spaces."""
+    goals = []
+    for code in (codes or "").replace(",", " ").split():
+        goal = goal_by_code(code.upper(), full=False)
+        if goal is None:
+            raise DomainError(_l("There is no goal with the code %(code)s. Goal codes look "
+                                 "like S7.6.", code=code))
+        goals.append(goal)
+    place.goals = goals
+    note_change(db.session, PLAN)  # the goal pages name their places
+
+
+@bp.post("/admin/lugares/<slug>")
+@requires("manage_places")
+def change(slug):
+    place = place_or_404(slug)
+    form = PlaceForm(prefix=slug)
+    if form.validate_on_submit():
+        try:
+            service.change_place(place, form.name.data, form.latitude.data,
+                                 form.longitude.data)
+            set_goals(place, form.goals.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("places.manage", _anchor=slug)), 303
+        flash(_l("The place %(name)s is saved.", name=place.name), "success")
+    else:
+        flash(" ".join(str(m) for messages in form.errors.values() for m in messages), "error")
+    return redirect(url_for("places.manage", _anchor=slug))

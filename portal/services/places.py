@@ -1,0 +1,120 @@
+"""Places: the province's districts and the places the plan names; which goals concern them
+and where reported work happened."""
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import PLACE_KINDS, Evidence, Place, Report, ReportRevision, db
+from models.places import evidence_place, revision_place
+from portal.translation import lazy_gettext as _l
+
+from . import DomainError
+from .plan import goal_by_code
+
+PLACES_FILE = Path(__file__).resolve().parents[2] / "data" / "places.json"
+MAX_NAME = 120
+
+
+def slug_of(name):
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80]
+
+
+def all_places():
+    return db.session.scalars(select(Place).order_by(Place.kind, Place.name)).all()
+
+
+def place_by_slug(slug):
+    return db.session.scalar(select(Place).where(Place.slug == slug))
+
+
+def seed_places(path=PLACES_FILE):
+    """Create the places of the file, linked to the goals of the first plan their words name;
+    never overwrite what an admin changed since."""
+    created = []
+    with open(path, encoding="utf-8") as handle:
+        entries = json.load(handle)["places"]
+    for entry in entries:
+        if place_by_slug(entry["slug"]) is not None:
+            continue
+        place = Place(slug=entry["slug"], name=entry["name"], kind=entry["kind"])
+        place.goals = [goal for goal in (goal_by_code(code, full=False)
+                                         for code in entry["goals"]) if goal is not None]
+        db.session.add(place)
+        created.append(place)
+    db.session.flush()
+    return created
+
+
+def _point(latitude, longitude):
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise DomainError(_l("Give both the latitude and the longitude, or neither."))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise DomainError(_l("The latitude goes from -90 to 90 and the longitude from -180 to "
+                             "180."))
+    return latitude, longitude
+
+
+def _name(name):
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_l("Give the place's name."))
+    if len(name) > MAX_NAME:
+        raise DomainError(_l("The name may have at most %(max)s characters.", max=MAX_NAME))
+    return name
+
+
+def add_place(name, kind, latitude=None, longitude=None):
+    name = _name(name)
+    if kind not in PLACE_KINDS:
+        raise DomainError(_l("Choose what kind of place it is."))
+    slug = slug_of(name)
+    if not slug or place_by_slug(slug) is not None:
+        raise DomainError(_l("There is already a place called %(name)s.", name=name))
+    place = Place(slug=slug, name=name, kind=kind)
+    place.latitude, place.longitude = _point(latitude, longitude)
+    db.session.add(place)
+    db.session.flush()
+    return place
+
+
+def change_place(place, name, latitude=None, longitude=None):
+    """Rename a place or set its point; its address stays, so links keep working."""
+    place.name = _name(name)
+    place.latitude, place.longitude = _point(latitude, longitude)
+
+
+def chosen(slugs):
+    """The places named by these slugs (unknown ones ignored: a form's stale choice)."""
+    if not slugs:
+        return []
+    return db.session.scalars(select(Place).where(Place.slug.in_(slugs))
+                              .order_by(Place.name)).all()
+
+
+def reported_there(place):
+    """Report revisions in force and files that say their work happened at the place."""
+    revisions = db.session.scalars(
+        select(ReportRevision).join(revision_place)
+        .where(revision_place.c.place_id == place.id)
+        .order_by(ReportRevision.created_at.desc())
+        .options(selectinload(ReportRevision.report).selectinload(Report.goal))).all()
+    files = db.session.scalars(
+        select(Evidence).join(evidence_place).where(evidence_place.c.place_id == place.id,
+                                                   Evidence.withdrawn_at.is_(None))
+        .order_by(Evidence.taken_on.desc())).all()
+    return [revision for revision in revisions if revision is revision.report.current], files
+
+
+def goal_codes_by_place():
+    """For the map: each place's goals' codes."""
+    return {place.id: [goal.code for goal in place.goals] for place in db.session.scalars(
+        select(Place).options(selectinload(Place.goals)))}
+
+

@@ -1,0 +1,95 @@
+"""Places: the districts and the places the plan names, what is promised and reported there,
+the admin's list, and the places as GeoJSON."""
+from tests.conftest import text_of
+from tests.test_thread import browser
+
+
+def test_the_districts_and_the_places_the_plan_names_are_loaded(app):
+    client = app.test_client()
+    listing = text_of(client.get("/lugares"))
+    for name in ("Ilo", "El Algarrobal", "Pacocha", "Lomas de Ilo", "Puerto de Ilo",
+                 "Valle de Ilo"):
+        assert name in listing
+    place = text_of(client.get("/lugares/lomas-de-ilo"))
+    assert "Meta E3.1 01 Proyecto de irrigación lomas de Ilo" in place
+    assert "Ningún reporte dice aún que su obra se hizo aquí." in place
+    assert "Lugares Lomas de Ilo" in text_of(client.get("/metas/E3.1"))
+    assert client.get("/lugares/atlantida").status_code == 404
+
+
+def test_an_admin_adds_and_renames_places_and_names_their_goals(app, make_user):
+    admin = browser(app, make_user("admin"), "admin")
+    added = admin.post("/admin/lugares", data={
+        "nuevo-name": "Centro poblado Pampa Inalámbrica", "nuevo-kind": "centro_poblado",
+        "nuevo-latitude": "-17.6394", "nuevo-longitude": "-71.3375", "nuevo-goals": "s7.6, E6.1"})
+    assert added.status_code == 302
+    page = text_of(app.test_client().get("/lugares/centro-poblado-pampa-inalambrica"))
+    assert "Meta E6.1" in page and "Meta S7.6" in page and "en un mapa" in page
+    renamed = admin.post("/admin/lugares/centro-poblado-pampa-inalambrica", data={
+        "centro-poblado-pampa-inalambrica-name": "Pampa Inalámbrica",
+        "centro-poblado-pampa-inalambrica-latitude": "-17.64",
+        "centro-poblado-pampa-inalambrica-longitude": "-71.34",
+        "centro-poblado-pampa-inalambrica-goals": "S7.6"})
+    assert renamed.status_code == 302
+    page = text_of(app.test_client().get("/lugares/centro-poblado-pampa-inalambrica"))
+    assert page.startswith("Pampa Inalámbrica") and "Meta E6.1" not in page
+    assert "Pampa Inalámbrica" in text_of(app.test_client().get("/metas/S7.6"))
+    half = admin.post("/admin/lugares", data={"nuevo-name": "Sector Norte",
+                                              "nuevo-kind": "sector", "nuevo-latitude": "-17"})
+    assert half.status_code == 400 and "Indique la latitud y la longitud, o ninguna." in \
+        text_of(half)
+    unknown = admin.post("/admin/lugares", data={"nuevo-name": "Sector Sur",
+                                                 "nuevo-kind": "sector", "nuevo-goals": "Z9.9"})
+    assert unknown.status_code == 400 and "Z9.9" in text_of(unknown)
+    assert app.test_client().get("/lugares/sector-sur").status_code == 404
+    document = app.test_client().get("/datos/lugares.geojson").get_json()
+    assert document["type"] == "FeatureCollection"
+    features = {feature["id"]: feature for feature in document["features"]}
+    assert features["centro-poblado-pampa-inalambrica"]["geometry"] == {
+        "type": "Point", "coordinates": [-71.34, -17.64]}
+    assert features["pacocha"]["geometry"] is None
+    assert features["puerto-de-ilo"]["properties"]["goals"] == ["E5.1", "E5.2"]
+
+
+def test_a_report_names_where_its_work_happened(app, make_user):
+    official = browser(app, make_user("official"), "official")
+    assert official.post("/metas/E3.1/reportes/nuevo", data={
+        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "25",
+        "narrative": "Canal de riego en construcción.",
+        "places": ["lomas-de-ilo", "el-algarrobal"]}).status_code == 302
+    page = text_of(app.test_client().get("/lugares/el-algarrobal"))
+    assert "Meta E3.1, 2021-T3" in page and "Canal de riego en construcción." in page
+    where = text_of(app.test_client().get("/metas/E3.1")).split("Dónde:")[1][:40]
+    assert "El Algarrobal" in where and "Lomas de Ilo" in where
+    form = official.get("/metas/E3.1/reportes/2021-T3/corregir").get_data(as_text=True)
+    assert 'value="lomas-de-ilo" checked' in form or 'checked value="lomas-de-ilo"' in form or \
+        'id="places-' in form
+
+
+def test_search_and_downloads_filter_by_place(app):
+    client = app.test_client()
+    found = text_of(client.get("/buscar?lugar=puerto-de-ilo"))
+    assert "2 metas conciernen a Puerto de Ilo." in found
+    assert "E5.1" in found and "E5.2" in found and "S7.6" not in found
+    both = text_of(client.get("/buscar?q=puerto&lugar=valle-de-ilo"))
+    assert "0 metas encontradas" in both
+    rows = client.get("/datos/metas.csv?lugar=puerto-de-ilo").get_data(as_text=True).splitlines()
+    assert [row.split(",")[1] for row in rows[1:]] == ["E5.1", "E5.2"]
+    assert client.get("/datos/metas.csv?lugar=atlantida").status_code == 404
+
+
+def test_a_photo_names_where_it_was_taken(app, make_user, tmp_path, monkeypatch):
+    import io
+
+    from tests.test_evidence import photo
+    monkeypatch.setitem(app.config, "FILES_ROOT", str(tmp_path))
+    official = browser(app, make_user("official"), "official")
+    official.post("/metas/A1.1/reportes/nuevo", data={
+        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "25",
+        "narrative": "Estudio de riego en curso."})
+    assert official.post("/metas/A1.1/reportes/2021-T3/evidencia", data={
+        "file": (io.BytesIO(photo(gps=False)), "valle.jpg"), "caption": "Parcelas del valle",
+        "taken_on": "2021-08-01", "places": ["valle-de-ilo"]},
+        content_type="multipart/form-data").status_code == 302
+    page = text_of(app.test_client().get("/lugares/valle-de-ilo"))
+    assert "Fotos y documentos tomados aquí" in page and "Parcelas del valle" in page
