@@ -16,6 +16,7 @@ from portal import terms
 from portal.page_cache import Fragments, cached
 from portal.permissions import can
 from portal.services import checks, feedback, notifications
+from portal.services.places import all_places
 from portal.services.plan import all_plans, current_plan, goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
 from portal.translation import lazy_gettext as _l
@@ -52,7 +53,7 @@ def home():
     plan = (plan_tree() if fragments.missing(fragment)
             else next(plan for plan in plans if plan.id == g.plan_id))
     return render_template("plan/home.html", plan=plan, fragments=fragments,
-                           fragment=fragment, terms=plans,
+                           fragment=fragment, terms=plans, places=lazy(all_places),
                            progress=lazy(lambda: PlanProgress(plan)))
 
 

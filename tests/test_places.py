@@ -93,3 +93,9 @@ def test_a_photo_names_where_it_was_taken(app, make_user, tmp_path, monkeypatch)
         content_type="multipart/form-data").status_code == 302
     page = text_of(app.test_client().get("/lugares/valle-de-ilo"))
     assert "Fotos y documentos tomados aquí" in page and "Parcelas del valle" in page
+
+
+def test_the_home_page_leads_to_the_goals_of_a_place(app):
+    home = app.test_client().get("/").get_data(as_text=True)
+    assert 'action="/buscar"' in home and 'name="lugar"' in home
+    assert '<option value="lomas-de-ilo">Lomas de Ilo</option>' in home
