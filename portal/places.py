@@ -70,9 +70,10 @@ def manage():
         else:
             flash(_l("The place %(name)s is added.", name=place.name), "success")
             return redirect(url_for("places.manage"))
-    edits = {place.slug: PlaceForm(prefix=place.slug, obj=place,
-                                   goals=", ".join(goal.code for goal in place.goals))
-             for place in service.all_places()}
+    edits = {place.slug: PlaceForm(prefix=place.slug, formdata=None, data={
+        "name": place.name, "kind": place.kind, "latitude": place.latitude,
+        "longitude": place.longitude, "goals": " ".join(goal.code for goal in place.goals)})
+        for place in service.all_places()}
     return render_template("places/manage.html", form=form, edits=edits,
                            places=service.all_places()), 400 if form.errors else 200
 

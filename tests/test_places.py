@@ -19,6 +19,8 @@ def test_the_districts_and_the_places_the_plan_names_are_loaded(app):
 
 def test_an_admin_adds_and_renames_places_and_names_their_goals(app, make_user):
     admin = browser(app, make_user("admin"), "admin")
+    listing = admin.get("/admin/lugares").get_data(as_text=True)
+    assert 'value="E5.1 E5.2"' in listing and 'value="Puerto de Ilo"' in listing
     added = admin.post("/admin/lugares", data={
         "nuevo-name": "Centro poblado Pampa Inalámbrica", "nuevo-kind": "centro_poblado",
         "nuevo-latitude": "-17.6394", "nuevo-longitude": "-71.3375", "nuevo-goals": "s7.6, E6.1"})
