@@ -5,10 +5,12 @@ from functools import cache
 from flask import (Blueprint, abort, current_app, g, get_template_attribute, redirect,
                    render_template, request, url_for)
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.local import LocalProxy
 from wtforms.fields.choices import SelectChoice
 
+from forms import submission_token
 from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
 from models.accounts import utcnow
 from models.cache import PLAN, REPORTS, goal_scope
@@ -120,6 +122,9 @@ def goal_parts(code):
     names["observations"] = (None if can("respond_observation") or can("moderate")
                              else f"{goal}:observations")
     names |= {kind: f"{goal}:thread:{kind}:{order}:{page}" for kind in THREAD_KINDS}
+    # The forms, with placeholders where each reader's tokens go (``with_tokens``).
+    names |= {f"comment_form:{rates}": f"{goal}:comment-form:{rates}" for rates in (0, 1)}
+    names |= {f"rating_form:{stars}": f"{goal}:rating-form:{stars}" for stars in range(6)}
     return names
 
 
@@ -138,6 +143,23 @@ ADDING = {"rate", "comment", "flag_comment", "change_own_comment", "observe_goal
 def can_here(name, obj=None):
     """``can``, but that nothing is added to an archived plan."""
     return not (g.get("archived") and name in ADDING) and can(name, obj)
+
+
+# Where a form kept in the cache takes its reader's tokens.
+CSRF_HOLE, ONCE_HOLE = "__csrf_token__", "__once_token__"
+
+
+def kept_form(form_class):
+    """A form as every reader of a kind sees it, its tokens left as holes."""
+    form = form_class(meta={"csrf": False})
+    form.once.data = ONCE_HOLE
+    return form
+
+
+def with_tokens(html):
+    """A form kept in the cache, with this reader's CSRF token and a new submission token."""
+    return Markup(html.replace(CSRF_HOLE, generate_csrf())
+                  .replace(ONCE_HOLE, submission_token()))
 
 
 OWN = re.compile(r"<!--own:(\d+):(\d+):(\d+)-->(.*?)<!--/own-->", re.S)
@@ -211,9 +233,16 @@ def render_goal(goal, status=200, fragments=None, **forms):
     parts |= {"thread": parts[thread_kind]}
     figures = feedback.goal_figures(goal, current_user, counts=fragments.missing(
         parts["now"], parts["count"], parts["thread"]))
+    # A form sent back with its errors is drawn for its reader; otherwise it is kept.
+    sent_comment, sent_rating = forms.pop("comment_form", None), forms.pop("rating_form", None)
+    parts["comment_form"] = None if sent_comment else parts[
+        f"comment_form:{int(can_here('rate'))}"]
+    parts["rating_form"] = None if sent_rating else parts[
+        f"rating_form:{figures.my_stars or 0}"]
     return render_template(
-        "plan/goal.html", goal=goal, can=can_here, archived=g.archived, refusals=refusals, objective=goal.objective, problem=goal.objective.problem,
-        dimension=goal.objective.problem.dimension, plan=plan,
+        "plan/goal.html", goal=goal, can=can_here, archived=g.archived, refusals=refusals,
+        objective=goal.objective, problem=goal.objective.problem,
+        dimension=goal.objective.problem.dimension, plan=plan, with_tokens=with_tokens,
         fragments=fragments, parts=parts,
         progress=lazy(lambda: GoalProgress(goal.reports[0] if goal.reports else None,
                                            figures.latest_quarter)),
@@ -228,9 +257,10 @@ def render_goal(goal, status=200, fragments=None, **forms):
                                             current_app.config["COMMENTS_PER_PAGE"],
                                             figures.conversations),
         order=order,
-        comment_form=(forms.pop("comment_form", None) or CommentForm())
+        comment_form=lazy(lambda: sent_comment or kept_form(CommentForm))
         if can_here("comment") else None,
-        rating_form=(forms.pop("rating_form", None) or RatingForm()) if can_here("rate") else None,
+        rating_form=lazy(lambda: sent_rating or kept_form(RatingForm))
+        if can_here("rate") else None,
         observation_form=observation_form,
         response_form=(forms.pop("response_form", None) or ResponseForm())
         if can_here("respond_observation") else None,

@@ -12,15 +12,22 @@ from tests.test_thread import browser, comment_id, count
 TOKEN = "a-form-drawn-once-1234"
 
 
-def form_token(page):
+def form_token(page, form=None):
+    """The token of the page's first form, or of its form with this class."""
+    if form is not None:
+        page = re.search(r'<form [^>]*class="[^"]*' + form + r'[^"]*".*?</form>', page,
+                         re.S).group(0)
     return re.search(r'name="once" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def test_forms_carry_a_token_of_their_own(app, make_user):
     reader = browser(app, make_user(), "resident")
     first = reader.get("/metas/S7.6").get_data(as_text=True)
-    second = reader.get("/metas/S7.6").get_data(as_text=True)
-    assert form_token(first) != form_token(second)
+    second = reader.get("/metas/S7.6").get_data(as_text=True)  # the forms from the cache
+    assert form_token(first, "comment-form") != form_token(second, "comment-form")
+    assert form_token(second, "rating-form") not in (form_token(first, "rating-form"),
+                                                    form_token(second, "comment-form"))
+    assert "__once_token__" not in second and "__csrf_token__" not in second
 
 
 def test_a_comment_sent_twice_is_published_once(app, make_user):
@@ -40,7 +47,8 @@ def test_a_refused_form_can_be_corrected_and_sent_with_its_token(app, make_user)
     client = browser(app, make_user(), "resident")
     refused = client.post("/metas/S7.6/comentarios", data={"body": "  ", "once": TOKEN})
     assert refused.status_code == 400
-    assert form_token(refused.get_data(as_text=True)) == TOKEN  # the form keeps its token
+    # The refused form keeps its token.
+    assert form_token(refused.get_data(as_text=True), "comment-form") == TOKEN
     done = client.post("/metas/S7.6/comentarios", data={"body": "Ahora sí.", "once": TOKEN})
     assert done.status_code == 302
     assert count(app, Comment, body="Ahora sí.") == 1
