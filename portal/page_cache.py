@@ -116,14 +116,15 @@ def _forget_after_rollback(session, _previous_transaction):
     session.info.pop("bumped", None)
 
 
-def current_versions(scopes):
+def current_versions(scopes, in_transaction=False):
     """The versions of ``scopes``, read from the database; from the mirror while it is away
-    (then nothing can be written, so the mirror is as new as the data)."""
+    (then nothing can be written, so the mirror is as new as the data). A page that reads
+    its data anyway (``in_transaction``) reads them in its own transaction, before the data."""
     statement = select(CacheVersion.scope, CacheVersion.version).where(
         CacheVersion.scope.in_(scopes))
     bind = db.session.get_bind()
     try:
-        if isinstance(bind, Engine):
+        if isinstance(bind, Engine) and not in_transaction:
             # One round trip outside the request's transaction: a page served from the cache
             # opens none. A miss reads its data after this, so never older than the versions.
             with bind.connect() as connection:
@@ -204,7 +205,8 @@ class Fragments:
             return
         versions = g.get("page_versions")
         if versions is None or set(versions) != set(scopes):
-            versions = dict(zip(scopes, current_versions(scopes), strict=True))
+            versions = dict(zip(scopes, current_versions(scopes, in_transaction=True),
+                                strict=True))
         stamp = ",".join(str(versions[scope]) for scope in scopes)
         self.keys = {name: f"fragment:{get_locale()}:{name}:{stamp}" for name in names}
         try:
@@ -232,7 +234,23 @@ class Fragments:
         return fill(html) if fill else Markup(html)
 
 
+# Parts of the layout drawn once per process: they depend on the code alone.
+_DRAWN = {}
+
+
+def same_everywhere(name, caller):
+    """A part of the layout that depends on nothing but the code, the reader's language and
+    the term in the address (the footer): drawn once per process, like a compiled template,
+    not on every request."""
+    key = (name, str(get_locale()), g.get("plan_term"), request.script_root)
+    html = _DRAWN.get(key)
+    if html is None:
+        html = _DRAWN[key] = str(caller())
+    return Markup(html)
+
+
 def init_app(app):
+    app.jinja_env.globals["same_everywhere"] = same_everywhere
     app.before_request(serve_from_cache)
     app.after_request(store_in_cache)
     if not event.contains(Session, "after_flush", _note_flushed):

@@ -101,7 +101,8 @@ RULES = {
 
 
 def can(name, obj=None, user=None):
-    return RULES[name](user if user is not None else current_user, obj)
+    # The user itself, not the proxy: a page asks a few dozen times.
+    return RULES[name](user if user is not None else current_user._get_current_object(), obj)
 
 
 def signed_in():

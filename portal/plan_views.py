@@ -108,7 +108,15 @@ THREAD_KINDS = ("visitor", "signed-in", "moderator")
 
 
 def goal_parts(code):
-    """The names of the goal page's shared parts, for this request's reader and thread page."""
+    """The names of the goal page's shared parts, for this request's reader and thread page
+    (worked out once a request)."""
+    known = g.setdefault("goal_parts", {})
+    if code not in known:
+        known[code] = _goal_parts(code)
+    return dict(known[code])
+
+
+def _goal_parts(code):
     order, page = thread_position()
     goal = f"goal:{g.get('plan_id', 'first')}:{code}"  # the plan whose addresses have no term
     record = ("record-official" if can("publish_reports")
