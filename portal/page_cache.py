@@ -234,23 +234,7 @@ class Fragments:
         return fill(html) if fill else Markup(html)
 
 
-# Parts of the layout drawn once per process: they depend on the code alone.
-_DRAWN = {}
-
-
-def same_everywhere(name, caller):
-    """A part of the layout that depends on nothing but the code, the reader's language and
-    the term in the address (the footer): drawn once per process, like a compiled template,
-    not on every request."""
-    key = (name, str(get_locale()), g.get("plan_term"), request.script_root)
-    html = _DRAWN.get(key)
-    if html is None:
-        html = _DRAWN[key] = str(caller())
-    return Markup(html)
-
-
 def init_app(app):
-    app.jinja_env.globals["same_everywhere"] = same_everywhere
     app.before_request(serve_from_cache)
     app.after_request(store_in_cache)
     if not event.contains(Session, "after_flush", _note_flushed):
