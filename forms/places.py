@@ -5,7 +5,13 @@ from wtforms.validators import NumberRange, Optional
 
 from models import PLACE_KINDS
 from portal.labels import PLACE_KIND_LABELS
+from portal.services.places import all_places
 from portal.translation import lazy_gettext as _l
+
+
+def place_choices():
+    """The places, as the choices of a form that names where work happened."""
+    return [SelectChoice(place.slug, place.name) for place in all_places()]
 
 
 class PlaceForm(FlaskForm):

@@ -1,5 +1,5 @@
 """Open data: the plan as JSON, versioned and described by OpenAPI."""
-from flask import Blueprint, abort, current_app, jsonify, render_template, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template
 
 from models.accounts import aware
 from models.cache import OBSERVATIONS, REPORTS

@@ -1,18 +1,17 @@
 """Evidence: attaching photos and documents to reports and observations, serving them, and
 withdrawing one."""
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
+from forms.places import place_choices
 from models import Evidence, Observation, db
 from portal.permissions import ensure, requires
 from portal.plan_views import goal_or_404
+from portal.reports import report_or_404
 from portal.services import DomainError
 from portal.services import checks, places
 from portal.services import evidence as service
-from portal.services.reports import report_for
 from portal.storage import storage
 from portal.terms import goal_url
 from portal.transactions import once
@@ -30,7 +29,7 @@ def back_to(evidence_subject):
 
 def attach(subject, heading):
     form = EvidenceForm()
-    form.places.choices = [SelectChoice(place.slug, place.name) for place in places.all_places()]
+    form.places.choices = place_choices()
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
@@ -57,10 +56,7 @@ def attach(subject, heading):
 @once
 def attach_to_report(code, quarter):
     goal = goal_or_404(code)
-    report = report_for(goal, quarter)
-    if report is None:
-        abort(404, description=_l("Goal %(code)s has no report for %(quarter)s.",
-                                  code=goal.code, quarter=quarter))
+    report = report_or_404(goal, quarter)
     return attach(report.current, _l("Evidence for the report of goal %(code)s, %(quarter)s",
                                      code=goal.code, quarter=quarter))
 
@@ -161,7 +157,3 @@ def withdraw(evidence_id):
                            back=back_to(evidence.revision or evidence.observation)), \
         400 if form.errors else 200
 
-
-def url(evidence, thumbnail=False):
-    return url_for("evidence.thumbnail" if thumbnail else "evidence.show",
-                   evidence_id=evidence.id)

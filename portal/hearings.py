@@ -12,7 +12,7 @@ from portal.feedback import account_key
 from portal.limits import per_address_and
 from portal.page_cache import cached
 from portal.permissions import can, ensure, requires
-from portal.quarters import plan_quarters
+from portal.quarters import local, plan_quarters
 from portal.services import DomainError
 from portal.services import hearings as service
 from portal.services.plan import newest_plan, plan_tree
@@ -93,7 +93,7 @@ def render_hearing(hearing, status=200, ask_form=None, answer_form=None, answeri
         refusal, ask_form = ask_form.body.errors, None
     return render_template(
         "hearings/show.html", hearing=hearing, plan=hearing.plan, now=utcnow(),
-        questions=hearing.questions, local=service.local,
+        questions=hearing.questions,
         ask_form=(ask_form or question_form(current_user)) if asking else None,
         asked=service.questions_by(current_user, hearing) if asking else 0,
         answer_form=(answer_form or AnswerForm()) if can("answer_question") else None,
@@ -191,7 +191,7 @@ def acta(hearing_id):
         abort(404, description=_l("The acta of this hearing has not been published yet."))
     with storage().open(hearing.acta_key) as handle:
         data = handle.read()
-    filename = f"acta-audiencia-{service.local(hearing.held_at):%Y-%m-%d}.pdf"
+    filename = f"acta-audiencia-{local(hearing.held_at):%Y-%m-%d}.pdf"
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename={filename}",
         "X-Content-Type-Options": "nosniff"})
@@ -204,5 +204,5 @@ def summary(hearing_id):
     terms.enter(hearing.plan)
     plan = plan_tree()
     return render_template("hearings/summary.html", hearing=hearing, plan=plan,
-                           summary=service.summary(hearing, plan), local=service.local,
+                           summary=service.summary(hearing, plan),
                            now=utcnow())

@@ -27,7 +27,7 @@ def place_or_404(slug):
 @bp.get("/lugares")
 @cached(REPORTS)
 def index():
-    return render_template("places/index.html", places=service.all_places())
+    return render_template("places/index.html", places=service.all_places(with_goals=True))
 
 
 @bp.get("/lugares/<slug>")
@@ -42,15 +42,15 @@ def show(slug):
 @cached()
 def geojson():
     """Every place as a GeoJSON feature (its geometry null while it has no point)."""
-    goals = service.goal_codes_by_place()
     features = [{
         "type": "Feature",
         "id": place.slug,
         "geometry": ({"type": "Point", "coordinates": [place.longitude, place.latitude]}
                      if place.latitude is not None else None),
-        "properties": {"name": place.name, "kind": place.kind, "goals": goals[place.id],
+        "properties": {"name": place.name, "kind": place.kind,
+                       "goals": [goal.code for goal in place.goals],
                        "url": url_for("places.show", slug=place.slug, _external=True)},
-    } for place in service.all_places()]
+    } for place in service.all_places(with_goals=True)]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
     return Response(body, mimetype="application/geo+json",
                     headers={"Content-Disposition": "inline; filename=lugares.geojson"})

@@ -1,5 +1,10 @@
-"""Quarters of the plan's period, written "2021-T3" (trimestre 3 of 2021)."""
+"""Quarters of the plan's period, written "2021-T3" (trimestre 3 of 2021), and Ilo's time."""
 import re
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from models.accounts import aware
 
 QUARTER = re.compile(r"^(\d{4})-T([1-4])$")
 
@@ -11,3 +16,19 @@ def plan_quarters(plan):
 
 def is_plan_quarter(plan, text):
     return text in plan_quarters(plan)
+
+
+def local_zone():
+    """Ilo's time zone (``BABEL_DEFAULT_TIMEZONE``)."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local(moment):
+    """A stored moment (UTC) in Ilo's time."""
+    return aware(moment).astimezone(local_zone())
+
+
+def quarter_of(moment):
+    """The quarter a moment falls in, in Ilo's time."""
+    moment = local(moment)
+    return f"{moment.year}-T{(moment.month - 1) // 3 + 1}"

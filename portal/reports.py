@@ -2,8 +2,8 @@
 (CSV or Excel workbook)."""
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
+from forms.places import place_choices
 from forms.reports import ReportForm, ReportImportForm
 from models import REPORT_STATUSES
 from portal import terms
@@ -38,8 +38,12 @@ def office_plan():
     return plan_tree()
 
 
-def place_choices():
-    return [SelectChoice(place.slug, place.name) for place in places.all_places()]
+def report_or_404(goal, quarter):
+    report = report_for(goal, quarter)
+    if report is None:
+        abort(404, description=_l("Goal %(code)s has no report for %(quarter)s.",
+                                  code=goal.code, quarter=quarter))
+    return report
 
 
 def save(form, goal, quarter, reason=None, correcting=False):
@@ -94,10 +98,7 @@ def new(code):
 @once
 def correct(code, quarter):
     goal = goal_or_404(code)
-    report = report_for(goal, quarter)
-    if report is None:
-        abort(404, description=_l("Goal %(code)s has no report for %(quarter)s.",
-                                  code=goal.code, quarter=quarter))
+    report = report_or_404(goal, quarter)
     form = ReportForm()
     del form.quarter
     form.places.choices = place_choices()

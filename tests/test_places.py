@@ -101,3 +101,10 @@ def test_the_home_page_leads_to_the_goals_of_a_place(app):
     home = app.test_client().get("/").get_data(as_text=True)
     assert 'action="/buscar"' in home and 'name="lugar"' in home
     assert '<option value="lomas-de-ilo">Lomas de Ilo</option>' in home
+
+
+def test_the_places_page_reads_their_goals_in_one_statement(app):
+    from tests.test_thread import goal_page_queries, selects
+
+    statements = selects(goal_page_queries(app, app.test_client(), "/lugares"))
+    assert len(statements) <= 3, "\n".join(statements)  # versions, places, their goals

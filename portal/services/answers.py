@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from math import floor
 from statistics import median
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from models import Observation, ObservationResponse, User, db
 from models.accounts import aware, utcnow
 from portal.jobs import job, queue
+from portal.quarters import quarter_of
 
 from .notifications import next_local_time, notify_users
 from .plan import in_plan
@@ -43,9 +43,6 @@ def answered_in_time(observation):
             and aware(observation.response.created_at) <= answer_deadline(observation))
 
 
-def quarter_of(moment):
-    local = aware(moment).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    return f"{local.year}-T{(local.month - 1) // 3 + 1}"
 
 
 @dataclass

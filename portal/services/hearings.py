@@ -3,7 +3,6 @@ municipality's answers, the acta, and what the printed summary holds by law."""
 from dataclasses import dataclass, field
 from datetime import timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -11,12 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from models import MODERATION_REASONS, Hearing, HearingQuestion, Observation, db
 from models.accounts import aware, utcnow
-from portal.quarters import plan_quarters
+from portal.quarters import local, local_zone, plan_quarters, quarter_of
 from portal.storage import storage
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
-from .answers import quarter_of
 from .feedback import clean_text
 from .notifications import tell, tell_followers
 from .plan import ensure_open, goal_by_code
@@ -28,15 +26,11 @@ MAX_ANSWER = 4000
 PDF = b"%PDF-"
 
 
-def local(moment):
-    return aware(moment).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-
-
 def schedule(actor, plan, held_at, place, first_quarter, last_quarter, questions_until):
     """A hearing on the plan; ``held_at`` and ``questions_until`` are naive local times
     (Ilo's), as an official types them."""
     ensure_open(plan)
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = local_zone()
     place = " ".join((place or "").split())
     if not place:
         raise DomainError(_l("Say where the hearing is held."))
@@ -172,10 +166,6 @@ class Budget:
 
 @dataclass
 class HearingSummary:
-    hearing: object
-    quarters: list
-    progress: object  # the plan as it stood at the end of the period
-    before: object  # … and just before it
     budget: dict  # dimension → Budget
     achievements: list  # (goal, revision, progress before)
     difficulties: list  # (goal, revision or None, why)
@@ -190,8 +180,6 @@ def in_period(hearing, quarter):
 def summary(hearing, plan):
     """What the hearing accounts for, from the reports of its quarters."""
     quarters = plan_quarters(plan)
-    period = quarters[quarters.index(hearing.first_quarter):
-                      quarters.index(hearing.last_quarter) + 1]
     start = quarters.index(hearing.first_quarter)
     progress = PlanProgress(plan, until=hearing.last_quarter)
     before = PlanProgress(plan, until=quarters[start - 1]) if start else None
@@ -223,5 +211,4 @@ def summary(hearing, plan):
         .options(selectinload(Observation.response), selectinload(Observation.committee),
                  selectinload(Observation.goal))) if in_period(hearing, quarter_of(o.created_at))]
     questions = [q for q in hearing.questions if q.hidden_at is None]
-    return HearingSummary(hearing, period, progress, before, budget, achievements,
-                          difficulties, observations, questions)
+    return HearingSummary(budget, achievements, difficulties, observations, questions)

@@ -1,7 +1,6 @@
 """Following, and telling followers what happened: written in bulk by a background job."""
 import json
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -10,11 +9,12 @@ from sqlalchemy import DateTime, and_, case, delete, func, literal, or_, select,
 from sqlalchemy.orm import selectinload
 
 from models import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, Committee, Delivery, Dimension, Follow, Goal,
-                    Notification, NotificationSetting, Objective, Plan, User, db)
+                    Notification, NotificationSetting, Objective, User, db)
 from models.accounts import committee_member, committee_objective, utcnow
 from models.base import dialect_insert
 from portal.jobs import job, later, queue
 from portal.mail import send_mail
+from portal.quarters import local_zone
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
@@ -272,8 +272,7 @@ def weekly_digests():
 
 def next_local_time(hour, weekday=None):
     """The next moment, after now, at this hour in Ilo (and on this weekday, Monday 0)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    now = datetime.now(zone)
+    now = datetime.now(local_zone())
     moment = now.replace(hour=hour, minute=0, second=0, microsecond=0)
     while moment <= now or (weekday is not None and moment.weekday() != weekday):
         moment += timedelta(days=1)

@@ -24,8 +24,12 @@ def slug_of(name):
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80]
 
 
-def all_places():
-    return db.session.scalars(select(Place).order_by(Place.kind, Place.name)).all()
+def all_places(with_goals=False):
+    """Every place; ``with_goals`` loads their goals too, in one more statement."""
+    query = select(Place).order_by(Place.kind, Place.name)
+    if with_goals:
+        query = query.options(selectinload(Place.goals))
+    return db.session.scalars(query).all()
 
 
 def place_by_slug(slug):
@@ -111,10 +115,5 @@ def reported_there(place):
         .order_by(Evidence.taken_on.desc())).all()
     return [revision for revision in revisions if revision is revision.report.current], files
 
-
-def goal_codes_by_place():
-    """For the map: each place's goals' codes."""
-    return {place.id: [goal.code for goal in place.goals] for place in db.session.scalars(
-        select(Place).options(selectinload(Place.goals)))}
 
 

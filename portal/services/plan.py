@@ -1,7 +1,8 @@
 """Loading the plan into the database, and reading it back."""
 from dataclasses import dataclass, field
 
-from flask import g, has_request_context
+from flask import g as request_globals
+from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -28,8 +29,8 @@ class ImportSummary:
 def request_plan_id():
     """The plan a request is about: the term its address names (``portal.terms``), or the
     plan the portal first published, whose addresses carry no term (an int, or a subquery)."""
-    if has_request_context() and g.get("plan_id"):
-        return g.plan_id
+    if has_request_context() and request_globals.get("plan_id"):
+        return request_globals.plan_id
     return select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
 
 
