@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Flask
 from flask_babel import format_decimal, get_locale
+from markupsafe import Markup
 
 import config as config_module
 from forms.accounts import EmptyForm
@@ -11,7 +12,7 @@ from models import db
 from models.accounts import aware
 from models.base import configure_engine
 from portal import (accounts, admin, api, charts, cli, committees, errors, evidence, feedback,
-                    formatting, hearings, i18n, jobs, notifications, page_cache, places,
+                    formatting, hearings, holes, i18n, jobs, notifications, page_cache, places,
                     plan_views, reports, security, terms, text, transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS
@@ -64,9 +65,6 @@ def create_app(config=None, **overrides):
     cli.register(app)
     cache.init_app(app)
     compress.init_app(app)
-    # Registered after compression, so that it runs first and stores the plain page.
-    page_cache.init_app(app)
-    jobs.init_app(app)
 
     @app.after_request
     def commit_once(response):
@@ -77,6 +75,11 @@ def create_app(config=None, **overrides):
             db.session.rollback()
         return response
 
+    # Registered after compression and the commit, so that it runs first: it stores the
+    # plain page, and fills its reader's holes before the commit expires what it read.
+    page_cache.init_app(app)
+    jobs.init_app(app)
+
     app.jinja_env.globals.update(LABELS=LABELS, languages=i18n.language_choices,
                                  get_locale=get_locale, can=can, EmptyForm=EmptyForm,
                                  format_decimal=format_decimal, soles=formatting.soles,
@@ -86,7 +89,8 @@ def create_app(config=None, **overrides):
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
                                  days_waited=days_waited, overdue=overdue,
                                  from_iso=date.fromisoformat, goal_url=terms.goal_url,
-                                 claims_delivery=claims_delivery)
+                                 claims_delivery=claims_delivery,
+                                 READER_HEADER=Markup(holes.HEADER))
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

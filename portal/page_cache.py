@@ -9,6 +9,7 @@ committed with the data, whatever happened to the cache server meanwhile.
 """
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import DBAPIError
@@ -21,7 +22,9 @@ from models import (AuditEntry, CacheVersion, Comment, Delivery, DeliveryCheck, 
 from models.base import dialect_insert
 from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION, OBSERVATIONS, PLAN,
                           RATINGS, REPORTS, goal_scope, note_change)
+from portal import holes
 from portal.extensions import cache
+from portal.permissions import reader_kind
 
 # Rows no page shows: writing them leaves every cached page true.
 INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, Notification,
@@ -30,12 +33,17 @@ INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, No
 MIRROR = "version:"
 
 
-def cached(*scopes, goal=False):
+def cached(*scopes, goal=False, readers=None):
     """Cache a view's page for visitors under the versions of ``scopes`` (and of the goal
-    named by its ``code`` when ``goal``). A view not marked is never cached."""
+    named by its ``code`` when ``goal``). A view not marked is never cached.
+
+    ``readers``, a function of the view's arguments, names what the page shows of a
+    signed-in reader beyond their kind (``reader_kind``) and its holes (``portal.holes``):
+    their page is then kept too, once for each kind of reader and what it names."""
     def mark(view):
         view.page_scopes = (PLAN, *scopes)
         view.goal_page = goal
+        view.page_readers = readers
         return view
     return mark
 
@@ -142,28 +150,49 @@ def current_versions(scopes, in_transaction=False):
     return [found.get(scope) or 0 for scope in scopes]
 
 
-def _page_scopes():
-    if (request.method != "GET" or not current_app.config["PAGE_CACHE"]
-            or request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])):
-        return None
-    view = current_app.view_functions.get(request.endpoint)
+def _page_scopes(view):
     scopes = getattr(view, "page_scopes", None)
     if scopes and view.goal_page:
         scopes = (*scopes, goal_scope(request.view_args["code"].upper()))
     return scopes
 
 
-def serve_from_cache():
-    scopes = _page_scopes()
-    if not scopes:
-        return None
-    versions = current_versions(scopes)
+def _cache_get(key):
     try:
-        key = f"page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}"
-        hit = cache.get(key)
+        return cache.get(key)
     except Exception:  # the cache server is away: serve from the database
         current_app.logger.warning("Page cache unavailable", exc_info=True)
         return None
+
+
+def _cache_set(key, value):
+    try:
+        cache.set(key, value, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+        return True
+    except Exception:
+        current_app.logger.warning("Page cache unavailable", exc_info=True)
+        return False
+
+
+def serve_from_cache():
+    if request.method != "GET" or not current_app.config["PAGE_CACHE"]:
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    scopes = _page_scopes(view)
+    if not scopes:
+        return None
+    if not request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
+        return _serve_visitor(scopes)
+    # A message waiting to be shown makes the page its reader's own.
+    if view.page_readers and current_user.is_authenticated and "_flashes" not in session:
+        return _serve_reader(scopes, view.page_readers)
+    return None
+
+
+def _serve_visitor(scopes):
+    versions = current_versions(scopes)
+    key = f"page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}"
+    hit = _cache_get(key)
     if hit is not None:
         body, content_type = hit
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
@@ -171,19 +200,46 @@ def serve_from_cache():
     return None
 
 
+def _serve_reader(scopes, readers):
+    # Read in the request's transaction, which loading the reader opened already.
+    versions = current_versions(scopes, in_transaction=True)
+    key = (f"reader-page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}:"
+           f"{reader_kind(current_user)}:{readers(**request.view_args)}")
+    hit = _cache_get(key)
+    if hit is not None:  # its holes are filled on the way out (``finish_page``)
+        body, content_type = hit
+        return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
+    g.reader_page_key, g.page_versions = key, dict(zip(scopes, versions, strict=True))
+    return None
+
+
+def finish_page(response):
+    """Keep a reader's page with its holes, fill them for its reader, keep a visitor's."""
+    if response.mimetype == "text/html" and not response.direct_passthrough:
+        html = response.get_data(as_text=True)
+        key = g.pop("reader_page_key", None)
+        if key and response.status_code == 200 and "_flashes" not in session:
+            kept = holes.emptied(html)
+            if kept is not None and _cache_set(key, (kept, response.content_type)):
+                response.headers["X-Cache"] = "miss"
+        filled = holes.fill(html)
+        if filled != html:
+            response.set_data(filled)
+    return store_in_cache(response)
+
+
 def store_in_cache(response):
     key = g.pop("page_cache_key", None)
     if (key and response.status_code == 200 and not session.modified
             and not response.direct_passthrough and "Set-Cookie" not in response.headers):
-        try:
-            cache.set(key, (response.get_data(), response.content_type),
-                      timeout=current_app.config["PAGE_CACHE_SECONDS"])
-            for scope, version in g.page_versions.items():
-                # A mirror never written (a new cache server) learns what the page was
-                # built on; a newer version a commit writes is never overwritten by it.
-                cache.add(MIRROR + scope, version, timeout=0)
-        except Exception:
-            current_app.logger.warning("Page cache unavailable", exc_info=True)
+        if _cache_set(key, (response.get_data(), response.content_type)):
+            try:
+                for scope, version in g.page_versions.items():
+                    # A mirror never written (a new cache server) learns what the page
+                    # was built on; a newer version a commit writes is never overwritten.
+                    cache.add(MIRROR + scope, version, timeout=0)
+            except Exception:
+                current_app.logger.warning("Page cache unavailable", exc_info=True)
         response.headers["X-Cache"] = "miss"
     return response
 
@@ -219,24 +275,20 @@ class Fragments:
     def missing(self, *names):
         return any(name not in self.html for name in names)
 
-    def draw(self, name, fill=None, caller=None):
-        """The part from the cache, or drawn by ``caller`` (a Jinja call block) and kept;
-        ``fill`` then draws the reader's own holes in it."""
+    def draw(self, name, caller=None):
+        """The part from the cache, or drawn by ``caller`` (a Jinja call block) and kept.
+        What is its reader's own is left in it as holes (``portal.holes``)."""
         html = self.html.get(name)
         if html is None:  # a part without a name is the reader's own: drawn, not kept
             html = str(caller())
             if name in self.keys:
-                try:
-                    cache.set(self.keys[name], html,
-                              timeout=current_app.config["PAGE_CACHE_SECONDS"])
-                except Exception:
-                    current_app.logger.warning("Page cache unavailable", exc_info=True)
-        return fill(html) if fill else Markup(html)
+                _cache_set(self.keys[name], html)
+        return Markup(html)
 
 
 def init_app(app):
     app.before_request(serve_from_cache)
-    app.after_request(store_in_cache)
+    app.after_request(finish_page)
     if not event.contains(Session, "after_flush", _note_flushed):
         event.listen(Session, "after_flush", _note_flushed)
         event.listen(Session, "before_commit", _bump_before_commit)

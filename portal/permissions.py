@@ -105,6 +105,14 @@ def can(name, obj=None, user=None):
     return RULES[name](user if user is not None else current_user._get_current_object(), obj)
 
 
+def reader_kind(user):
+    """What the rules read of a signed-in reader but their id: readers of one kind are shown
+    the same pages, but for the holes that are each reader's own (``portal.holes``)."""
+    if user.role != "moderator":
+        return user.role
+    return user.role + ":" + ",".join(sorted(committee.code for committee in user.committees))
+
+
 def signed_in():
     return current_user.is_authenticated and current_user.is_active
 

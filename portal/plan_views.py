@@ -1,20 +1,16 @@
 """Browsing the plan: home, one dimension, one goal."""
-import re
 from functools import cache
 
-from flask import (Blueprint, abort, current_app, g, get_template_attribute, redirect,
-                   render_template, request, url_for)
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from werkzeug.local import LocalProxy
 from wtforms.fields.choices import SelectChoice
 
-from forms import submission_token
 from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
 from models.accounts import utcnow
 from models.cache import PLAN, REPORTS, goal_scope
 from portal import terms
+from portal.holes import kept_form
 from portal.page_cache import Fragments, cached
 from portal.permissions import can
 from portal.services import checks, feedback, notifications
@@ -41,7 +37,7 @@ def published_plan(tree=True):
 
 
 @bp.get("/")
-@cached(REPORTS)
+@cached(REPORTS, readers=lambda: "")  # nothing of its reader's own but the header
 def home():
     plans = all_plans()  # the latest term first
     if not plans:
@@ -153,42 +149,6 @@ def can_here(name, obj=None):
     return not (g.get("archived") and name in ADDING) and can(name, obj)
 
 
-# Where a form kept in the cache takes its reader's tokens.
-CSRF_HOLE, ONCE_HOLE = "__csrf_token__", "__once_token__"
-
-
-def kept_form(form_class):
-    """A form as every reader of a kind sees it, its tokens left as holes."""
-    form = form_class(meta={"csrf": False})
-    form.once.data = ONCE_HOLE
-    return form
-
-
-def with_tokens(html):
-    """A form kept in the cache, with this reader's CSRF token and a new submission token."""
-    return Markup(html.replace(CSRF_HOLE, generate_csrf())
-                  .replace(ONCE_HOLE, submission_token()))
-
-
-OWN = re.compile(r"<!--own:(\d+):(\d+):(\d+)-->(.*?)<!--/own-->", re.S)
-
-
-def readers_own(html):
-    """A thread drawn for any reader, with its reader's own comments' actions (edit for a
-    while, delete) in place of what others may do with them (report)."""
-    window = current_app.config["COMMENT_EDIT_MINUTES"] * 60
-    now = utcnow().timestamp()
-    user_id = current_user.id if can_here("comment") else None
-    actions = get_template_attribute("_macros/feedback.html", "own_actions")
-
-    def fill(match):
-        comment_id, author_id, created = map(int, match.groups()[:3])
-        if author_id != user_id:
-            return match[4]
-        return str(actions(comment_id, now - created <= window))
-    return Markup(OWN.sub(fill, html))
-
-
 def thread_position():
     order = request.args.get("orden")
     order = order if order in feedback.THREAD_ORDERS else feedback.THREAD_ORDERS[0]
@@ -200,8 +160,15 @@ def goal_fragments(code):
     return Fragments((PLAN, REPORTS, goal_scope(code)), names)
 
 
+def readers_marks(code):
+    """What of the goal page is its signed-in reader's own beyond their kind and its holes."""
+    g.readers_marks = feedback.readers_marks(code.upper(), current_user)
+    following, stars = g.readers_marks
+    return f"{int(following)}:{stars or 0}"
+
+
 @bp.get("/metas/<code>")
-@cached(REPORTS, goal=True)
+@cached(REPORTS, goal=True, readers=readers_marks)
 def goal(code):
     parts = goal_parts(code.upper())
     fragments = goal_fragments(code.upper())
@@ -240,7 +207,7 @@ def render_goal(goal, status=200, fragments=None, **forms):
                    else "signed-in" if can_here("comment") else "visitor")
     parts |= {"thread": parts[thread_kind]}
     figures = feedback.goal_figures(goal, current_user, counts=fragments.missing(
-        parts["now"], parts["count"], parts["thread"]))
+        parts["now"], parts["count"], parts["thread"]), marks=g.get("readers_marks"))
     # A form sent back with its errors is drawn for its reader; otherwise it is kept.
     sent_comment, sent_rating = forms.pop("comment_form", None), forms.pop("rating_form", None)
     parts["comment_form"] = None if sent_comment else parts[
@@ -250,7 +217,7 @@ def render_goal(goal, status=200, fragments=None, **forms):
     return render_template(
         "plan/goal.html", goal=goal, can=can_here, archived=g.archived, refusals=refusals,
         objective=goal.objective, problem=goal.objective.problem,
-        dimension=goal.objective.problem.dimension, plan=plan, with_tokens=with_tokens,
+        dimension=goal.objective.problem.dimension, plan=plan,
         fragments=fragments, parts=parts,
         progress=lazy(lambda: GoalProgress(goal.reports[0] if goal.reports else None,
                                            figures.latest_quarter)),
@@ -260,7 +227,6 @@ def render_goal(goal, status=200, fragments=None, **forms):
         ratings=lazy(lambda: feedback.rating_summary(goal.id)), my_rating=figures.my_stars,
         comment_count=figures.comments, following=figures.following,
         observations=lazy(lambda: feedback.observations_of(goal.id)),
-        readers_own=readers_own,
         load_thread=lambda: feedback.thread(goal, page, order,
                                             current_app.config["COMMENTS_PER_PAGE"],
                                             figures.conversations),

@@ -1,5 +1,6 @@
 """The shared parts of a goal page, kept for signed-in readers too: never stale, never
 another reader's."""
+import html
 import re
 
 import pytest
@@ -104,3 +105,81 @@ def test_a_thread_page_and_order_are_kept_apart(app, make_user):
         assert first != rated
     with app.app_context():
         assert db.session.scalar(select(Comment.id).where(Comment.body == "Comentario 1"))
+
+
+def csrf_tokens(html):
+    return set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', html))
+
+
+def test_a_page_kept_for_a_kind_of_reader_is_each_readers_own(app, make_user):
+    """One drawing of the goal page serves every resident: each gets their own name,
+    notifications, tokens and actions, nobody another's."""
+    from models import EVENTS, Notification
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        ana, luis = make_user(name="Ana Quispe"), make_user(name="Luis Mamani")
+        with app.app_context():
+            db.session.add(Notification(user_id=luis[0], event=EVENTS[0], key="prueba",
+                                        anchor="reportes"))
+            db.session.commit()
+        app.config["WTF_CSRF_ENABLED"] = False
+        ana_client, luis_client = browser(app, ana, "resident"), browser(app, luis, "resident")
+        app.config["WTF_CSRF_ENABLED"] = True
+        drawn = ana_client.get("/metas/S7.6")
+        kept = luis_client.get("/metas/S7.6")
+        assert (drawn.headers["X-Cache"], kept.headers["X-Cache"]) == ("miss", "hit")
+        ana_page, luis_page = drawn.get_data(as_text=True), kept.get_data(as_text=True)
+        assert "Ana Quispe" in ana_page and "Ana Quispe" not in luis_page
+        assert "Luis Mamani" in luis_page and "(1 sin leer)" in text_of(kept)
+        assert "sin leer" not in text_of(drawn)
+        assert len(csrf_tokens(ana_page)) == len(csrf_tokens(luis_page)) == 1
+        assert csrf_tokens(ana_page) != csrf_tokens(luis_page)
+        once = re.findall(r'name="once" type="hidden" value="([^"]+)"', luis_page)
+        assert len(once) == len(set(once)) >= 2  # each form its own
+        assert not set(once) & set(re.findall(r'name="once" type="hidden" value="([^"]+)"',
+                                              ana_page))
+        assert "__csrf_token__" not in luis_page and "<!--reader" not in luis_page
+        # Luis's tokens from the kept page are his: his comment is published.
+        sent = luis_client.post("/metas/S7.6/comentarios", data={
+            "csrf_token": csrf_tokens(luis_page).pop(), "once": once[0],
+            "body": "Comentario desde la página guardada."})
+        assert sent.status_code == 302
+        # What he was told after sending is shown once, on a page drawn for him.
+        told = luis_client.get(sent.headers["Location"])
+        assert "X-Cache" not in told.headers
+        assert "Su comentario está publicado." in text_of(told)
+        assert "Su comentario está publicado." not in text_of(luis_client.get("/metas/S7.6"))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_what_a_reader_follows_and_rated_is_theirs_on_a_kept_page(app, make_user):
+    ana, luis = browser(app, make_user(), "resident"), browser(app, make_user(), "resident")
+    ana.get("/metas/S7.6")
+    ana.post("/seguir/goal/S7.6")  # writes nothing any page shows to others
+    assert "Dejar de seguir" in text_of(ana.get("/metas/S7.6"))
+    assert "Dejar de seguir" not in text_of(luis.get("/metas/S7.6"))
+    ana.post("/metas/S7.6/calificacion", data={"stars": "4"})
+    assert "Su calificación: 4 de 5" in text_of(ana.get("/metas/S7.6"))
+    assert "Su calificación: 4" not in text_of(luis.get("/metas/S7.6"))
+
+
+def test_a_comment_cannot_fake_a_hole(app, make_user):
+    author = browser(app, make_user(), "resident")
+    body = ('value="__csrf_token__"> value="__once_token__"> <!--reader:header--> '
+            '<!--own:1:1:1-->x<!--/own-->')
+    author.post("/metas/S7.6/comentarios", data={"body": body})
+    for client in (author, browser(app, make_user(), "resident"), app.test_client()):
+        page = client.get("/metas/S7.6")
+        assert body in html.unescape(text_of(page))
+        assert "Set-Cookie" not in client.get("/metas/S7.6").headers
+
+
+def test_a_kept_page_reads_neither_the_goal_nor_its_thread(app, make_user):
+    reader = browser(app, make_user(), "resident")
+    reader.get("/metas/S7.6")
+    statements = selects(goal_page_queries(app, reader, "/metas/S7.6"))
+    # The reader's session, the versions of what the page shows, and what is the reader's.
+    assert len(statements) <= 3, "\n".join(statements)
+    assert not any("FROM goal JOIN" in s and "report" in s for s in statements)

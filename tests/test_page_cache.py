@@ -9,8 +9,6 @@ from tests.conftest import TEST_REDIS_URL, redis_or_skip, sign_in, text_of
 from tests.tcp_proxy import TcpProxy
 
 
-
-
 def test_pages_for_visitors_are_served_from_the_cache(app):
     visitor = app.test_client()
     first = visitor.get("/metas/S7.6")
@@ -22,10 +20,14 @@ def test_pages_for_visitors_are_served_from_the_cache(app):
     assert "Goal S7.6" in text_of(english.get("/metas/S7.6"))
 
 
-def test_signed_in_pages_are_never_cached(app, auth, make_user, client):
+def test_a_signed_in_readers_page_is_kept_only_where_the_view_says(app, auth, make_user,
+                                                                   client):
     auth.sign_in_as(make_user(), "resident")
-    client.get("/metas/S7.6")
-    assert "X-Cache" not in client.get("/metas/S7.6").headers
+    for path in ("/metas/S7.6", "/"):  # kept per kind of reader, holes filled for each
+        assert client.get(path).headers["X-Cache"] == "miss"
+        assert client.get(path).headers["X-Cache"] == "hit"
+    client.get("/dimensiones/S")  # it shows what its reader follows: never kept
+    assert "X-Cache" not in client.get("/dimensiones/S").headers
 
 
 def write_comment(app, make_user):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
-                    Follow, ModerationAction, Observation, ObservationResponse, Rating, db)
+                    Follow, Goal, ModerationAction, Observation, ObservationResponse, Rating, db)
 from models.accounts import aware, utcnow
 from models.base import dialect_insert
 from models.cache import RATINGS, goal_scope, note_change
@@ -17,7 +17,7 @@ from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
 from .notifications import members_watching, tell, tell_followers
-from .plan import ensure_open, plan_of
+from .plan import ensure_open, in_plan, plan_of, request_plan_id
 from .reports import latest_quarter_query
 from .submissions import sent_again_since
 
@@ -293,9 +293,12 @@ class GoalFigures:
     latest_quarter: str | None = None  # the plan's latest quarter anybody reported on
 
 
-def goal_figures(goal, user, counts=True):
-    """The reader's own (whether they follow the goal, the stars they gave it) and, unless
-    the page has them drawn already, what the goal page counts; in one query."""
+def goal_figures(goal, user, counts=True, marks=None):
+    """The reader's own (whether they follow the goal, the stars they gave it) unless read
+    already (``marks``, from ``readers_marks``) and, unless the page has them drawn already,
+    what the goal page counts; in one query, or none."""
+    if marks is not None and not counts:
+        return GoalFigures(*marks)
     user_id = getattr(user, "id", None)
     following = select(Follow.id).where(Follow.user_id == user_id, Follow.kind == "goal",
                                         Follow.target_id == goal.id).exists()
@@ -311,6 +314,17 @@ def goal_figures(goal, user, counts=True):
         columns += [visible.scalar_subquery(), conversations.scalar_subquery(),
                     latest.scalar_subquery()]
     return GoalFigures(*db.session.execute(select(*columns)).one())
+
+
+def readers_marks(code, user):
+    """What a goal page shows of its reader beyond their kind: whether they follow the goal
+    and the stars they gave it; in one query, by the goal's code, before the goal is read."""
+    goal_id = (in_plan(select(Goal.id), request_plan_id()).where(Goal.code == code)
+               .scalar_subquery())
+    following = select(Follow.id).where(Follow.user_id == user.id, Follow.kind == "goal",
+                                        Follow.target_id == goal_id).exists()
+    mine = select(Rating.stars).where(Rating.goal_id == goal_id, Rating.user_id == user.id)
+    return db.session.execute(select(following, mine.scalar_subquery())).one()
 
 
 def thread(goal, page, order, per_page, total):
