@@ -32,9 +32,26 @@ HEARINGS = "hearings"
 CHECKS = "checks"  # residents' answers to whether they saw a delivery
 
 
+# What is shown about one goal, in three parts, so that a comment or a rating leaves the
+# goal page's other parts in the cache.
 def goal_scope(code):
-    """Everything shown about one goal: its reports, thread, ratings and observations."""
+    """One goal's reports, observations and what residents said they saw."""
     return f"goal:{code}"
+
+
+def thread_scope(code):
+    """One goal's thread: its comments and their moderation."""
+    return f"thread:{code}"
+
+
+def ratings_scope(code):
+    """The ratings residents gave one goal."""
+    return f"ratings:{code}"
+
+
+def goal_scopes(code):
+    """Everything shown about one goal."""
+    return goal_scope(code), thread_scope(code), ratings_scope(code)
 
 
 def note_change(session, *scopes):

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from models import (Comment, Goal, Observation, ObservationResponse, Rating, Report, ReportRevision,
                     User, db)
 from models.accounts import utcnow
-from models.cache import COMMENTS, RATINGS, goal_scope, note_change
+from models.cache import COMMENTS, RATINGS, goal_scopes, note_change
 from portal.importers import parse_plan_file
 from portal.quarters import plan_quarters
 from portal.services import DomainError
@@ -141,7 +141,7 @@ def _demo_thread(plan, comments, password_hash, now):
     for start in range(0, comments, 5000):
         db.session.execute(insert(Comment), rows[start:start + 5000])
         db.session.execute(insert(Rating), ratings[start:start + 5000])
-    note_change(db.session, COMMENTS, RATINGS, goal_scope(goal.code))
+    note_change(db.session, COMMENTS, RATINGS, *goal_scopes(goal.code))
 
 
 def _demo_observations(plan, official, password_hash, now):

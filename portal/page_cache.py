@@ -21,7 +21,8 @@ from models import (AuditEntry, CacheVersion, Comment, Delivery, DeliveryCheck, 
                     Report, ReportRevision, Submission, User, UserSession, db)
 from models.base import dialect_insert
 from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION, OBSERVATIONS, PLAN,
-                          RATINGS, REPORTS, goal_scope, note_change)
+                          RATINGS, REPORTS, goal_scope, goal_scopes, note_change,
+                          ratings_scope, thread_scope)
 from portal import holes
 from portal.extensions import cache
 from portal.permissions import reader_kind
@@ -53,18 +54,25 @@ def scopes_of(session, obj):
     def goal(goal_id):  # by key: from the session's identity map when it is loaded
         return goal_scope(session.get(Goal, goal_id).code)
 
+    def thread(goal_id):
+        return thread_scope(session.get(Goal, goal_id).code)
+
+    def ratings(goal_id):
+        return ratings_scope(session.get(Goal, goal_id).code)
+
     if isinstance(obj, INVISIBLE):
         return ()
     if isinstance(obj, Comment):
-        return COMMENTS, goal(obj.goal_id)
+        return COMMENTS, thread(obj.goal_id)
     if isinstance(obj, Rating):
-        return RATINGS, goal(obj.goal_id)
+        return RATINGS, ratings(obj.goal_id)
     if isinstance(obj, Observation):
         return OBSERVATIONS, goal(obj.goal_id)
     if isinstance(obj, ObservationResponse):
         return OBSERVATIONS, goal(session.get(Observation, obj.observation_id).goal_id)
     if isinstance(obj, ModerationAction):
-        return MODERATION, goal(session.get(Comment, obj.comment_id).goal_id)
+        goal_id = session.get(Comment, obj.comment_id).goal_id
+        return MODERATION, goal(goal_id), thread(goal_id)
     if isinstance(obj, Report):
         return REPORTS, goal(obj.goal_id)
     if isinstance(obj, ReportRevision):
@@ -153,7 +161,7 @@ def current_versions(scopes, in_transaction=False):
 def _page_scopes(view):
     scopes = getattr(view, "page_scopes", None)
     if scopes and view.goal_page:
-        scopes = (*scopes, goal_scope(request.view_args["code"].upper()))
+        scopes = (*scopes, *goal_scopes(request.view_args["code"].upper()))
     return scopes
 
 
@@ -246,25 +254,29 @@ def store_in_cache(response):
 
 class Fragments:
     """Parts of one page that every reader of a kind sees alike (a goal's reports, a page of
-    its thread), cached under the versions of what the page shows, for readers signed in too,
-    whose whole pages are never cached: such a page draws only what is its reader's own.
+    its thread), each cached under the versions of what it shows: a page drawn (a miss, or
+    a page only its reader sees) draws only its parts missing, and a comment leaves every
+    part of its goal's page in the cache but the thread, a rating all but the ratings.
 
-    ``names`` are the parts the page may draw; they are looked up at once, so a view loads
-    the data of the missing ones only. The versions are those the page cache already read,
-    or one read of its own; like a page, a part is never older than the last write that
-    concerns it.
+    The parts are looked up at once, so a view loads the data of the missing ones only. The
+    versions are those the page cache already read, or one read of its own; like a page, a
+    part is never older than the last write that concerns it.
     """
 
-    def __init__(self, scopes, names):
+    def __init__(self, parts):
+        """``parts``: the name of each part the page may draw, and the scopes it shows."""
         self.keys, self.html = {}, {}
         if not current_app.config["PAGE_CACHE"]:
             return
+        scopes = tuple(dict.fromkeys(scope for shown in parts.values() for scope in shown))
         versions = g.get("page_versions")
-        if versions is None or set(versions) != set(scopes):
+        if versions is None or not set(scopes) <= set(versions):
             versions = dict(zip(scopes, current_versions(scopes, in_transaction=True),
                                 strict=True))
-        stamp = ",".join(str(versions[scope]) for scope in scopes)
-        self.keys = {name: f"fragment:{get_locale()}:{name}:{stamp}" for name in names}
+        self.keys = {name: f"fragment:{get_locale()}:{name}:"
+                           + ",".join(str(versions[scope]) for scope in shown)
+                     for name, shown in parts.items()}
+        names = list(self.keys)
         try:
             found = cache.get_many(*self.keys.values())
         except Exception:  # the cache server is away: every part is drawn

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
 from models.accounts import utcnow
-from models.cache import PLAN, REPORTS, goal_scope
+from models.cache import PLAN, REPORTS, goal_scope, ratings_scope, thread_scope
 from portal import terms
 from portal.holes import kept_form
 from portal.page_cache import Fragments, cached
@@ -47,7 +47,7 @@ def home():
         terms.enter(plans[0])  # the latest term, its links carrying its term
     # Alike for every reader: kept whole, for those signed in too (only the header differs).
     fragment = f"home:{g.plan_id}"
-    fragments = Fragments((PLAN, REPORTS), [fragment])
+    fragments = Fragments({fragment: (PLAN, REPORTS)})
     plan = (plan_tree() if fragments.missing(fragment)
             else next(plan for plan in plans if plan.id == g.plan_id))
     return render_template("plan/home.html", plan=plan, fragments=fragments,
@@ -156,8 +156,18 @@ def thread_position():
 
 
 def goal_fragments(code):
-    names = [name for name in goal_parts(code).values() if name]
-    return Fragments((PLAN, REPORTS, goal_scope(code)), names)
+    """The goal page's parts, each under the versions of what it shows: the thread and its
+    count under the thread's, the ratings and the chart comparing them with the official
+    progress under the ratings' too, the forms under the plan's alone."""
+    goal, thread = (PLAN, REPORTS, goal_scope(code)), (PLAN, thread_scope(code))
+
+    def shows(part):
+        if part in ("count", *THREAD_KINDS):
+            return thread
+        if part in ("ratings", "compare"):
+            return (*goal, ratings_scope(code))
+        return (PLAN,) if part.startswith(("comment_form:", "rating_form:")) else goal
+    return Fragments({name: shows(part) for part, name in goal_parts(code).items() if name})
 
 
 def readers_marks(code):
@@ -173,7 +183,7 @@ def goal(code):
     parts = goal_parts(code.upper())
     fragments = goal_fragments(code.upper())
     found = goal_or_404(code, full=fragments.missing(*(
-        parts[part] for part in ("now", "compare", "record", "facts", "siblings"))))
+        parts[part] for part in ("now", "record", "facts", "siblings"))))
     if code != found.code:
         return redirect(url_for("plan.goal", code=found.code), 301)
     return render_goal(found, fragments=fragments)

@@ -183,3 +183,25 @@ def test_a_kept_page_reads_neither_the_goal_nor_its_thread(app, make_user):
     # The reader's session, the versions of what the page shows, and what is the reader's.
     assert len(statements) <= 3, "\n".join(statements)
     assert not any("FROM goal JOIN" in s and "report" in s for s in statements)
+
+
+def test_a_comment_or_a_rating_leaves_the_rest_of_its_goal_page_in_the_cache(app, make_user):
+    official = browser(app, make_user("official"), "official")
+    official.post("/metas/S7.6/reportes/nuevo", data={
+        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "30",
+        "narrative": "Obra en curso."})
+    visitor, reader = app.test_client(), browser(app, make_user(), "resident")
+    for client in (visitor, reader):
+        client.get("/metas/S7.6")
+    writer = browser(app, make_user(), "resident")
+    for write, data, shown in (("comentarios", {"body": "Comentario que llega."},
+                                "Comentario que llega."),
+                               ("calificacion", {"stars": "2"}, "1 calificación de vecinos")):
+        writer.post(f"/metas/S7.6/{write}", data=data)
+        for client in (visitor, reader):
+            statements = selects(goal_page_queries(app, client, "/metas/S7.6"))
+            # Only what the write changed is drawn again: the record of reports, with their
+            # photos and documents, is not read.
+            assert not any("evidence" in s for s in statements), "\n".join(statements)
+            page = text_of(client.get("/metas/S7.6"))
+            assert shown in page and "Obra en curso." in page

@@ -12,7 +12,7 @@ from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS,
                     Follow, Goal, ModerationAction, Observation, ObservationResponse, Rating, db)
 from models.accounts import aware, utcnow
 from models.base import dialect_insert
-from models.cache import RATINGS, goal_scope, note_change
+from models.cache import RATINGS, note_change, ratings_scope
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
@@ -69,7 +69,7 @@ def rate(user, goal, stars):
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["goal_id", "user_id"],
         set_={"stars": statement.excluded.stars, "updated_at": statement.excluded.updated_at}))
-    note_change(db.session, RATINGS, goal_scope(goal.code))
+    note_change(db.session, RATINGS, ratings_scope(goal.code))
     return stars
 
 
