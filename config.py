@@ -46,6 +46,8 @@ class Config:
     # request that asks for them.
     JOBS_REDIS_URL = os.environ.get("REDIS_URL")
     PAGE_CACHE_SECONDS = 600
+    # How long readers of a page being drawn for a reader before them wait for it.
+    PAGE_CACHE_WAIT = 0.5
     SIGN_IN_LIMIT = "5 per minute"
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Rendición de cuentas Ilo")
     # A password checked, the second factor must follow within this many seconds.

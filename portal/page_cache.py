@@ -7,6 +7,8 @@ the cache, and no reader is ever served a page older than the last write that co
 a request reads the versions from the database before anything else, and the versions are
 committed with the data, whatever happened to the cache server meanwhile.
 """
+import time
+
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -32,6 +34,9 @@ INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, No
              NotificationSetting, Delivery)
 # Where the latest versions are mirrored, for the moments the database is away.
 MIRROR = "version:"
+# A page being drawn, so that the readers asking for it meanwhile wait for it; the claim
+# lapses by itself if its request never ends.
+DRAWING, DRAWING_SECONDS = "drawing:", 10
 
 
 def cached(*scopes, goal=False, readers=None):
@@ -182,6 +187,40 @@ def _cache_set(key, value):
         return False
 
 
+def _cached_or_claimed(key):
+    """The page kept under ``key``, or None when this request is to draw it.
+
+    A page just made out of date by a write is asked for by many readers at once: one
+    claims its drawing and the others wait a moment for it (never for the older page),
+    then draw it themselves if it has not come."""
+    hit = _cache_get(key)
+    if hit is not None:
+        return hit
+    try:
+        claimed = cache.add(DRAWING + key, 1, timeout=DRAWING_SECONDS)
+    except Exception:
+        return None
+    if claimed:
+        g.page_drawing = DRAWING + key
+        return None
+    deadline = time.monotonic() + current_app.config["PAGE_CACHE_WAIT"]
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        hit = _cache_get(key)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _release_claim():
+    claim = g.pop("page_drawing", None)
+    if claim:
+        try:
+            cache.delete(claim)
+        except Exception:  # it lapses by itself
+            current_app.logger.warning("Page cache unavailable", exc_info=True)
+
+
 def serve_from_cache():
     if request.method != "GET" or not current_app.config["PAGE_CACHE"]:
         return None
@@ -200,7 +239,7 @@ def serve_from_cache():
 def _serve_visitor(scopes):
     versions = current_versions(scopes)
     key = f"page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}"
-    hit = _cache_get(key)
+    hit = _cached_or_claimed(key)
     if hit is not None:
         body, content_type = hit
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
@@ -213,7 +252,7 @@ def _serve_reader(scopes, readers):
     versions = current_versions(scopes, in_transaction=True)
     key = (f"reader-page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}:"
            f"{reader_kind(current_user)}:{readers(**request.view_args)}")
-    hit = _cache_get(key)
+    hit = _cached_or_claimed(key)
     if hit is not None:  # its holes are filled on the way out (``finish_page``)
         body, content_type = hit
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
@@ -233,7 +272,9 @@ def finish_page(response):
         filled = holes.fill(html)
         if filled != html:
             response.set_data(filled)
-    return store_in_cache(response)
+    response = store_in_cache(response)
+    _release_claim()  # once the page is kept, for those waiting for it
+    return response
 
 
 def store_in_cache(response):

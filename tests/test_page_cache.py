@@ -213,3 +213,42 @@ def test_a_write_while_redis_is_away_is_seen_once_it_is_back(redis_behind_a_prox
     back = visitor.get("/metas/S7.6")
     assert back.headers["X-Cache"] == "miss"
     assert "Escrito sin Redis." in text_of(back)
+
+
+def test_readers_of_a_page_being_drawn_wait_for_it_then_draw_it_themselves(app, monkeypatch):
+    import threading
+
+    from portal import page_cache
+    from portal.extensions import cache
+
+    kept = {}
+    keep = page_cache._cache_set
+    monkeypatch.setattr(page_cache, "_cache_set",
+                        lambda key, value: kept.setdefault(key, value) and keep(key, value))
+    visitor = app.test_client()
+    drawn = visitor.get("/metas/S7.6")
+    key = next(key for key in kept if key.startswith("page:"))
+    with app.app_context():  # another server claimed it: it is being drawn
+        cache.delete(key)
+        cache.add(page_cache.DRAWING + key, 1, timeout=10)
+
+    def drawn_elsewhere():
+        with app.app_context():
+            cache.set(key, kept[key])
+    threading.Timer(0.1, drawn_elsewhere).start()
+    waited = visitor.get("/metas/S7.6")
+    assert waited.headers["X-Cache"] == "hit" and waited.get_data() == drawn.get_data()
+    # A claim whose page never comes: after a moment the reader draws it.
+    with app.app_context():
+        cache.delete(key)
+    monkeypatch.setitem(app.config, "PAGE_CACHE_WAIT", 0.1)
+    alone = visitor.get("/metas/S7.6")
+    assert alone.headers["X-Cache"] == "miss" and "Meta S7.6" in text_of(alone)
+    with app.app_context():  # its drawing released the claim it made
+        assert cache.get(page_cache.DRAWING + key) == 1  # the other server's, still there
+        cache.delete(page_cache.DRAWING + key)
+    with app.app_context():
+        cache.delete(key)
+    visitor.get("/metas/S7.6")
+    with app.app_context():
+        assert cache.get(page_cache.DRAWING + key) is None
