@@ -35,7 +35,7 @@ DEMO_PASSWORD = "demostracion-demo.example.org"
 GOAL = "/metas/S7.6"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WRITE_RATES = (1, 5, 20)
-ROUNDS = 3  # runs of each page, interleaved
+TURNS = 3  # runs of each load, in turn with the others
 
 
 def database(size):
@@ -163,20 +163,30 @@ def transferred(url):
     return len(body), encoding, third_party
 
 
+def in_turn(loads):
+    """Each load run TURNS times for a share of DURATION, in turn with the others: these
+    shared machines speed up and slow down within a minute, and loaded in turn every load
+    meets the same drift."""
+    share = f"{max(1, round(float(DURATION.rstrip('s')) / TURNS))}s"
+    runs = {name: [] for name in loads}
+    for _ in range(TURNS):
+        for name, load in loads.items():
+            runs[name].append(load(share))
+    return runs
+
+
+def median_run(runs):
+    return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+
+
 def interleaved(server, size):
-    """The bare, home and goal pages loaded in turn, ROUNDS times for a share of DURATION
-    each, and the median run of each kept: the machine's speed drifts, and each page meets
-    the same drift."""
+    """The bare, home and goal pages, each page's median run."""
     pages = (("bare", "/acerca"), ("home", "/"), ("goal", GOAL))
     for _, path in pages:
         urllib.request.urlopen(server.base + path).read()  # warm the cache
-    share = f"{max(1, round(float(DURATION.rstrip('s')) / ROUNDS))}s"
-    runs = {name: [] for name, _ in pages}
-    for _ in range(ROUNDS):
-        for name, path in pages:
-            runs[name].append(wrk(server.base + path, duration=share))
-    return {(size, name): sorted(found, key=lambda run: run["rps"])[len(found) // 2]
-            for name, found in runs.items()}
+    runs = in_turn({name: lambda share, path=path: wrk(server.base + path, duration=share)
+                    for name, path in pages})
+    return {(size, name): median_run(found) for name, found in runs.items()}
 
 
 def signed_in_residents(server, count):
@@ -247,17 +257,35 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def mixed_load(server, residents, rate, paths_file):
+def mixed_load(server, residents, rate, paths_file, duration):
     """wrk reads pages over every goal while residents write ``rate`` times a second."""
     marker = f"mixed{secrets.token_hex(4)}"
     writer = SteadyWriter(server, residents, rate, marker)
     writer.start()
-    reading = wrk(server.base + "/", str(ROOT / "bench" / "read_pages.lua"), paths_file)
+    reading = wrk(server.base + "/", str(ROOT / "bench" / "read_pages.lua"), paths_file,
+                  duration=duration)
     writer.stopping.set()
     writer.join(timeout=30)
     hits, misses = map(int, re.search(r"HITS (\d+) MISSES (\d+)", reading["output"]).groups())
-    reading.update(hit_ratio=hits / max(1, hits + misses), marker=marker, writer=writer)
+    reading.update(hits=hits, misses=misses, marker=marker, writer=writer)
     return reading
+
+
+def mixed_rate(server, residents, rate, paths_file, database_url):
+    """The mixed load at one rate, in turn with the bare page: the median of each, and every
+    write counted."""
+    runs = in_turn({
+        "bare": lambda share: wrk(server.base + "/acerca", duration=share),
+        "mixed": lambda share: mixed_load(server, residents, rate, paths_file, share)})
+    readings, writers = runs["mixed"], [run["writer"] for run in runs["mixed"]]
+    hits = sum(run["hits"] for run in readings)
+    return {"rps": median_run(readings)["rps"], "bare": median_run(runs["bare"])["rps"],
+            "hit_ratio": hits / max(1, hits + sum(run["misses"] for run in readings)),
+            "accepted": sum(w.accepted for w in writers),
+            "refused": sum(w.refused for w in writers),
+            "comments": sum(w.comments for w in writers),
+            "stored": sum(stored_comments(database_url, run["marker"]) for run in readings),
+            "non_2xx": sum(run["non_2xx"] for run in readings)}
 
 
 # The goal's words, its official status, then its target, dimension, problem and objective
@@ -344,10 +372,15 @@ def main():
                                                        posting["output"]).groups())
                 stored = stored_comments(urls[size], marker)
                 cookie = residents[0].split("\t")[0]
-                # Their yardstick measured just before them, as the mixed load's.
-                signed_bare = wrk(server.base + "/acerca")["rps"]
-                for name, path in (("goal, signed in", GOAL), ("home, signed in", "/")):
-                    results[(size, name)] = wrk(server.base + path, headers=[f"Cookie: {cookie}"])
+                # In turn with their own yardstick, as the mixed load.
+                signed = in_turn({"bare": lambda share: wrk(server.base + "/acerca",
+                                                            duration=share), **{
+                    name: lambda share, path=path: wrk(server.base + path, duration=share,
+                                                       headers=[f"Cookie: {cookie}"])
+                    for name, path in (("goal, signed in", GOAL), ("home, signed in", "/"))}})
+                signed_bare = median_run(signed.pop("bare"))["rps"]
+                results.update({(size, name): median_run(runs)
+                                for name, runs in signed.items()})
                 with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as paths:
                     paths.write("\n".join(goal_paths(server)) + "\n")
                 # Every page read once first, as the single pages are: what is measured is
@@ -355,11 +388,8 @@ def main():
                 for path in goal_paths(server):
                     urllib.request.urlopen(server.base + path).read()
                 for rate in WRITE_RATES:
-                    # Its yardstick measured just before it: the machine's speed drifts.
-                    bare_now = wrk(server.base + "/acerca")["rps"]
-                    mixed[rate] = mixed_load(server, residents[1:], rate, paths.name)
-                    mixed[rate]["bare"] = bare_now
-                    mixed[rate]["stored"] = stored_comments(urls[size], mixed[rate]["marker"])
+                    mixed[rate] = mixed_rate(server, residents[1:], rate, paths.name,
+                                             urls[size])
                 os.unlink(paths.name)
                 scores = lighthouse(server.base)
     pages = ["/acerca", "/", GOAL]
@@ -391,13 +421,12 @@ def main():
     lost_mixed = 0
     for rate in WRITE_RATES:
         row = mixed[rate]
-        writer = row["writer"]
-        lost = max(0, writer.comments - row["stored"])
-        lost_mixed += lost + writer.refused
-        seconds = float(DURATION.rstrip("s"))
+        lost = max(0, row["comments"] - row["stored"])
+        lost_mixed += lost + row["refused"]
+        seconds = TURNS * max(1, round(float(DURATION.rstrip("s")) / TURNS))
         print(f"{f'while residents write {rate}/s':<40}{row['rps']:>10.0f}{row['bare']:>8.0f}"
               f"{row['rps'] / row['bare']:>9.2f}{row['hit_ratio']:>7.0%}"
-              f"{writer.accepted / seconds:>10.1f}{lost:>6}")
+              f"{row['accepted'] / seconds:>10.1f}{lost:>6}")
     print()
     print(f"{'Lighthouse (mobile, slow 4G)':<28}" + "".join(
         f"{category[:13]:>15}" for category in next(iter(scores.values()))))
