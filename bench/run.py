@@ -409,7 +409,7 @@ def main():
             ratio = row["rps"] / results[(size, "bare")]["rps"]
             print(f"{label:<40}{row['rps']:>10.0f}{row['p50']:>10}{row['p99']:>10}"
                   f"{ratio:>9.2f}{queries[size][path]:>9}")
-    print(f"{'bare, just before the signed-in pages':<40}{signed_bare:>10.0f}")
+    print(f"{'bare, in turn with the signed-in pages':<40}{signed_bare:>10.0f}")
     for name, path in (("goal, signed in", GOAL), ("home, signed in", "/")):
         row = results[(10_000, name)]
         both = f"{signed_queries[path]}/{kept_queries[path]}"  # drawn / kept
