@@ -203,5 +203,7 @@ def test_a_comment_or_a_rating_leaves_the_rest_of_its_goal_page_in_the_cache(app
             # Only what the write changed is drawn again: the record of reports, with their
             # photos and documents, is not read.
             assert not any("evidence" in s for s in statements), "\n".join(statements)
+            if client is visitor:  # who follows nothing and rated nothing is not asked
+                assert not any("follow" in s for s in statements), "\n".join(statements)
             page = text_of(client.get("/metas/S7.6"))
             assert shown in page and "Obra en curso." in page

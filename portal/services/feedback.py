@@ -295,15 +295,16 @@ class GoalFigures:
 
 def goal_figures(goal, user, counts=True, marks=None):
     """The reader's own (whether they follow the goal, the stars they gave it) unless read
-    already (``marks``, from ``readers_marks``) and, unless the page has them drawn already,
-    what the goal page counts; in one query, or none."""
-    if marks is not None and not counts:
-        return GoalFigures(*marks)
-    user_id = getattr(user, "id", None)
-    following = select(Follow.id).where(Follow.user_id == user_id, Follow.kind == "goal",
-                                        Follow.target_id == goal.id).exists()
-    mine = select(Rating.stars).where(Rating.goal_id == goal.id, Rating.user_id == user_id)
-    columns = [following, mine.scalar_subquery()]
+    already (``marks``, from ``readers_marks``) or a visitor's, and, unless the page has
+    them drawn already, what the goal page counts; in one query, or none."""
+    if marks is None and getattr(user, "id", None) is None:
+        marks = (False, None)  # a visitor follows nothing and rated nothing
+    columns = []
+    if marks is None:
+        following = select(Follow.id).where(Follow.user_id == user.id, Follow.kind == "goal",
+                                            Follow.target_id == goal.id).exists()
+        mine = select(Rating.stars).where(Rating.goal_id == goal.id, Rating.user_id == user.id)
+        columns += [following, mine.scalar_subquery()]
     if counts:
         visible = select(func.count()).where(
             Comment.goal_id == goal.id, Comment.hidden_at.is_(None),
@@ -313,7 +314,8 @@ def goal_figures(goal, user, counts=True, marks=None):
         latest = latest_quarter_query(goal.objective.problem.dimension.plan_id)
         columns += [visible.scalar_subquery(), conversations.scalar_subquery(),
                     latest.scalar_subquery()]
-    return GoalFigures(*db.session.execute(select(*columns)).one())
+    found = db.session.execute(select(*columns)).one() if columns else ()
+    return GoalFigures(*(marks or ()), *found)
 
 
 def readers_marks(code, user):
