@@ -13,7 +13,7 @@ from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, bindparam, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,10 @@ MIRROR = "version:"
 # A page being drawn, so that the readers asking for it meanwhile wait for it; the claim
 # lapses by itself if its request never ends.
 DRAWING, DRAWING_SECONDS = "drawing:", 10
+# The versions of some scopes: built once, for a page served from the cache is mostly this
+# one statement, and building it again for each request took a third of its time.
+VERSIONS = (select(CacheVersion.scope, CacheVersion.version)
+            .where(CacheVersion.scope.in_(bindparam("scopes", expanding=True))))
 
 
 def cached(*scopes, goal=False, readers=None):
@@ -141,8 +145,7 @@ def current_versions(scopes, in_transaction=False):
     """The versions of ``scopes``, read from the database; from the mirror while it is away
     (then nothing can be written, so the mirror is as new as the data). A page that reads
     its data anyway (``in_transaction``) reads them in its own transaction, before the data."""
-    statement = select(CacheVersion.scope, CacheVersion.version).where(
-        CacheVersion.scope.in_(scopes))
+    parameters = {"scopes": list(scopes)}
     bind = db.session.get_bind()
     try:
         if isinstance(bind, Engine) and not in_transaction:
@@ -150,9 +153,9 @@ def current_versions(scopes, in_transaction=False):
             # opens none. A miss reads its data after this, so never older than the versions.
             with bind.connect() as connection:
                 found = dict(connection.execution_options(isolation_level="AUTOCOMMIT")
-                             .execute(statement).all())
+                             .execute(VERSIONS, parameters).all())
         else:  # a session bound to one connection (the tests' transaction) reads through it
-            found = dict(db.session.execute(statement).all())
+            found = dict(db.session.execute(VERSIONS, parameters).all())
     except DBAPIError:
         try:
             db.session.rollback()
