@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import Comment, Plan, Rating, Report, db
+from models import Comment, Goal, Plan, Rating, Report, db
+from portal.services.plan import FIRST_PLAN, in_plan
 from tests.conftest import text_of
 from tests.test_thread import browser, comment_id
 
@@ -44,6 +45,26 @@ def test_links_published_before_keep_opening_the_same_goal(app, two_terms):
     assert "Este es el archivo" not in new
     assert client.get("/periodos/2023-2026/metas/S7.6").status_code == 404
     assert client.get("/periodos/2031-2034/").status_code == 404
+
+
+def test_a_readers_own_rating_is_read_in_the_plan_of_the_address(app, two_terms):
+    """S1.1 of the new term is not S1.1 of the archived plan: the stars a resident gave one
+    are never shown as given to the other, on the page drawn or kept."""
+    resident = two_terms
+    with app.app_context():
+        archived_s11 = db.session.scalar(in_plan(select(Goal.id), FIRST_PLAN)
+                                         .where(Goal.code == "S1.1"))
+        author = db.session.scalar(select(Comment.author_id))
+        db.session.add(Rating(goal_id=archived_s11, user_id=author, stars=2))
+        db.session.commit()
+    assert resident.post("/periodos/2023-2026/metas/S1.1/calificacion",
+                         data={"stars": "4"}).status_code == 302
+    assert "quedó registrada" in text_of(resident.get("/periodos/2023-2026/metas/S1.1"))
+    for served in ("miss", "hit"):  # the message shown, the page is kept for its kind
+        page = resident.get("/periodos/2023-2026/metas/S1.1")
+        assert page.headers["X-Cache"] == served
+        assert "Su calificación: 4 de 5." in text_of(page)
+        assert "Su calificación: 2 de 5." not in text_of(page)
 
 
 def test_the_home_page_shows_the_latest_term_and_the_archive_is_one_click_away(app, two_terms):

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -226,11 +226,16 @@ def end_other_sessions(user, keep_token=None):
         UserSession.user_id == user.id, UserSession.token != (keep_token or "")))
 
 
+# A live session, its user and their unread notifications: built once, for every request
+# of a signed-in reader runs it (building it again took half its time).
+SESSION_USER = (select(UserSession, unread_count(UserSession.user_id))
+                .where(UserSession.token == bindparam("token"))
+                .options(joinedload(UserSession.user)))
+
+
 def load_session_user(token):
     """Flask-Login's loader: the user of a live session, or None."""
-    found = db.session.execute(
-        select(UserSession, unread_count(UserSession.user_id)).where(UserSession.token == token)
-        .options(joinedload(UserSession.user))).first()
+    found = db.session.execute(SESSION_USER, {"token": token}).first()
     if found is None or not found[0].user.is_active:
         return None
     session, unread = found

@@ -26,12 +26,17 @@ class ImportSummary:
         return bool(self.created or self.updated)
 
 
+# The plan the portal first published, whose addresses carry no term.
+FIRST_PLAN = select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
+
+
 def request_plan_id():
     """The plan a request is about: the term its address names (``portal.terms``), or the
-    plan the portal first published, whose addresses carry no term (an int, or a subquery)."""
+    plan the portal first published, whose addresses carry no term (an int, or
+    ``FIRST_PLAN``, a subquery)."""
     if has_request_context() and request_globals.get("plan_id"):
         return request_globals.plan_id
-    return select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
+    return FIRST_PLAN
 
 
 def current_plan():
