@@ -60,28 +60,25 @@ def cached(*scopes, goal=False, readers=None):
 
 def scopes_of(session, obj):
     """The parts of the content a changed row belongs to."""
-    def goal(goal_id):  # by key: from the session's identity map when it is loaded
-        return goal_scope(session.get(Goal, goal_id).code)
+    def code(goal_id):  # by key: from the session's identity map when it is loaded
+        return session.get(Goal, goal_id).code
 
-    def thread(goal_id):
-        return thread_scope(session.get(Goal, goal_id).code)
-
-    def ratings(goal_id):
-        return ratings_scope(session.get(Goal, goal_id).code)
+    def goal(goal_id):
+        return goal_scope(code(goal_id))
 
     if isinstance(obj, INVISIBLE):
         return ()
     if isinstance(obj, Comment):
-        return COMMENTS, thread(obj.goal_id)
+        return COMMENTS, thread_scope(code(obj.goal_id))
     if isinstance(obj, Rating):
-        return RATINGS, ratings(obj.goal_id)
+        return RATINGS, ratings_scope(code(obj.goal_id))
     if isinstance(obj, Observation):
         return OBSERVATIONS, goal(obj.goal_id)
     if isinstance(obj, ObservationResponse):
         return OBSERVATIONS, goal(session.get(Observation, obj.observation_id).goal_id)
     if isinstance(obj, ModerationAction):
-        goal_id = session.get(Comment, obj.comment_id).goal_id
-        return MODERATION, goal(goal_id), thread(goal_id)
+        goal_code = code(session.get(Comment, obj.comment_id).goal_id)
+        return MODERATION, goal_scope(goal_code), thread_scope(goal_code)
     if isinstance(obj, Report):
         return REPORTS, goal(obj.goal_id)
     if isinstance(obj, ReportRevision):
