@@ -36,6 +36,7 @@ GOAL = "/metas/S7.6"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WRITE_RATES = (1, 5, 20)
 TURNS = 3  # runs of each load, in turn with the others
+SHARE = max(1, round(float(DURATION.rstrip("s")) / TURNS))  # the seconds of each such run
 
 
 def database(size):
@@ -167,7 +168,7 @@ def in_turn(loads):
     """Each load run TURNS times for a share of DURATION, in turn with the others: these
     shared machines speed up and slow down within a minute, and loaded in turn every load
     meets the same drift."""
-    share = f"{max(1, round(float(DURATION.rstrip('s')) / TURNS))}s"
+    share = f"{SHARE}s"
     runs = {name: [] for name in loads}
     for _ in range(TURNS):
         for name, load in loads.items():
@@ -381,11 +382,12 @@ def main():
                 signed_bare = median_run(signed.pop("bare"))["rps"]
                 results.update({(size, name): median_run(runs)
                                 for name, runs in signed.items()})
+                read = goal_paths(server)
                 with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as paths:
-                    paths.write("\n".join(goal_paths(server)) + "\n")
+                    paths.write("\n".join(read) + "\n")
                 # Every page read once first, as the single pages are: what is measured is
                 # what the writes cost the readers, not a cold cache.
-                for path in goal_paths(server):
+                for path in read:
                     urllib.request.urlopen(server.base + path).read()
                 for rate in WRITE_RATES:
                     mixed[rate] = mixed_rate(server, residents[1:], rate, paths.name,
@@ -423,7 +425,7 @@ def main():
         row = mixed[rate]
         lost = max(0, row["comments"] - row["stored"])
         lost_mixed += lost + row["refused"]
-        seconds = TURNS * max(1, round(float(DURATION.rstrip("s")) / TURNS))
+        seconds = TURNS * SHARE
         print(f"{f'while residents write {rate}/s':<40}{row['rps']:>10.0f}{row['bare']:>8.0f}"
               f"{row['rps'] / row['bare']:>9.2f}{row['hit_ratio']:>7.0%}"
               f"{row['accepted'] / seconds:>10.1f}{lost:>6}")
