@@ -246,3 +246,16 @@ def test_a_wide_table_scrolls_in_its_own_region_with_a_cue(demo_portal, phones):
     assert page.evaluate("() => document.activeElement.getAttribute('role')") == "region"
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+
+
+RENDERED_FONT = """() => [...document.querySelectorAll("svg.chart text")].map(text =>
+  parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a)"""
+
+
+@pytest.mark.parametrize("address", ["/", "/objetivos/S7", "/metas/S7.6"])
+def test_chart_labels_are_legible_on_a_phone(demo_portal, phones, address):
+    app, base, people = demo_portal
+    page = phones["visitor"]
+    page.goto(base + address)
+    sizes = page.evaluate(RENDERED_FONT)
+    assert sizes and min(sizes) >= 12, sizes
