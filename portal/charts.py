@@ -9,20 +9,22 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-WIDTH = 640
-LABEL_WIDTH = 230
-BAR_HEIGHT = 22
-GAP = 10
+# Text is drawn at its CSS size whatever the width of the screen: the picture has no viewBox,
+# so nothing scales its labels down on a phone. What runs across (bars, the line, positions)
+# is in percentages of the width; heights are in pixels.
+LABEL_LINE = 18  # a label and its figure, above their bar
+BAR_HEIGHT = 14
+GAP = 12
 
 
 def number(value):
     return format_decimal(value, format="#,##0.#")
 
 
-def _svg(title, description, height, body):
+def _svg(title, description, height, body, kind="chart-bars"):
     uid = hashlib.sha1(f"{title}|{body}".encode()).hexdigest()[:10]
     return Markup(
-        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg class="chart {kind}" role="img" width="100%" height="{height}" '
         f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="chart-{uid}-title">{escape(title)}</title>'
@@ -30,22 +32,23 @@ def _svg(title, description, height, body):
 
 
 def bars(title, rows, maximum):
-    """Horizontal bars. ``rows`` are (label, value, css class, the figure as text)."""
-    height = len(rows) * (BAR_HEIGHT + GAP) + GAP
-    scale = (WIDTH - LABEL_WIDTH - 90) / (maximum or 1)
+    """Horizontal bars, each under its label and figure. ``rows`` are (label, value, css
+    class, the figure as text)."""
+    row_height = LABEL_LINE + BAR_HEIGHT + GAP
+    height = len(rows) * row_height
+    scale = 100 / (maximum or 1)
     parts = []
     for index, (label, value, css, text) in enumerate(rows):
-        y = GAP + index * (BAR_HEIGHT + GAP)
+        y = index * row_height
         width = max(float(value) * scale, 0)
         parts.append(
-            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">'
-            f'{escape(label)}</text>'
-            f'<rect class="chart-track" x="{LABEL_WIDTH}" y="{y}" '
-            f'width="{maximum * scale:.1f}" height="{BAR_HEIGHT}"/>'
-            f'<rect class="chart-bar chart-{escape(css)}" x="{LABEL_WIDTH}" y="{y}" '
-            f'width="{width:.1f}" height="{BAR_HEIGHT}"/>'
-            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">'
-            f'{escape(text)}</text>')
+            f'<text class="chart-label" x="0" y="{y + LABEL_LINE - 5}">{escape(label)}</text>'
+            f'<text class="chart-value" x="100%" y="{y + LABEL_LINE - 5}" text-anchor="end">'
+            f'{escape(text)}</text>'
+            f'<rect class="chart-track" x="0" y="{y + LABEL_LINE}" width="{maximum * scale:.1f}%" '
+            f'height="{BAR_HEIGHT}"/>'
+            f'<rect class="chart-bar chart-{escape(css)}" x="0" y="{y + LABEL_LINE}" '
+            f'width="{width:.1f}%" height="{BAR_HEIGHT}"/>')
     figures = "; ".join(f"{label}: {text}" for label, _v, _c, text in rows)
     return _svg(f"{title}. {figures}", figures, height, "".join(parts))
 
@@ -86,38 +89,50 @@ def progress_over_quarters(title, quarters, points):
     """A step chart of physical progress over the plan's quarters.
 
     ``quarters`` are all the plan's quarters in order; ``points`` maps a quarter to its
-    reported progress; the line holds a value until the next report.
+    reported progress; the line holds a value until the next report. Each grid line's
+    percentage is written above it at the left.
     """
-    height, left, right, top, bottom = 220, 48, 16, 18, 34
-    step = (WIDTH - left - right) / max(len(quarters) - 1, 1)
+    # The plot's margins are percentages of the width: on the left, room for the grid's
+    # figures; on the right, for half the latest figure.
+    height, top, bottom, left, right = 220, 22, 30, 12, 5
+    step = (100 - left - right) / max(len(quarters) - 1, 1)
 
     def y_of(value):
         return top + (height - top - bottom) * (1 - float(value) / 100)
 
-    parts = []
+    grid, line, parts = [], [], []
     for value in (0, 25, 50, 75, 100):
         y = y_of(value)
-        parts.append(f'<line class="chart-grid" x1="{left}" x2="{WIDTH - right}" '
-                     f'y1="{y:.1f}" y2="{y:.1f}"/><text class="chart-axis" x="{left - 6}" '
-                     f'y="{y + 4:.1f}" text-anchor="end">{value} %</text>')
-    path = []
+        grid.append(f'<line class="chart-grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>'
+                    f'<text class="chart-axis" x="0" y="{y - 4:.1f}">{value} %</text>')
+    reported = [quarter for quarter in quarters if quarter in points]
+    last = None  # where the line stands: (x %, y)
     for index, quarter in enumerate(quarters):
         x = left + index * step
         if quarter.endswith("T1"):
-            parts.append(f'<text class="chart-axis" x="{x:.1f}" y="{height - 10}">'
+            parts.append(f'<text class="chart-axis" x="{x:.1f}%" y="{height - 8}">'
                          f'{quarter[:4]}</text>')
         if quarter in points:
             y = y_of(points[quarter])
-            path.append(f"H{x:.1f}V{y:.1f}" if path else f"M{x:.1f} {y:.1f}")
-            parts.append(f'<circle class="chart-point" cx="{x:.1f}" cy="{y:.1f}" r="4"/>'
-                         f'<text class="chart-value" x="{x:.1f}" y="{y - 8:.1f}" '
+            if last:
+                line.append(_segment(last, (x, last[1])) + _segment((x, last[1]), (x, y)))
+            last = (x, y)
+            latest = " chart-latest" if quarter == reported[-1] else ""
+            parts.append(f'<circle class="chart-point" cx="{x:.1f}%" cy="{y:.1f}" r="4"/>'
+                         f'<text class="chart-value{latest}" x="{x:.1f}%" y="{y - 8:.1f}" '
                          f'text-anchor="middle">{number(points[quarter])} %</text>')
-    if path:
-        path.append(f"H{left + (len(quarters) - 1) * step:.1f}")
-        parts.insert(0, f'<path class="chart-line" d="{"".join(path)}"/>')
+    if last:
+        line.append(_segment(last, (100 - right, last[1])))
     figures = "; ".join(f"{q}: {number(points[q])} %" for q in quarters if q in points)
     description = figures or _("No progress reported yet.")
-    return _svg(f"{title}. {description}", description, height, "".join(parts))
+    return _svg(f"{title}. {description}", description, height, "".join(line + grid + parts),
+                "chart-steps")
+
+
+def _segment(start, end):
+    """A straight piece of the step chart's line, from and to (x %, y)."""
+    return (f'<line class="chart-line" x1="{start[0]:.1f}%" y1="{start[1]:.1f}" '
+            f'x2="{end[0]:.1f}%" y2="{end[1]:.1f}"/>')
 
 
 def plan_figures(progress, labels):
