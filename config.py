@@ -54,6 +54,8 @@ class Config:
     SECOND_FACTOR_SECONDS = 300
     PASSWORD_RESET_SECONDS = 3600
     COMMENT_LIMIT = "5 per minute; 60 per day"
+    # A rating replaces the reader's earlier one: changing one's mind is no flood.
+    RATING_LIMIT = "30 per minute; 300 per day"
     COMMENT_EDIT_MINUTES = 15
     COMMENT_HIDE_AFTER_REPORTS = 3
     COMMENTS_PER_PAGE = 20

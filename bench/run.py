@@ -77,6 +77,7 @@ class Server:
             "PORTAL_SESSION_COOKIE_SECURE": "false",
             "PORTAL_COMMENT_LIMIT": "1000000 per minute",
             "PORTAL_SIGN_IN_LIMIT": "1000000 per minute",
+            "PORTAL_RATING_LIMIT": "1000000 per minute",
         }
 
     def __enter__(self):

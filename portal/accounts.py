@@ -9,7 +9,6 @@ from flask_login import AnonymousUserMixin, current_user, login_user, logout_use
 from forms.accounts import (PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
                             RegisterForm, SecondFactorForm, SignInForm)
 from models import User, db
-from portal.extensions import limiter
 from portal.i18n import safe_next
 from portal.limits import per_address_and
 from portal.permissions import requires
@@ -40,13 +39,13 @@ def failed(response):
     return response.status_code == 401
 
 
-def throttle_failures(key_func):
+def throttle_failures(key_func, what):
     """Failed attempts (answered 401) limited per address and per ``key_func``."""
-    return per_address_and("SIGN_IN_LIMIT", key_func, deduct_when=failed)
+    return per_address_and("SIGN_IN_LIMIT", key_func, what, deduct_when=failed)
 
 
 @bp.route("/registro", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT"], methods=["POST"])
+@per_address_and("REGISTER_LIMIT", submitted_email, _l("registrations"))
 @requires("public")
 def register():
     form = RegisterForm()
@@ -73,7 +72,7 @@ def confirm(token):
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
-@throttle_failures(submitted_email)
+@throttle_failures(submitted_email, _l("sign-in attempts"))
 @requires("public")
 def sign_in():
     form = SignInForm()
@@ -119,7 +118,7 @@ def already_signed_in():
 
 
 @bp.route("/entrar/segundo-factor", methods=["GET", "POST"])
-@throttle_failures(pending_key)
+@throttle_failures(pending_key, _l("second-factor codes"))
 @requires("public")
 def second_factor_step():
     user = pending_user()
@@ -152,7 +151,7 @@ def time_ran_out():
 
 
 @bp.route("/entrar/activar-segundo-factor", methods=["GET", "POST"])
-@throttle_failures(pending_key)
+@throttle_failures(pending_key, _l("second-factor codes"))
 @requires("public")
 @writes_on_get
 def enrol_second_factor():
@@ -191,7 +190,7 @@ def enrol_second_factor():
 
 
 @bp.route("/clave/olvido", methods=["GET", "POST"])
-@per_address_and("REGISTER_LIMIT", submitted_email)
+@per_address_and("REGISTER_LIMIT", submitted_email, _l("password-reset requests"))
 @requires("public")
 def forgot_password():
     form = PasswordResetRequestForm()
@@ -204,7 +203,8 @@ def forgot_password():
 
 
 @bp.route("/clave/nueva/<token>", methods=["GET", "POST"])
-@throttle_failures(lambda: "reset:" + request.view_args.get("token", "")[:40])
+@throttle_failures(lambda: "reset:" + request.view_args.get("token", "")[:40],
+                   _l("new passwords"))
 @requires("public")
 def reset_password(token):
     form = PasswordResetForm()

@@ -26,8 +26,9 @@ def account_key():
     return f"account:{current_user.get_id()}"
 
 
-# Posting is limited per account and per address.
-posting_limits = per_address_and("COMMENT_LIMIT", account_key)
+def posting_limits(what, setting="COMMENT_LIMIT"):
+    """Posting is limited per account and per address."""
+    return per_address_and(setting, account_key, what)
 
 
 def follow_what_one_joins(goal):
@@ -49,7 +50,7 @@ def back_to(comment):
 
 
 @bp.post("/metas/<code>/comentarios")
-@posting_limits
+@posting_limits(_l("comments"))
 @requires("comment")
 @once
 def post(code):
@@ -74,7 +75,7 @@ def post(code):
 
 
 @bp.route("/comentarios/<int:comment_id>/responder", methods=["GET", "POST"])
-@posting_limits
+@posting_limits(_l("replies"))
 @requires("comment")
 @once
 def reply(comment_id):
@@ -97,7 +98,7 @@ def reply(comment_id):
 
 
 @bp.post("/metas/<code>/calificacion")
-@posting_limits
+@posting_limits(_l("ratings"), "RATING_LIMIT")
 @requires("rate")
 @once
 def rate(code):
@@ -218,7 +219,7 @@ def log():
 
 
 @bp.post("/metas/<code>/observaciones")
-@posting_limits
+@posting_limits(_l("observations"))
 @requires("observe_goal")
 @once
 def observe(code):

@@ -22,7 +22,7 @@ from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("hearings", __name__)
 
-asking_limits = per_address_and("COMMENT_LIMIT", account_key)
+asking_limits = per_address_and("COMMENT_LIMIT", account_key, _l("questions"))
 
 
 def hearing_or_404(hearing_id):

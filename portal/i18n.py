@@ -1,4 +1,5 @@
 """The interface language: Spanish by default, English on request, remembered in a cookie."""
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, has_request_context, redirect, request, url_for
@@ -30,11 +31,14 @@ def language_choices():
 
 
 def safe_next(target):
-    """Only a path on this site: never send a visitor elsewhere through the switch."""
+    """Only a path on this site, else the home page: never send a reader elsewhere through
+    an address taken from the request. Control characters are refused too: no header may
+    carry a line break, and browsers drop tabs and line breaks from an address, so that a
+    tab between two slashes would lead to another site."""
     target = target or ""
     parts = urlsplit(target)
     if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
-            or "\\" in target):
+            or "\\" in target or any(unicodedata.category(c) in ("Cc", "Cf") for c in target)):
         return url_for("plan.home")
     return target
 
