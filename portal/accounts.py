@@ -2,7 +2,7 @@
 import json
 import time
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
+from flask import (Blueprint, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
 from flask_babel import get_locale
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
@@ -329,9 +329,11 @@ def follows():
 @bp.post("/cuenta/seguimientos/<int:follow_id>/dejar")
 @requires("manage_own_account")
 def unfollow(follow_id):
-    if not service.unfollow_by_id(current_user, follow_id):
-        abort(404, description=_l("You do not follow that."))
-    flash(_l("You no longer follow it."), "success")
+    # Sent twice (a double click, the browser's history), it was undone the first time.
+    if service.unfollow_by_id(current_user, follow_id):
+        flash(_l("You no longer follow it."), "success")
+    else:
+        flash(_l("You do not follow that."), "info")
     return redirect(url_for("accounts.follows"))
 
 

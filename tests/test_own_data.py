@@ -60,7 +60,8 @@ def test_nobody_stops_anothers_follow_and_visitors_are_sent_to_sign_in(app, ana,
     with app.app_context():
         follow = db.session.scalar(select(Follow.id).where(Follow.user_id == user[0]))
     other = browser(app, make_user(), "resident")
-    assert other.post(f"/cuenta/seguimientos/{follow}/dejar").status_code == 404
+    assert other.post(f"/cuenta/seguimientos/{follow}/dejar").status_code == 302
+    assert "Usted no sigue eso" in text_of(other.get("/cuenta/seguimientos"))
     assert "Todavía no sigue nada" in text_of(other.get("/cuenta/seguimientos"))
     visitor = app.test_client()
     assert visitor.get("/cuenta/seguimientos").status_code == 302
