@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField,
+                     SelectMultipleField, StringField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -31,11 +32,15 @@ def password_field(label):
                                                    "characters."))])
 
 
-class RegisterForm(FlaskForm):
-    display_name = StringField(_l("Name shown with your comments"), filters=[strip], validators=[
+def display_name_field():
+    return StringField(_l("Name shown with your comments"), filters=[strip], validators=[
         DataRequired(REQUIRED),
         Length(min=MIN_NAME_LENGTH, max=MAX_NAME_LENGTH,
                message=_l("Between %(min)d and %(max)d characters."))])
+
+
+class RegisterForm(FlaskForm):
+    display_name = display_name_field()
     email = email_field()
     password = password_field(_l("Password (at least 10 characters)"))
     password_again = PasswordField(_l("Repeat the password"), validators=[
@@ -84,3 +89,23 @@ class PasswordResetForm(FlaskForm):
     new_password_again = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(REQUIRED),
         EqualTo("new_password", _l("The two passwords are not the same."))])
+
+
+class DisplayNameForm(FlaskForm):
+    display_name = display_name_field()
+
+
+class EmailChangeForm(FlaskForm):
+    email = email_field()
+    password = password_field(_l("Your password"))
+
+
+class EraseAccountForm(FlaskForm):
+    contributions = RadioField(_l("Your comments and hearing questions"), choices=[
+        SelectChoice("remove", _l("Remove them")),
+        SelectChoice("keep", _l("Leave them, signed “Deleted account”"))],
+        validators=[DataRequired(_l("Choose what happens to your comments and questions."))])
+    password = password_field(_l("Your password"))
+    confirm = BooleanField(_l("I understand that my account is deleted for good and that "
+                              "nobody can restore it."),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])

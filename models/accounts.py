@@ -1,7 +1,9 @@
 """People, their server-side sessions, vigilance committees and the audit log."""
 from datetime import datetime, timezone
 
+from flask_babel import gettext
 from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, one_of
@@ -42,11 +44,14 @@ class User(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(String(80))
+    _display_name: Mapped[str] = mapped_column("display_name", String(80))
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default="resident")
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Erased by its owner (Ley 29733): no e-mail, no name, no way back. What the person
+    # left on the record stays, signed as a deleted account.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The language the person last used the portal in: what e-mails are written in.
     language: Mapped[str | None] = mapped_column(String(8))
@@ -64,10 +69,25 @@ class User(db.Model):
     is_authenticated = True
     is_anonymous = False
 
+    @hybrid_property
+    def display_name(self):
+        """The name shown with what the person wrote; an erased account has none left."""
+        return gettext("Deleted account") if self.erased_at is not None else self._display_name
+
+    @display_name.inplace.setter
+    def _display_name_setter(self, name):
+        self._display_name = name
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls):
+        return cls._display_name
+
     @property
     def is_active(self):
         """Only a confirmed address that no admin has deactivated may sign in."""
-        return self.confirmed_at is not None and self.deactivated_at is None
+        return (self.confirmed_at is not None and self.deactivated_at is None
+                and self.erased_at is None)
 
     def get_id(self):
         return self.session_token

@@ -1,16 +1,19 @@
 """Registering, confirming, signing in and out, and one's own account."""
+import json
 import time
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, current_app, flash, make_response, redirect,
+                   render_template, request, session, url_for)
 from flask_babel import get_locale
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
-from forms.accounts import (PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
+from forms.accounts import (DisplayNameForm, EmailChangeForm, EraseAccountForm,
+                            PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
                             RegisterForm, SecondFactorForm, SignInForm)
 from models import User, db
 from portal.i18n import safe_next
 from portal.limits import per_address_and
+from portal.notifications import PAGES as FOLLOWED_PAGES
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import accounts as service
@@ -207,6 +210,11 @@ def forgot_password():
                    _l("new passwords"))
 @requires("public")
 def reset_password(token):
+    if request.method == "GET":
+        try:
+            service.user_for_reset(token)
+        except DomainError as error:
+            return render_template("accounts/reset_password.html", link_error=error.message), 400
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
@@ -249,6 +257,116 @@ def account():
             flash(_l("Your password has been changed; your other sessions have been closed."),
                   "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form,
-                           hidden_comments=hidden_comments_of(current_user)), \
-        400 if form.errors else 200
+    return account_page(form=form)
+
+
+def account_page(**sent):
+    """The account page, with the one form just sent (and its errors) and the others empty."""
+    forms = {"form": PasswordChangeForm(formdata=None),
+             "name_form": DisplayNameForm(formdata=None, prefix="name",
+                                          display_name=current_user.display_name),
+             "email_form": EmailChangeForm(formdata=None, prefix="email")} | sent
+    return render_template("accounts/account.html",
+                           hidden_comments=hidden_comments_of(current_user), **forms), \
+        400 if any(form.errors for form in forms.values()) else 200
+
+
+@bp.post("/cuenta/nombre")
+@requires("manage_own_account")
+def change_name():
+    form = DisplayNameForm(prefix="name")
+    if form.validate_on_submit():
+        try:
+            service.change_display_name(current_user, form.display_name.data)
+        except DomainError as error:
+            form.display_name.errors.append(error.message)
+        else:
+            flash(_l("Your name is now “%(name)s”.", name=current_user.display_name), "success")
+            return redirect(url_for("accounts.account"))
+    return account_page(name_form=form)
+
+
+@bp.post("/cuenta/correo")
+@requires("manage_own_account")
+def change_email():
+    form = EmailChangeForm(prefix="email")
+    if form.validate_on_submit():
+        try:
+            new_email = service.request_email_change(current_user, form.password.data,
+                                                     form.email.data)
+        except service.SameEmail as error:
+            form.email.errors.append(error.message)
+        except DomainError as error:
+            form.password.errors.append(error.message)
+        else:
+            flash(_l("We sent a link to %(email)s. Your e-mail changes when you open it; until "
+                     "then it stays as it is.", email=new_email), "info")
+            return redirect(url_for("accounts.account"))
+    return account_page(email_form=form)
+
+
+@bp.get("/cuenta/correo/<token>")
+@requires("public")
+@writes_on_get
+def confirm_email_change(token):
+    try:
+        user = service.confirm_email_change(token)
+    except DomainError as error:
+        return render_template("accounts/confirm_failed.html", message=error.message,
+                               title=_l("The e-mail was not changed"),
+                               retry=(url_for("accounts.account"), _l("My account"))), 400
+    flash(_l("Your e-mail is now %(email)s.", email=user.email), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.get("/cuenta/seguimientos")
+@requires("manage_own_account")
+def follows():
+    return render_template("accounts/follows.html", follows=service.followed(current_user),
+                           pages=FOLLOWED_PAGES)
+
+
+@bp.post("/cuenta/seguimientos/<int:follow_id>/dejar")
+@requires("manage_own_account")
+def unfollow(follow_id):
+    # Sent twice (a double click, the browser's history), it was undone the first time.
+    if service.unfollow_by_id(current_user, follow_id):
+        flash(_l("You no longer follow it."), "success")
+    else:
+        flash(_l("You do not follow that."), "info")
+    return redirect(url_for("accounts.follows"))
+
+
+@bp.get("/cuenta/datos")
+@requires("manage_own_account")
+def download_data():
+    response = make_response(json.dumps(service.own_data(current_user), ensure_ascii=False,
+                                        indent=2))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = 'attachment; filename="mis-datos.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/cuenta/eliminar", methods=["GET", "POST"])
+@requires("manage_own_account")
+def erase_account():
+    form = EraseAccountForm()
+    if form.validate_on_submit():
+        try:
+            service.erase_account(current_user, form.password.data,
+                                  keep_contributions=form.contributions.data == "keep",
+                                  reason=_l("Removed when its author deleted their account."))
+        except DomainError as error:
+            form.password.errors.append(error.message)
+        else:
+            logout_user()
+            flash(_l("Your account is deleted."), "success")
+            return redirect(url_for("plan.home"))
+    return render_template("accounts/erase.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/privacidad")
+@requires("public")
+def privacy():
+    return render_template("accounts/privacy.html")

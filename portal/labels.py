@@ -1,6 +1,6 @@
 """What people read for each machine name; defined once, used by pages and tests."""
-from models import (CADENCES, EVENTS, GOAL_KINDS, MODERATION_REASONS, OBSERVATION_KINDS,
-                    REPORT_STATUSES, ROLES)
+from models import (CADENCES, EVENTS, FOLLOW_KINDS, GOAL_KINDS, MODERATION_REASONS,
+                    OBSERVATION_KINDS, REPORT_STATUSES, ROLES)
 from portal.translation import lazy_gettext as _l
 
 GOAL_KIND_LABELS = {
@@ -86,7 +86,12 @@ CADENCE_LABELS = {"now": _l("At once"), "weekly": _l("In a weekly digest"),
                   "never": _l("Never")}
 assert set(CADENCE_LABELS) == set(CADENCES)
 
+FOLLOW_KIND_LABELS = {"goal": _l("Goal"), "objective": _l("Objective"),
+                      "dimension": _l("Dimension"), "committee": _l("Committee")}
+assert set(FOLLOW_KIND_LABELS) == set(FOLLOW_KINDS)
+
 LABELS = {
+    "follow_kind": FOLLOW_KIND_LABELS,
     "goal_kind": GOAL_KIND_LABELS,
     "role": ROLE_LABELS,
     "status": REPORT_STATUS_LABELS_WITH_SILENCE,

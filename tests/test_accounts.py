@@ -268,3 +268,28 @@ def test_an_expired_or_forged_link_changes_nothing(app, client, make_user, mail_
     assert forged.status_code == 401
     assert client.post("/entrar", data={"email": user[1], "password": PASSWORDS["resident"]}
                        ).status_code == 302
+
+
+def test_a_used_or_expired_reset_link_says_so_when_opened(app, client, make_user, mail_outbox):
+    user = make_user()
+    client.post("/clave/olvido", data={"email": user[1]})
+    link = reset_link(mail_outbox[-1])
+    fresh = client.get(link)
+    assert fresh.status_code == 200 and 'name="new_password"' in fresh.get_data(as_text=True)
+    app.config["PASSWORD_RESET_SECONDS"] = -1
+    try:
+        expired = client.get(link)
+    finally:
+        app.config["PASSWORD_RESET_SECONDS"] = 3600
+    assert expired.status_code == 400 and "Este enlace ha vencido" in text_of(expired)
+    assert 'name="new_password"' not in expired.get_data(as_text=True)
+    assert 'href="/clave/olvido"' in expired.get_data(as_text=True)
+    client.post(link, data={"new_password": "una clave nueva y larga",
+                            "new_password_again": "una clave nueva y larga"})
+    used = app.test_client().get(link)
+    assert used.status_code == 400 and "ya fue usado" in text_of(used)
+    assert 'name="new_password"' not in used.get_data(as_text=True)
+    english = app.test_client()
+    english.set_cookie("idioma", "en")
+    assert "already used" in text_of(english.get(link))
+    assert app.test_client().get("/clave/nueva/abc.def").status_code == 400

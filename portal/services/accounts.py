@@ -11,18 +11,24 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
+from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
-from models import ROLES, AuditEntry, Committee, User, UserSession, db
+from models import (ROLES, AuditEntry, Comment, Committee, Delivery, DeliveryCheck,
+                    Dimension, Evidence, Follow, Goal, HearingQuestion, Notification,
+                    NotificationSetting, Objective, Rating, RecoveryCode, Submission, User,
+                    UserSession, db)
 from models.accounts import aware, utcnow
+from models.cache import HEARINGS, note_change, thread_scope
+from portal.jobs import job, later
 from portal.mail import send_mail
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
-from .notifications import unread_count
+from .notifications import cadences_of, unread_count
 
 # argon2id with the library's defaults (memory-hard, tuned by its maintainers) unless the
 # config says otherwise: the tests use cheap parameters to stay fast.
@@ -261,11 +267,15 @@ def _touch(session, now):
         pass
 
 
-def change_password(user, current_password, new_password):
+def check_current_password(user, password):
     try:
-        hasher().verify(user.password_hash, current_password)
+        hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise DomainError(_l("The current password is not right.")) from None
+
+
+def change_password(user, current_password, new_password):
+    check_current_password(user, current_password)
     check_password(new_password, user.role)
     user.password_hash = hasher().hash(new_password)
     end_other_sessions(user, keep_token=user.session_token)
@@ -325,6 +335,7 @@ def audit(actor, action, subject, **details):
 
 def update_account(actor, user, role, committee_codes):
     """An admin changes someone's role and committees; recorded in the audit log."""
+    check_not_erased(user)
     if role not in ROLES:
         raise DomainError(_l("Unknown role: %(role)s", role=role))
     if user.id == actor.id and role != "admin":
@@ -343,7 +354,14 @@ def update_account(actor, user, role, committee_codes):
     return True
 
 
+def check_not_erased(user):
+    if user.erased_at is not None:
+        raise DomainError(_l("This account was deleted by its owner: it cannot be changed or "
+                             "restored."))
+
+
 def set_active(actor, user, active):
+    check_not_erased(user)
     if user.id == actor.id and not active:
         raise DomainError(_l("You cannot deactivate your own account."))
     if active == (user.deactivated_at is None):
@@ -354,3 +372,225 @@ def set_active(actor, user, active):
     audit(actor, "account_reactivated" if active else "account_deactivated", user.email)
     return True
 
+
+
+# One's own data (Ley 29733): the name, the address, what one follows, a copy, erasure.
+
+EMAIL_CHANGE_MAX_AGE = CONFIRMATION_MAX_AGE
+
+
+class SameEmail(DomainError):
+    """The address asked for is the one the account already has."""
+
+
+
+def _signed_pages_changed(user):
+    """The pages that show the person's name with what they wrote are drawn again."""
+    codes = db.session.scalars(select(Goal.code).join(Comment, Comment.goal_id == Goal.id)
+                               .where(Comment.author_id == user.id).distinct()).all()
+    note_change(db.session, *(thread_scope(code) for code in codes))
+    if db.session.scalar(select(HearingQuestion.id).where(HearingQuestion.author_id == user.id)
+                         .limit(1)) is not None:
+        note_change(db.session, HEARINGS)
+
+
+def change_display_name(user, display_name):
+    display_name = " ".join(display_name.split())
+    if not MIN_NAME_LENGTH <= len(display_name) <= MAX_NAME_LENGTH:
+        raise DomainError(_l("The name must have between %(min)s and %(max)s characters.",
+                             min=MIN_NAME_LENGTH, max=MAX_NAME_LENGTH))
+    if display_name == user.display_name:
+        return False
+    user.display_name = display_name
+    _signed_pages_changed(user)
+    return True
+
+
+def request_email_change(user, password, new_email):
+    """Mail a link to the new address; the address changes only when it is opened. The old
+    address is told, so that a stolen session cannot take the account quietly."""
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise SameEmail(_l("This is already the e-mail of your account."))
+    check_current_password(user, password)
+    later(mail_email_change, user.id, new_email)
+    return new_email
+
+
+def _email_token(user, new_email):
+    # The current address is in it: once the change is made, the link works no more.
+    return _serializer("change-email").dumps(
+        {"user": user.id, "from": user.email, "to": new_email})
+
+
+@job
+def mail_email_change(user_id, new_email):
+    """The link to confirm a new address, and a word to the old one; in the person's
+    language, the links to the public portal."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        return
+    app = current_app._get_current_object()
+    with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
+            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
+        if user_by_email(new_email) is not None:
+            # As on registering: the person asking learns nothing of whose address it is.
+            send_mail(new_email, _l("Your account on the accountability portal"), _l(
+                "Someone asked to move an account of the accountability portal to this "
+                "address, but it already belongs to an account, so nothing was changed. If "
+                "it was not you, you can ignore this message."))
+        else:
+            send_mail(new_email, _l("Confirm your new e-mail on the accountability portal"), _l(
+                "Hello, %(name)s. To use this address for your account, open this link within "
+                "two days:\n\n%(url)s\n\nUntil then your account keeps its current address.",
+                name=user.display_name, url=url_for("accounts.confirm_email_change",
+                                                    token=_email_token(user, new_email),
+                                                    _external=True)))
+        send_mail(user.email, _l("A change of e-mail was asked for your account"), _l(
+            "Hello, %(name)s. Someone signed in to your account asked to change its e-mail to "
+            "%(email)s. It changes only if the link sent there is opened. If it was not you, "
+            "change your password now:\n\n%(url)s",
+            name=user.display_name, email=new_email,
+            url=url_for("accounts.account", _external=True)))
+
+
+def confirm_email_change(token):
+    invalid = DomainError(_l("This link is not valid, or it was already used."))
+    try:
+        data = _serializer("change-email").loads(token, max_age=EMAIL_CHANGE_MAX_AGE)
+    except SignatureExpired:
+        raise DomainError(_l("This link has expired. Ask for the change again from your "
+                             "account.")) from None
+    except BadSignature:
+        raise invalid from None
+    user = db.session.get(User, data.get("user"))
+    if user is None or not user.is_active or user.email != data.get("from"):
+        raise invalid
+    if user_by_email(data["to"]) is not None:
+        raise DomainError(_l("That address already belongs to another account."))
+    user.email = data["to"]
+    return user
+
+
+# What can be followed, how it is fetched, and how it is named on the list of follows.
+FOLLOWED_MODELS = {"goal": Goal, "objective": Objective, "dimension": Dimension,
+                   "committee": Committee}
+
+
+def followed(user):
+    """What the user follows, oldest first: (follow, the goal, objective, dimension or
+    committee). A follow whose target is gone is left out."""
+    follows = db.session.scalars(select(Follow).where(Follow.user_id == user.id)
+                                 .order_by(Follow.created_at, Follow.id)).all()
+    targets = {}
+    for kind, model in FOLLOWED_MODELS.items():
+        ids = [f.target_id for f in follows if f.kind == kind]
+        if ids:
+            targets.update({(kind, t.id): t for t in db.session.scalars(
+                select(model).where(model.id.in_(ids)))})
+    return [(f, targets[f.kind, f.target_id]) for f in follows
+            if (f.kind, f.target_id) in targets]
+
+
+def unfollow_by_id(user, follow_id):
+    """Stop following; only one's own follows. Returns whether there was one."""
+    found = db.session.execute(delete(Follow).where(Follow.id == follow_id,
+                                                    Follow.user_id == user.id))
+    return found.rowcount > 0
+
+
+def _when(moment):
+    return aware(moment).isoformat() if moment is not None else None
+
+
+def own_data(user):
+    """Everything the portal keeps about the person, as plain data (one JSON file)."""
+    comments = db.session.execute(
+        select(Comment, Goal.code).join(Goal, Goal.id == Comment.goal_id)
+        .where(Comment.author_id == user.id).order_by(Comment.created_at, Comment.id)).all()
+    ratings = db.session.execute(
+        select(Rating, Goal.code).join(Goal, Goal.id == Rating.goal_id)
+        .where(Rating.user_id == user.id).order_by(Goal.code)).all()
+    checks = db.session.scalars(
+        select(DeliveryCheck).where(DeliveryCheck.user_id == user.id)
+        .order_by(DeliveryCheck.created_at, DeliveryCheck.id)).all()
+    questions = db.session.scalars(
+        select(HearingQuestion).where(HearingQuestion.author_id == user.id)
+        .order_by(HearingQuestion.created_at, HearingQuestion.id)).all()
+    return {
+        "account": {
+            "display_name": user.display_name, "email": user.email, "role": user.role,
+            "committees": [c.code for c in user.committees], "language": user.language,
+            "created_at": _when(user.created_at), "confirmed_at": _when(user.confirmed_at),
+            "second_factor": user.totp_enabled_at is not None,
+        },
+        "comments": [{
+            "id": c.id, "goal": code, "reply_to": c.parent_id, "body": c.body, "stars": c.stars,
+            "created_at": _when(c.created_at), "edited_at": _when(c.edited_at),
+            "deleted_at": _when(c.deleted_at), "hidden_at": _when(c.hidden_at),
+            "hidden_reason": c.hidden_reason} for c, code in comments],
+        "ratings": [{"goal": code, "stars": r.stars, "created_at": _when(r.created_at),
+                     "updated_at": _when(r.updated_at)} for r, code in ratings],
+        "checks": [{
+            "goal": c.revision.report.goal.code, "quarter": c.revision.report.quarter,
+            "answer": c.answer, "comment": c.comment, "place": c.place,
+            "photos": [{"caption": e.caption, "taken_on": e.taken_on.isoformat(),
+                        "sha256": e.sha256} for e in c.evidence],
+            "created_at": _when(c.created_at), "updated_at": _when(c.updated_at)}
+            for c in checks],
+        "hearing_questions": [{
+            "hearing": _when(q.hearing.held_at), "goal": q.goal.code if q.goal else None,
+            "body": q.body, "created_at": _when(q.created_at), "answer": q.answer,
+            "answered_at": _when(q.answered_at), "hidden_at": _when(q.hidden_at)}
+            for q in questions],
+        "follows": [{"kind": f.kind, "code": target.code, "since": _when(f.created_at)}
+                    for f, target in followed(user)],
+        "notification_settings": cadences_of(user),
+    }
+
+
+def erase_account(user, password, keep_contributions, reason):
+    """Delete one's account (Ley 29733): every session ends; the e-mail, the name, follows,
+    notifications and their deliveries go. The person's comments and questions are removed,
+    or stay signed as a deleted account; ratings and answers to "did you see it?" stay
+    counted without a name. What officials and committee members did in office (reports,
+    answers, observations, moderation) stays on the record, under the office or committee.
+    ``reason`` is what withdrawn photos say, in the reader's language."""
+    check_not_erased(user)
+    check_current_password(user, password)
+    now = utcnow()
+    if not keep_contributions:
+        _remove_contributions(user, now, reason)
+    _signed_pages_changed(user)
+    notifications = select(Notification.id).where(Notification.user_id == user.id)
+    db.session.execute(delete(Delivery).where(Delivery.notification_id.in_(notifications)))
+    for model in (Notification, NotificationSetting, Follow, RecoveryCode, Submission,
+                  UserSession):
+        db.session.execute(delete(model).where(model.user_id == user.id))
+    erased_email = f"{user.id}@cuenta-eliminada.invalid"
+    db.session.execute(update(AuditEntry).where(AuditEntry.subject == user.email)
+                       .values(subject=erased_email))
+    user.email = erased_email
+    user.display_name = ""
+    user.password_hash = "!"  # no password verifies against it
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = user.language = None
+    user.committees = []
+    user.erased_at = user.deactivated_at = now
+
+
+def _remove_contributions(user, now, reason):
+    for comment in db.session.scalars(select(Comment).where(Comment.author_id == user.id)):
+        comment.body = ""
+        comment.deleted_at = comment.deleted_at or now
+    for question in db.session.scalars(select(HearingQuestion)
+                                       .where(HearingQuestion.author_id == user.id)):
+        if question.answer is None:
+            db.session.delete(question)
+        else:  # the municipality's answer is on the record; the question's text goes
+            question.body = ""
+    for check in db.session.scalars(select(DeliveryCheck).where(DeliveryCheck.user_id == user.id)):
+        check.comment = check.place = None
+        for photo in check.evidence:
+            if photo.withdrawn_at is None:
+                photo.withdrawn_at, photo.withdrawn_reason = now, str(reason)
+                photo.withdrawn_by_id = user.id
