@@ -1,6 +1,7 @@
 """Public hearings: scheduled by officials, questions from residents before the deadline,
 written answers, the acta, and the summary with the sections the law asks for."""
 import hashlib
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -249,3 +250,44 @@ def test_the_summary_has_the_laws_sections_from_real_reports(app, make_user, off
     assert "sin reporte del periodo" in page
     assert "¿Y la posta de Pacocha?" in page and "Aún sin respuesta." in page
     del member
+
+
+def notice(response):
+    """The next-hearing notice of a page, as read, or None."""
+    page = response.get_data(as_text=True)
+    if 'class="next-hearing"' not in page:
+        return None
+    return " ".join(page.split('class="next-hearing"')[1].split("</aside>")[0].split())
+
+
+def test_the_next_hearing_and_its_deadline_are_on_the_home_and_goal_pages(app, make_user,
+                                                                         official):
+    visitor, resident = app.test_client(), browser(app, make_user(), "resident")
+    assert notice(visitor.get("/")) is None and notice(visitor.get("/metas/S7.6")) is None
+    assert schedule(official, held=30, until=25, place="Coliseo de Ilo").status_code == 302
+    later = hearing_id(app)
+    assert schedule(official, held=20, until=15).status_code == 302  # the sooner one
+    sooner = hearing_id(app)
+    for client in (visitor, resident):
+        home, goal = notice(client.get("/")), notice(client.get("/metas/S7.6"))
+        assert "Próxima audiencia pública" in text_of_html(home)
+        assert "Auditorio municipal, Jr. Zepita 301" in home and "Coliseo" not in home
+        assert "Los vecinos pueden enviar preguntas escritas hasta el" in text_of_html(home)
+        assert f'href="/audiencias/{sooner}"' in home
+        assert f'href="/audiencias/{sooner}#preguntas"' in goal
+        assert "Preguntar sobre la meta S7.6" in text_of_html(goal)
+    english = app.test_client()
+    english.set_cookie("idioma", "en")
+    assert "Residents may send written questions until" in text_of_html(
+        notice(english.get("/metas/S7.6")))
+    with app.app_context():  # the sooner one is held (a change of the row, as pages see it)
+        held = db.session.get(Hearing, sooner)
+        held.held_at = datetime.now(LIMA) - timedelta(hours=1)
+        held.questions_until = datetime.now(LIMA) - timedelta(days=1)
+        db.session.commit()
+    assert f'href="/audiencias/{later}"' in notice(visitor.get("/"))
+    assert "Coliseo de Ilo" in notice(visitor.get("/metas/S7.6"))
+
+
+def text_of_html(fragment):
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())

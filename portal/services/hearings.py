@@ -82,6 +82,14 @@ def hearings_of():
     return coming, past
 
 
+def next_hearing(plan):
+    """The plan's next hearing, or None: shown on the home page and on its goals' pages,
+    for it accounts for every goal of the plan."""
+    return db.session.scalar(select(Hearing).where(
+        Hearing.plan_id == plan.id, Hearing.held_at >= utcnow()).order_by(Hearing.held_at)
+        .limit(1))
+
+
 def open_for_questions(hearing, now=None):
     return (now or utcnow()) <= aware(hearing.questions_until)
 
