@@ -9,6 +9,12 @@ def submission_token():
     return secrets.token_urlsafe(16)
 
 
+def refuse(form, error, default):
+    """Show a service's refusal under the field it is about, or else under ``default``."""
+    field = form._fields.get(error.field) if error.field else None
+    (field or default).errors.append(error.message)
+
+
 class SubmitOnceForm(FlaskForm):
     """A form that acts once however often it is sent (``portal.transactions.once``)."""
 

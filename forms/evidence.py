@@ -12,11 +12,15 @@ from portal.services.feedback import MAX_COMMENT
 from portal.translation import lazy_gettext as _l
 
 # Validation happens in portal.services.evidence; the forms render fields and carry tokens.
+# What a file input offers to choose: a phone offers its camera for photos.
+PHOTOS = "image/*"
+PHOTO_OR_PDF = "image/*,application/pdf"
 
 
 class EvidenceForm(SubmitOnceForm):
     file = FileField(_l("Photo (JPEG, PNG, WebP) or PDF document"),
-                     validators=[FileRequired(_l("Choose a photo or a PDF document."))])
+                     validators=[FileRequired(_l("Choose a photo or a PDF document."))],
+                     render_kw={"accept": PHOTO_OR_PDF})
     caption = StringField(_l("What it shows"), render_kw={"maxlength": MAX_CAPTION})
     taken_on = DateField(_l("Date it was taken, or the document issued"))
     keep_place = BooleanField(_l("Keep the place the photo was taken at (only its latitude "
@@ -39,4 +43,5 @@ class CheckForm(SubmitOnceForm):
                             render_kw={"rows": 3, "maxlength": MAX_COMMENT})
     place = StringField(_l("Where (optional: the sector, the street)"),
                         render_kw={"maxlength": 200})
-    photo = FileField(_l("A photo (optional: JPEG, PNG or WebP)"))
+    photo = FileField(_l("A photo (optional: JPEG, PNG or WebP)"),
+                      render_kw={"accept": PHOTOS})

@@ -55,4 +55,5 @@ class HideQuestionForm(SubmitOnceForm):
 
 
 class ActaForm(FlaskForm):
-    file = FileField(_l("The acta (PDF)"), validators=[FileRequired(_l("Choose a file."))])
+    file = FileField(_l("The acta (PDF)"), validators=[FileRequired(_l("Choose a file."))],
+                     render_kw={"accept": "application/pdf"})

@@ -3,6 +3,7 @@ withdrawing one."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
+from forms import refuse
 from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
 from forms.places import place_choices
 from models import Evidence, Observation, db
@@ -39,7 +40,7 @@ def attach(subject, heading):
                                       form.keep_place.data)
             evidence.places = places.chosen(form.places.data)
         except DomainError as error:
-            form.file.errors.append(error.message)
+            refuse(form, error, form.file)
         else:
             flash(_l("The file is published with its checksum."), "success")
             return redirect(back_to(subject))
@@ -80,7 +81,7 @@ def check(code):
             checks.answer(current_user, goal, form.answer.data, form.comment.data,
                           form.place.data, photo)
         except DomainError as error:
-            form.answer.errors.append(error.message)
+            refuse(form, error, form.answer)
         else:
             flash(_l("Thank you: your answer is counted beside the municipality's report."),
                   "success")

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from forms import refuse
 from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm, ObservationForm,
                             RatingForm, ReplyForm, ResponseForm)
 from models import Comment, Flag, Goal, ModerationAction, Observation, db
@@ -232,7 +233,7 @@ def observe(code):
                                                    form.kind.data, form.body.data,
                                                    form.evidence_url.data)
         except DomainError as error:
-            form.body.errors.append(error.message)
+            refuse(form, error, form.body)
         else:
             flash(_l("The observation is published; the municipality will be asked to answer."),
                   "success")

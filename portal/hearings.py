@@ -3,6 +3,7 @@ questions and the answers, the acta, and the printed summary the law asks for.""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from forms import refuse
 from forms.hearings import ActaForm, AnswerForm, HearingForm, HideQuestionForm, question_form
 from models import Hearing, HearingQuestion, db
 from models.accounts import utcnow
@@ -70,7 +71,7 @@ def schedule():
                                        form.first_quarter.data, form.last_quarter.data,
                                        form.questions_until.data)
         except DomainError as error:
-            form.place.errors.append(error.message)
+            refuse(form, error, form.place)
         else:
             flash(_l("The hearing is scheduled; residents may send their questions until "
                      "the deadline."), "success")
@@ -115,7 +116,7 @@ def ask(hearing_id):
             question = service.ask(current_user, hearing, form.body.data, form.goal.data,
                                    form.committee.data)
         except DomainError as error:
-            form.body.errors.append(error.message)
+            refuse(form, error, form.body)
         else:
             flash(_l("Your question is published; the municipality will answer it in writing."),
                   "success")

@@ -8,12 +8,12 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
 from models.accounts import utcnow
-from models.cache import PLAN, REPORTS, goal_scope, ratings_scope, thread_scope
+from models.cache import HEARINGS, PLAN, REPORTS, goal_scope, ratings_scope, thread_scope
 from portal import terms
 from portal.holes import kept_form
 from portal.page_cache import Fragments, cached
 from portal.permissions import can
-from portal.services import checks, feedback, notifications
+from portal.services import checks, feedback, hearings, notifications
 from portal.services.places import all_places
 from portal.services.plan import all_plans, current_plan, goal_by_code, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
@@ -37,7 +37,7 @@ def published_plan(tree=True):
 
 
 @bp.get("/")
-@cached(REPORTS, readers=lambda: "")  # nothing of its reader's own but the header
+@cached(REPORTS, HEARINGS, readers=lambda: "")  # nothing of its reader's own but the header
 def home():
     plans = all_plans()  # the latest term first
     if not plans:
@@ -46,13 +46,14 @@ def home():
     if not g.get("term_in_address"):
         terms.enter(plans[0])  # the latest term, its links carrying its term
     # Alike for every reader: kept whole, for those signed in too (only the header differs).
-    fragment = f"home:{g.plan_id}"
-    fragments = Fragments({fragment: (PLAN, REPORTS)})
+    fragment, hearing_fragment = f"home:{g.plan_id}", f"home-hearing:{g.plan_id}"
+    fragments = Fragments({fragment: (PLAN, REPORTS), hearing_fragment: (PLAN, HEARINGS)})
     plan = (plan_tree() if fragments.missing(fragment)
             else next(plan for plan in plans if plan.id == g.plan_id))
     return render_template("plan/home.html", plan=plan, fragments=fragments,
-                           fragment=fragment, terms=plans, places=lazy(all_places),
-                           progress=lazy(lambda: PlanProgress(plan)))
+                           fragment=fragment, hearing_fragment=hearing_fragment, terms=plans,
+                           places=lazy(all_places), progress=lazy(lambda: PlanProgress(plan)),
+                           coming_hearing=lazy(lambda: hearings.next_hearing(plan)))
 
 
 @bp.get("/acerca")
@@ -118,7 +119,7 @@ def _goal_parts(code):
     record = ("record-official" if can("publish_reports")
               else "record-admin" if can("withdraw_evidence") else "record")
     names = {part: f"{goal}:{part}" for part in ("now", "ratings", "compare", "facts",
-                                                 "siblings", "count")}
+                                                 "siblings", "count", "hearing")}
     names["record"] = f"{goal}:{record}"
     # An official answers observations in place: the forms are theirs.
     # An official answers observations in place, a committee adds evidence to its own:
@@ -166,6 +167,8 @@ def goal_fragments(code):
             return thread
         if part in ("ratings", "compare"):
             return (*goal, ratings_scope(code))
+        if part == "hearing":
+            return PLAN, HEARINGS
         return (PLAN,) if part.startswith(("comment_form:", "rating_form:")) else goal
     return Fragments({name: shows(part) for part, name in goal_parts(code).items() if name})
 
@@ -178,7 +181,7 @@ def readers_marks(code):
 
 
 @bp.get("/metas/<code>")
-@cached(REPORTS, goal=True, readers=readers_marks)
+@cached(REPORTS, HEARINGS, goal=True, readers=readers_marks)
 def goal(code):
     parts = goal_parts(code.upper())
     fragments = goal_fragments(code.upper())
@@ -234,6 +237,7 @@ def render_goal(goal, status=200, fragments=None, **forms):
         tally=lazy(lambda: checks.tallies([goal.reports[0].current.id])[
             goal.reports[0].current.id]),
         committees=lazy(lambda: goal.objective.committees),
+        coming_hearing=lazy(lambda: hearings.next_hearing(plan)),
         ratings=lazy(lambda: feedback.rating_summary(goal.id)), my_rating=figures.my_stars,
         comment_count=figures.comments, following=figures.following,
         observations=lazy(lambda: feedback.observations_of(goal.id)),

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from models import DeliveryCheck, Evidence, db
 from tests.conftest import text_of
 from tests.test_api import checked, openapi  # noqa: F401 (openapi is a fixture)
-from tests.test_evidence import files_root, photo  # noqa: F401 (files_root is a fixture)
+from tests.test_evidence import error_under, files_root, gif, photo  # noqa: F401 (fixture)
 from tests.test_thread import browser
 
 
@@ -22,10 +22,10 @@ def claimed(app, make_user):
     return official
 
 
-def check(client, answer, comment="", place="", picture=None):
+def check(client, answer, comment="", place="", picture=None, name="foto.jpg"):
     data = {"answer": answer, "comment": comment, "place": place}
     if picture is not None:
-        data["photo"] = (io.BytesIO(picture), "foto.jpg")
+        data["photo"] = (io.BytesIO(picture), name)
     return client.post("/metas/S7.6/verificacion", data=data,
                        content_type="multipart/form-data")
 
@@ -88,3 +88,28 @@ def test_a_disputed_claim_is_listed_and_published(app, make_user, claimed, opena
     assert csv.splitlines()[1] == "2019-2022,S7.6,2021-T3,1,2,en_ejecucion,1,0,2,0,true"
     feed = app.test_client().get("/feed.atom").get_data(as_text=True)
     assert "Vecinos que lo verificaron: 1 sí, 0 en parte, 2 no, 0 no saben." in feed
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Author (Rosa Quispe) >> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.mark.parametrize("picture, name, message", [
+    (PDF, "foto.pdf", "Aquí solo se recibe una foto (JPEG, PNG, WebP), no un documento."),
+    (PDF, "foto.jpg", "Aquí solo se recibe una foto (JPEG, PNG, WebP), no un documento."),
+    (b"no es una imagen", "foto.jpg", "El archivo no es una foto (JPEG, PNG, WebP)."),
+    (gif(), "foto.gif", "Las fotos pueden ser JPEG, PNG o WebP."),
+])
+def test_only_a_photo_is_taken_with_an_answer_and_shown_under_it(app, make_user, claimed,
+                                                                files_root, picture, name,
+                                                                message):
+    resident = browser(app, make_user(), "resident")
+    form = resident.get("/metas/S7.6/verificacion").get_data(as_text=True)
+    assert 'accept="image/*"' in form  # a phone offers its camera
+    refused = check(resident, "yes", "Lo vi.", picture=picture, name=name)
+    assert refused.status_code == 400
+    assert error_under(refused, "photo") == message
+    assert "Lo vi." in refused.get_data(as_text=True)  # what was typed is kept
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(DeliveryCheck)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Evidence)) == 0
+    assert not any(files_root.rglob("*.*"))

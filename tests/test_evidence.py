@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from lxml import html as lxml_html
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -55,6 +56,13 @@ def attach(client, data, name="foto.jpg", caption="Puesto de salud de Pacocha",
     if keep_place:
         form["keep_place"] = "y"
     return client.post(path, data=form, content_type="multipart/form-data")
+
+
+def error_under(response, field):
+    """The error shown under a form's field (``_macros/forms.html``), or None."""
+    found = lxml_html.fromstring(response.get_data(as_text=True)).get_element_by_id(
+        f"{field}-error", None)
+    return None if found is None else " ".join(found.text_content().split())
 
 
 def stored(app):
@@ -184,3 +192,30 @@ def test_a_committee_documents_its_own_observation(app, make_user, files_root):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Evidence)) == 1
     assert date.today()  # the date field took an ISO date
+
+
+def test_each_refusal_is_shown_under_the_field_it_is_about(app, official, files_root):
+    form = official.get("/metas/S7.6/reportes/2021-T3/evidencia").get_data(as_text=True)
+    assert 'accept="image/*,application/pdf"' in form  # a phone offers its camera too
+    future = attach(official, photo(gps=False), taken_on="2099-01-01")
+    assert future.status_code == 400
+    assert error_under(future, "taken_on") == "La fecha no puede estar en el futuro."
+    assert error_under(future, "file") is None
+    untitled = attach(official, photo(gps=False), caption=" ")
+    assert error_under(untitled, "caption") == "Indique qué muestra el archivo."
+    wrong = attach(official, gif(), name="foto.gif")
+    assert error_under(wrong, "file") == "Las fotos pueden ser JPEG, PNG o WebP."
+    assert stored(app) == []
+
+
+def test_a_wrong_observation_link_is_shown_under_the_link(app, make_user):
+    member = browser(app, make_user("moderator", committees=("CMS",)), "moderator")
+    refused = member.post("/metas/S7.6/observaciones", data={
+        "committee": "CMS", "kind": "alerta", "body": "Faltan camillas.",
+        "evidence_url": "javascript:alert(1)"})
+    assert refused.status_code == 400
+    assert error_under(refused, "evidence_url") == \
+        "La evidencia debe ser un enlace que empiece por https://"
+    assert error_under(refused, "body") is None
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Observation)) == 0

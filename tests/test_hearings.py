@@ -1,6 +1,7 @@
 """Public hearings: scheduled by officials, questions from residents before the deadline,
 written answers, the acta, and the summary with the sections the law asks for."""
 import hashlib
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from sqlalchemy import select, update
 
 from models import Hearing, HearingQuestion, Notification, db
 from tests.conftest import text_of
+from tests.test_evidence import error_under
 from tests.test_thread import browser
 
 LIMA = ZoneInfo("America/Lima")
@@ -21,9 +23,11 @@ def local(days, hour=10):
 
 def schedule(official, held=20, until=15, first="2021-T1", last="2021-T4",
              place="Auditorio municipal, Jr. Zepita 301"):
+    """``held`` and ``until``: days from today, or a local time as typed."""
     response = official.post("/audiencias/nueva", data={
-        "held_at": local(held), "place": place, "first_quarter": first,
-        "last_quarter": last, "questions_until": local(until, 18)})
+        "held_at": local(held) if isinstance(held, int) else held, "place": place,
+        "first_quarter": first, "last_quarter": last,
+        "questions_until": local(until, 18) if isinstance(until, int) else until})
     return response
 
 
@@ -57,17 +61,33 @@ def test_an_official_schedules_a_hearing_and_everyone_sees_it(app, official, hea
     assert "Ingrese para enviar una pregunta" in page
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"place": "  "}, "Indique dónde se realiza la audiencia."),
-    ({"first": "2021-T4", "last": "2021-T1"}, "El primer trimestre"),
-    ({"until": 25}, "Las preguntas deben cerrarse antes de la audiencia."),
-    ({"first": "2018-T4"}, "Los trimestres deben ser del periodo del plan, de 2019-T1 a 2022-T4."),
+@pytest.mark.parametrize("changes, field, message", [
+    ({"place": "  "}, "place", "Indique dónde se realiza la audiencia."),
+    ({"first": "2021-T4", "last": "2021-T1"}, "first_quarter",
+     "El primer trimestre del periodo va antes del último."),
+    ({"until": 25}, "questions_until", "Las preguntas deben cerrarse antes de la audiencia."),
+    ({"first": "2018-T4"}, "first_quarter",
+     "Los trimestres deben ser del periodo del plan, de 2019-T1 a 2022-T4."),
+    ({"last": "2023-T1"}, "last_quarter",
+     "Los trimestres deben ser del periodo del plan, de 2019-T1 a 2022-T4."),
+    # As it was once accepted: held in 2020, covering 2022, questions until 2019.
+    ({"held": "2020-01-01T10:00", "until": "2019-12-20T18:00", "first": "2022-T1",
+      "last": "2022-T4"}, "last_quarter",
+     "Una audiencia rinde cuentas de trimestres ya terminados: 2022-T4 aún no termina el "
+     "día de la audiencia."),
+    ({"held": "2023-03-01T10:00", "until": "2023-02-20T18:00"}, "questions_until",
+     "El plazo para las preguntas ya pasó: los vecinos no tendrían tiempo para preguntar."),
+    ({"until": -1}, "questions_until",
+     "El plazo para las preguntas ya pasó: los vecinos no tendrían tiempo para preguntar."),
 ])
-def test_a_wrong_hearing_is_refused_and_nothing_is_written(app, official, changes, message):
+def test_a_wrong_hearing_is_refused_under_its_field_and_nothing_is_written(
+        app, official, changes, field, message):
     response = schedule(official, **changes)
     assert response.status_code == 400
-    page = text_of(response)
-    assert message in page
+    assert error_under(response, field) == message
+    assert all(error_under(response, other) is None for other in (
+        "held_at", "place", "first_quarter", "last_quarter", "questions_until")
+        if other != field)
     assert hearing_id(app) is None
 
 
@@ -178,6 +198,20 @@ def test_the_acta_is_a_pdf_served_as_a_download_with_its_checksum(app, official,
     monkeypatch.setitem(app.config, "FILES_ROOT", str(tmp_path))
     visitor = app.test_client()
     assert visitor.get(f"/audiencias/{hearing}/acta.pdf").status_code == 404
+    page = official.get(f"/audiencias/{hearing}").get_data(as_text=True)
+    assert "El acta podrá publicarse una vez realizada la audiencia." in page
+    early = official.post(f"/audiencias/{hearing}/acta", data={
+        "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "acta.pdf")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "El acta se publica una vez realizada la audiencia, el" in text_of(early)
+    assert not any(tmp_path.rglob("*.pdf"))
+    with app.app_context():  # the hearing has taken place
+        db.session.execute(update(Hearing).values(
+            held_at=datetime.now(LIMA) - timedelta(hours=1),
+            questions_until=datetime.now(LIMA) - timedelta(days=1)))
+        db.session.commit()
+    assert 'accept="application/pdf"' in official.get(f"/audiencias/{hearing}").get_data(
+        as_text=True)
     fake = official.post(f"/audiencias/{hearing}/acta", data={
         "file": (io.BytesIO(b"<script>alert(1)</script>"), "acta.pdf")},
         content_type="multipart/form-data", follow_redirects=True)
@@ -216,3 +250,44 @@ def test_the_summary_has_the_laws_sections_from_real_reports(app, make_user, off
     assert "sin reporte del periodo" in page
     assert "¿Y la posta de Pacocha?" in page and "Aún sin respuesta." in page
     del member
+
+
+def notice(response):
+    """The next-hearing notice of a page, as read, or None."""
+    page = response.get_data(as_text=True)
+    if 'class="next-hearing"' not in page:
+        return None
+    return " ".join(page.split('class="next-hearing"')[1].split("</aside>")[0].split())
+
+
+def test_the_next_hearing_and_its_deadline_are_on_the_home_and_goal_pages(app, make_user,
+                                                                         official):
+    visitor, resident = app.test_client(), browser(app, make_user(), "resident")
+    assert notice(visitor.get("/")) is None and notice(visitor.get("/metas/S7.6")) is None
+    assert schedule(official, held=30, until=25, place="Coliseo de Ilo").status_code == 302
+    later = hearing_id(app)
+    assert schedule(official, held=20, until=15).status_code == 302  # the sooner one
+    sooner = hearing_id(app)
+    for client in (visitor, resident):
+        home, goal = notice(client.get("/")), notice(client.get("/metas/S7.6"))
+        assert "Próxima audiencia pública" in text_of_html(home)
+        assert "Auditorio municipal, Jr. Zepita 301" in home and "Coliseo" not in home
+        assert "Los vecinos pueden enviar preguntas escritas hasta el" in text_of_html(home)
+        assert f'href="/audiencias/{sooner}"' in home
+        assert f'href="/audiencias/{sooner}#preguntas"' in goal
+        assert "Preguntar sobre la meta S7.6" in text_of_html(goal)
+    english = app.test_client()
+    english.set_cookie("idioma", "en")
+    assert "Residents may send written questions until" in text_of_html(
+        notice(english.get("/metas/S7.6")))
+    with app.app_context():  # the sooner one is held (a change of the row, as pages see it)
+        held = db.session.get(Hearing, sooner)
+        held.held_at = datetime.now(LIMA) - timedelta(hours=1)
+        held.questions_until = datetime.now(LIMA) - timedelta(days=1)
+        db.session.commit()
+    assert f'href="/audiencias/{later}"' in notice(visitor.get("/"))
+    assert "Coliseo de Ilo" in notice(visitor.get("/metas/S7.6"))
+
+
+def text_of_html(fragment):
+    return " ".join(re.sub(r"<[^>]+>", " ", fragment).split())

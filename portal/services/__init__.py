@@ -2,11 +2,13 @@
 
 
 class DomainError(Exception):
-    """A refusal the user can understand; ``message`` is already translatable."""
+    """A refusal the user can understand; ``message`` is already translatable. ``field``
+    names what the refusal is about (a form field's name), when it is about one."""
 
-    def __init__(self, message):
+    def __init__(self, message, field=None):
         super().__init__(str(message))
         self.message = message
+        self.field = field
 
 
 class SentAgain(DomainError):

@@ -89,14 +89,15 @@ def answer(user, goal, reply, comment=None, place=None, photo=None):
     if revision is None:
         raise DomainError(_l("The municipality reports no delivery on this goal to check."))
     if reply not in CHECK_ANSWERS:
-        raise DomainError(_l("Choose yes, in part, no or I don't know."))
+        raise DomainError(_l("Choose yes, in part, no or I don't know."), "answer")
     comment = (comment or "").strip() or None
     if comment and len(comment) > MAX_COMMENT:
         raise DomainError(_l("The text has %(length)s characters; the most is %(max)s.",
-                             length=len(comment), max=MAX_COMMENT))
+                             length=len(comment), max=MAX_COMMENT), "comment")
     place = " ".join((place or "").split()) or None
     if place and len(place) > MAX_PLACE:
-        raise DomainError(_l("The place may have at most %(max)s characters.", max=MAX_PLACE))
+        raise DomainError(_l("The place may have at most %(max)s characters.", max=MAX_PLACE),
+                          "place")
     check = mine(user, revision)
     if check is None:
         check = DeliveryCheck(revision=revision, user_id=user.id)
@@ -106,8 +107,12 @@ def answer(user, goal, reply, comment=None, place=None, photo=None):
     if photo is not None:
         data, filename, taken_on = photo
         earlier = [file for file in check.evidence if file.withdrawn_at is None]
-        attach(user, check, data, filename, _l("Photo of a resident who checked"),
-               taken_on or utcnow().date(), keep_place=False, limit=len(earlier) + 1)
+        try:
+            attach(user, check, data, filename, _l("Photo of a resident who checked"),
+                   taken_on or utcnow().date(), keep_place=False, limit=len(earlier) + 1,
+                   photos_only=True)
+        except DomainError as error:  # everything else of the file is set here
+            raise DomainError(error.message, "photo") from None
         for file in earlier:
             withdraw(user, file, str(_l("Replaced by its author.")))
     return check

@@ -71,21 +71,26 @@ def _encode(image, image_format, longest):
     return out.getvalue(), picture.size
 
 
-def process(data, filename, keep_place):
+def process(data, filename, keep_place, photos_only=False):
     """Check a file by its content (and that its name does not say otherwise), and make
-    what is kept of it; a DomainError says what is wrong."""
+    what is kept of it; a DomainError, about the field ``file``, says what is wrong.
+    ``photos_only`` refuses documents."""
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     if not data:
-        raise DomainError(_l("Choose a photo or a PDF document."))
+        raise DomainError(_l("Choose a photo.") if photos_only
+                          else _l("Choose a photo or a PDF document."), "file")
     if len(data) > limit:
         raise DomainError(_l("The file weighs %(size)s MB; the most is %(max)s MB.",
-                             size=round(len(data) / 2**20, 1), max=limit // 2**20))
+                             size=round(len(data) / 2**20, 1), max=limit // 2**20), "file")
     named = NAMED.get("." + (filename or "").rsplit(".", 1)[-1].lower()) \
         if "." in (filename or "") else None
-    if data.startswith(PDF):
+    if data.startswith(PDF) or (photos_only and named == "PDF"):
+        if photos_only:
+            raise DomainError(_l("Only a photo (JPEG, PNG, WebP) is taken here, not a "
+                                 "document."), "file")
         if named not in (None, "PDF"):
             raise DomainError(_l("The file is a PDF document, but its name says otherwise; "
-                                 "rename it and send it again."))
+                                 "rename it and send it again."), "file")
         return Processed("pdf", data, ".pdf")
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -95,13 +100,14 @@ def process(data, filename, keep_place):
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError):
-        raise DomainError(_l("The file is neither a photo (JPEG, PNG, WebP) nor a PDF "
-                             "document.")) from None
+        raise DomainError(_l("The file is not a photo (JPEG, PNG, WebP).") if photos_only
+                          else _l("The file is neither a photo (JPEG, PNG, WebP) nor a PDF "
+                                  "document."), "file") from None
     if image_format not in IMAGE_FORMATS:
-        raise DomainError(_l("Photos may be JPEG, PNG or WebP."))
+        raise DomainError(_l("Photos may be JPEG, PNG or WebP."), "file")
     if named is not None and named != image_format:
         raise DomainError(_l("The file is a %(format)s image, but its name says otherwise; "
-                             "rename it and send it again.", format=image_format))
+                             "rename it and send it again.", format=image_format), "file")
     latitude, longitude = _place(image) if keep_place else (None, None)
     image = ImageOps.exif_transpose(image)
     full, (width, height) = _encode(image, image_format, PHONE_SIZE)
@@ -118,25 +124,28 @@ def goal_of(subject):
     return revision.report.goal
 
 
-def attach(actor, subject, data, filename, caption, taken_on, keep_place, limit=None):
-    """Keep a file as evidence of a report revision, an observation or a resident's check.
-    Everything is checked before anything is written."""
+def attach(actor, subject, data, filename, caption, taken_on, keep_place, limit=None,
+           photos_only=False):
+    """Keep a file as evidence of a report revision, an observation or a resident's check
+    (``photos_only``: no documents). Everything is checked before anything is written; a
+    refusal names the field it is about (``file``, ``caption``, ``taken_on``)."""
     ensure_open(goal_of(subject).objective.dimension.plan)
     limit = limit or current_app.config["EVIDENCE_MAX_FILES"]
     if len(subject.evidence) >= limit:
         raise DomainError(_l("This item already has the %(max)s files it may have.",
-                             max=limit))
+                             max=limit), "file")
     caption = " ".join(str(caption or "").split())
     if not caption:
-        raise DomainError(_l("Say what the file shows."))
+        raise DomainError(_l("Say what the file shows."), "caption")
     if len(caption) > MAX_CAPTION:
         raise DomainError(_l("The caption may have at most %(max)s characters.",
-                             max=MAX_CAPTION))
+                             max=MAX_CAPTION), "caption")
     if taken_on is None:
-        raise DomainError(_l("Give the date the photo was taken or the document issued."))
+        raise DomainError(_l("Give the date the photo was taken or the document issued."),
+                          "taken_on")
     if taken_on > utcnow().date():
-        raise DomainError(_l("The date cannot be in the future."))
-    processed = process(data, filename, keep_place)
+        raise DomainError(_l("The date cannot be in the future."), "taken_on")
+    processed = process(data, filename, keep_place, photos_only)
     store = storage()
     key, digest = store.save(processed.data, processed.suffix)
     thumbnail_key = (store.save(processed.thumbnail, processed.suffix)[0]

@@ -204,14 +204,15 @@ def post_observation(user, goal, committee_code, kind, body, evidence_url):
     committee = next((c for c in user.committees
                       if c.code == committee_code and goal.objective in c.objectives), None)
     if committee is None:
-        raise DomainError(_l("Your committee does not oversee this goal."))
+        raise DomainError(_l("Your committee does not oversee this goal."), "committee")
     if kind not in OBSERVATION_KINDS:
-        raise DomainError(_l("Choose the kind of observation."))
+        raise DomainError(_l("Choose the kind of observation."), "kind")
     body = clean_text(body, MAX_OBSERVATION, _l("Write the observation."))
     evidence_url = (evidence_url or "").strip() or None
     if evidence_url and (not evidence_url.startswith(("https://", "http://"))
                          or len(evidence_url) > 500 or " " in evidence_url):
-        raise DomainError(_l("The evidence must be a link starting with https://"))
+        raise DomainError(_l("The evidence must be a link starting with https://"),
+                          "evidence_url")
     observation = Observation(goal=goal, committee=committee, author_id=user.id, kind=kind,
                               body=body, evidence_url=evidence_url)
     db.session.add(observation)

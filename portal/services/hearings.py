@@ -33,19 +33,31 @@ def schedule(actor, plan, held_at, place, first_quarter, last_quarter, questions
     zone = local_zone()
     place = " ".join((place or "").split())
     if not place:
-        raise DomainError(_l("Say where the hearing is held."))
+        raise DomainError(_l("Say where the hearing is held."), "place")
     if len(place) > MAX_PLACE:
-        raise DomainError(_l("The place may have at most %(max)s characters.", max=MAX_PLACE))
+        raise DomainError(_l("The place may have at most %(max)s characters.", max=MAX_PLACE),
+                          "place")
     quarters = plan_quarters(plan)
-    if first_quarter not in quarters or last_quarter not in quarters:
-        raise DomainError(_l("The quarters must be of the plan's period, from %(first)s to "
-                             "%(last)s.", first=quarters[0], last=quarters[-1]))
+    for name, quarter in (("first_quarter", first_quarter), ("last_quarter", last_quarter)):
+        if quarter not in quarters:
+            raise DomainError(_l("The quarters must be of the plan's period, from %(first)s "
+                                 "to %(last)s.", first=quarters[0], last=quarters[-1]), name)
     if quarters.index(first_quarter) > quarters.index(last_quarter):
-        raise DomainError(_l("The first quarter covered comes before the last one."))
+        raise DomainError(_l("The first quarter covered comes before the last one."),
+                          "first_quarter")
     held_at = held_at.replace(tzinfo=zone).astimezone(timezone.utc)
     questions_until = questions_until.replace(tzinfo=zone).astimezone(timezone.utc)
+    # A hearing accounts for what is over: its quarters have ended when it is held.
+    if quarter_of(held_at) <= last_quarter:
+        raise DomainError(_l("A hearing accounts for quarters that have ended: %(quarter)s "
+                             "is not over on the day of the hearing.", quarter=last_quarter),
+                          "last_quarter")
     if questions_until > held_at:
-        raise DomainError(_l("Questions must close before the hearing is held."))
+        raise DomainError(_l("Questions must close before the hearing is held."),
+                          "questions_until")
+    if questions_until < utcnow():
+        raise DomainError(_l("The deadline for questions has passed already: residents "
+                             "would have no time to ask."), "questions_until")
     hearing = Hearing(plan=plan, held_at=held_at, place=place, first_quarter=first_quarter,
                       last_quarter=last_quarter, questions_until=questions_until,
                       created_by_id=actor.id)
@@ -68,6 +80,14 @@ def hearings_of():
     coming = [row for row in rows if aware(row[0].held_at) >= now]
     past = [row for row in reversed(rows) if aware(row[0].held_at) < now]
     return coming, past
+
+
+def next_hearing(plan):
+    """The plan's next hearing, or None: shown on the home page and on its goals' pages,
+    for it accounts for every goal of the plan."""
+    return db.session.scalar(select(Hearing).where(
+        Hearing.plan_id == plan.id, Hearing.held_at >= utcnow()).order_by(Hearing.held_at)
+        .limit(1))
 
 
 def open_for_questions(hearing, now=None):
@@ -95,12 +115,13 @@ def ask(user, hearing, body, goal_code=None, committee_code=None):
         goal = goal_by_code(goal_code, full=False, plan_id=hearing.plan_id)
         if goal is None:
             raise DomainError(_l("There is no goal with the code %(code)s. Goal codes look "
-                                 "like S7.6.", code=goal_code))
+                                 "like S7.6.", code=goal_code), "goal")
     committee = None
     if committee_code:
         committee = next((c for c in user.committees if c.code == committee_code), None)
         if committee is None:
-            raise DomainError(_l("You can mark a question only for a committee you belong to."))
+            raise DomainError(_l("You can mark a question only for a committee you belong to."),
+                              "committee")
     question = HearingQuestion(hearing=hearing, author_id=user.id, goal=goal,
                                committee=committee, body=body)
     db.session.add(question)
@@ -136,6 +157,10 @@ def restore(question):
 def attach_acta(hearing, data):
     """Keep the hearing's acta: a PDF, checked by its content, within the size allowed."""
     limit = current_app.config["MAX_ACTA_BYTES"]
+    if aware(hearing.held_at) > utcnow():
+        held = local(hearing.held_at).strftime("%d/%m/%Y %H:%M")
+        raise DomainError(_l("The acta is published once the hearing has taken place, on "
+                             "%(date)s.", date=held), "file")
     if not data:
         raise DomainError(_l("Choose the acta's PDF file."))
     if len(data) > limit:
