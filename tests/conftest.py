@@ -8,7 +8,7 @@ import flask_migrate
 import pyotp
 import pytest
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 import config
@@ -43,6 +43,15 @@ def redis_or_skip():
 def text_of(response):
     """What a reader sees of a page: its text, tags dropped, spaces folded."""
     return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def count(app, model, **where):
+    """How many rows of ``model`` match ``where`` (column name to value)."""
+    with app.app_context():
+        query = select(func.count()).select_from(model)
+        for name, value in where.items():
+            query = query.where(getattr(model, name) == value)
+        return db.session.scalar(query)
 
 
 def fresh_postgresql(url):

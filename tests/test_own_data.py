@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from models import (AuditEntry, Comment, Follow, HearingQuestion, Notification, Rating, User,
                     UserSession, db)
 from portal.services.notifications import set_cadence
-from tests.conftest import PASSWORDS, sign_in, text_of
+from tests.conftest import PASSWORDS, count, sign_in, text_of
 from tests.test_checks import check, claimed  # noqa: F401 (claimed is a fixture)
 from tests.test_email import mailing_app, smtp  # noqa: F401 (fixtures)
 from tests.test_hearings import ask, hearing, official  # noqa: F401 (fixtures)
@@ -21,14 +21,6 @@ from tests.test_thread import browser, comment_id
 def ana(app, make_user):
     user = make_user(name="Ana Flores")
     return user, browser(app, user, "resident")
-
-
-def count(app, model, **where):
-    with app.app_context():
-        query = select(func.count()).select_from(model)
-        for name, value in where.items():
-            query = query.where(getattr(model, name) == value)
-        return db.session.scalar(query)
 
 
 # What I follow

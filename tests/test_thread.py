@@ -3,25 +3,17 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from models import Comment, Flag, ModerationAction, Rating, db
 from models.accounts import utcnow
-from tests.conftest import sign_in, text_of
+from tests.conftest import count, sign_in, text_of
 
 
 def browser(app, user, role):
     client = app.test_client()
     sign_in(app, client, user[1], role)
     return client
-
-
-def count(app, model, **where):
-    with app.app_context():
-        query = select(func.count()).select_from(model)
-        for name, value in where.items():
-            query = query.where(getattr(model, name) == value)
-        return db.session.scalar(query)
 
 
 def comment_id(app, body):
