@@ -32,7 +32,7 @@ def _followers(goal_id):
     from models import Follow, NotificationSetting, User, db
     now = datetime.now(timezone.utc)
     first = db.session.execute(insert(User).returning(User.id), [
-        {"email": f"seguidor{n}@bench.example.org", "display_name": f"Seguidor {n}",
+        {"email": f"seguidor{n}@bench.example.org", "_display_name": f"Seguidor {n}",
          "role": "resident", "password_hash": "-", "confirmed_at": now, "created_at": now}
         for n in range(FOLLOWERS)]).scalars().all()
     db.session.execute(insert(Follow), [

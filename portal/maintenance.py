@@ -127,7 +127,7 @@ def _demo_reports(plan, official, now):
 def _demo_thread(plan, comments, password_hash, now):
     goal = next(g for g in plan.goals if g.code == DEMO_GOAL)
     first_id = (db.session.scalar(select(func.max(User.id))) or 0) + 1
-    users = [{"email": f"vecino{n}@{DEMO_DOMAIN}", "display_name": f"Vecino {n} {DEMO_LABEL}",
+    users = [{"email": f"vecino{n}@{DEMO_DOMAIN}", "_display_name": f"Vecino {n} {DEMO_LABEL}",
               "role": "resident", "password_hash": password_hash, "confirmed_at": now,
               "created_at": now} for n in range(comments)]
     for start in range(0, comments, 5000):
