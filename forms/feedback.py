@@ -62,8 +62,10 @@ class ObservationForm(SubmitOnceForm):
     kind = SelectField(_l("Kind"), choices=[
         SelectChoice(k, OBSERVATION_KIND_LABELS[k]) for k in OBSERVATION_KINDS],
         validate_choice=False)
-    body = TextAreaField(_l("Observation"), render_kw={"rows": 4, "maxlength": MAX_OBSERVATION,
-                                                        "data-counter": MAX_OBSERVATION})
+    # Its own id: the goal page shows it next to the comment form's "body".
+    body = TextAreaField(_l("Observation"), id="observation-body",
+                         render_kw={"rows": 4, "maxlength": MAX_OBSERVATION,
+                                    "data-counter": MAX_OBSERVATION})
     evidence_url = StringField(_l("Link to the evidence (optional)"),
                                render_kw={"inputmode": "url", "placeholder": "https://"})
 

@@ -4,6 +4,7 @@ import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
+from forms import refuse
 from forms.places import PlaceForm
 from models import db
 from models.cache import PLAN, REPORTS, note_change
@@ -66,16 +67,26 @@ def manage():
                                       form.longitude.data)
             set_goals(place, form.goals.data)
         except DomainError as error:
-            form.name.errors.append(error.message)
+            db.session.rollback()
+            refuse(form, error, form.name)
         else:
             flash(_l("The place %(name)s is added.", name=place.name), "success")
             return redirect(url_for("places.manage"))
+    return manage_page(form)
+
+
+def manage_page(form, sent=None):
+    """The places and their forms; ``sent`` is an edit sent back with its errors, shown
+    as typed."""
     edits = {place.slug: PlaceForm(prefix=place.slug, formdata=None, data={
         "name": place.name, "kind": place.kind, "latitude": place.latitude,
         "longitude": place.longitude, "goals": " ".join(goal.code for goal in place.goals)})
         for place in service.all_places()}
+    if sent is not None:
+        edits[sent._prefix[:-1]] = sent
+    failed = form.errors or (sent is not None and sent.errors)
     return render_template("places/manage.html", form=form, edits=edits,
-                           places=service.all_places()), 400 if form.errors else 200
+                           places=service.all_places()), 400 if failed else 200
 
 
 def set_goals(place, codes):
@@ -85,7 +96,7 @@ def set_goals(place, codes):
         goal = goal_by_code(code.upper(), full=False)
         if goal is None:
             raise DomainError(_l("There is no goal with the code %(code)s. Goal codes look "
-                                 "like S7.6.", code=code))
+                                 "like S7.6.", code=code), field="goals")
         goals.append(goal)
     place.goals = goals
     note_change(db.session, PLAN)  # the goal pages name their places
@@ -103,9 +114,8 @@ def change(slug):
             set_goals(place, form.goals.data)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("places.manage", _anchor=slug)), 303
-        flash(_l("The place %(name)s is saved.", name=place.name), "success")
-    else:
-        flash(" ".join(str(m) for messages in form.errors.values() for m in messages), "error")
-    return redirect(url_for("places.manage", _anchor=slug))
+            refuse(form, error, form.name)
+        else:
+            flash(_l("The place %(name)s is saved.", name=place.name), "success")
+            return redirect(url_for("places.manage", _anchor=slug))
+    return manage_page(PlaceForm(prefix="nuevo", formdata=None), sent=form)

@@ -24,3 +24,21 @@ def test_a_comment_past_the_size_limit_gets_the_413_page_on_a_phone(phone, live_
         assert serious_violations(phone) == []
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
+
+
+def test_a_comment_sent_back_on_a_phone_lands_on_its_error_summary(phone, live_server,
+                                                                  serious_violations):
+    sign_in(phone, live_server, "resident")
+    phone.goto(live_server + "/metas/S7.6")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Publicar", exact=True).click()
+    summary = phone.locator("#comment-errors")
+    assert "Escriba algo antes de publicar." in summary.inner_text()
+    assert phone.evaluate("document.activeElement.id") == "comment-errors"
+    top, bottom = summary.evaluate(
+        "box => [box.getBoundingClientRect().top, box.getBoundingClientRect().bottom]")
+    assert -1 <= top and bottom <= phone.viewport_size["height"]  # in sight, not 2,500 px down
+    summary.get_by_role("link", name="Su comentario").click()
+    assert phone.evaluate("document.activeElement.name") == "body"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_violations(phone) == []

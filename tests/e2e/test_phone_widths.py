@@ -172,6 +172,7 @@ def parameters(app, people):
             ("committees.scope", "code"): observation.committee.code,
             "code": goal,
             ("accounts.confirm", "token"): "enlace-caducado",
+            ("accounts.confirm_email_change", "token"): "enlace-caducado",
             ("accounts.reset_password", "token"): _serializer("reset-password").dumps(
                 {"user": resident.id, "stamp": _password_stamp(resident)}),
             ("notifications.unsubscribe", "token"): unsubscribe_token(resident.id,
