@@ -43,6 +43,8 @@ NOT_PAGES = {
     "evidence.thumbnail": "the photo itself",
 }
 
+PARTLY_FULFILLED = "S1.1"
+
 ROLES = ("visitor", "resident", "moderator", "official", "admin")
 
 WIDTHS = """() => ({scroll: document.documentElement.scrollWidth, width: window.innerWidth,
@@ -105,6 +107,9 @@ def _demonstration(app):
         for revision in db.session.scalars(select(ReportRevision).join(Report).where(
                 Report.quarter == past.last_quarter).limit(12)):
             revision.pim, revision.devengado = Decimal("1250000.50"), Decimal("980000.25")
+        for revision in db.session.scalars(select(ReportRevision).join(Report).where(
+                Report.goal.has(code=PARTLY_FULFILLED))):  # the longest status, two decimals
+            revision.status, revision.progress_pct = "cumplida_parcialmente", Decimal("60.5")
         evidence.attach(people["official"], report.current, a_photo(), "puesto.jpg",
                         "El puesto de salud terminado", now.date(), keep_place=False)
         claimed = next(g for g in plan.goals if checks.claim_of(g) is not None)
@@ -260,3 +265,36 @@ def test_chart_labels_are_legible_on_a_phone(demo_portal, phones, address):
     page.goto(base + address)
     sizes = page.evaluate(RENDERED_FONT)
     assert sizes and min(sizes) >= 12, sizes
+
+
+# Pairs of a status badge and a figure whose boxes (every line of them) cross each other.
+CROSSING = """() => {
+  const boxes = selector => [...document.querySelectorAll(selector)]
+    .flatMap(element => [...element.getClientRects()].map(box => [element, box]));
+  const crossing = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5
+                             && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const found = [];
+  for (const [badge, a] of boxes(".status"))
+    for (const [figure, b] of boxes(".status-note"))
+      if (crossing(a, b)) found.push(badge.textContent.trim() + " / " + figure.textContent.trim());
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_status_badge_never_runs_into_its_figure(demo_portal, browser, width, language):
+    app, base, people = demo_portal
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/idioma/{language}?next=/")
+        for address in (f"/dimensiones/{PARTLY_FULFILLED[0]}",
+                        f"/objetivos/{PARTLY_FULFILLED.split('.')[0]}",
+                        f"/metas/{PARTLY_FULFILLED}"):
+            page.goto(base + address)
+            badge = page.locator(".status-cumplida_parcialmente").first
+            assert badge.inner_text() in ("Cumplida parcialmente", "Partly fulfilled")
+            assert page.evaluate(CROSSING) == [], address
+    finally:
+        context.close()
