@@ -30,7 +30,15 @@ def test_a_question_asked_answered_and_printed(new_page, live_server, serious_vi
     sign_in(luis, live_server, "resident")
     luis.goto(live_server + "/audiencias")
     assert "Coliseo municipal de Pacocha" in luis.locator("main").inner_text()
-    luis.goto(hearing)
+    luis.set_viewport_size({"width": 360, "height": 740})
+    for page in ("/", "/metas/S7.6"):  # where residents look first
+        luis.goto(live_server + page)
+        coming = luis.get_by_role("complementary", name="Próxima audiencia pública")
+        assert "Coliseo municipal de Pacocha" in coming.inner_text()
+        assert "Los vecinos pueden enviar preguntas escritas hasta el" in coming.inner_text()
+        assert luis.evaluate("document.documentElement.scrollWidth") <= 360
+    coming.get_by_role("link", name="Preguntar sobre la meta S7.6").click()
+    assert luis.url == hearing + "#preguntas"
     assert serious_violations(luis) == []
     luis.get_by_label("Su pregunta").fill("¿Cuándo abre el puesto de salud de Pacocha?")
     luis.get_by_label("Meta sobre la que pregunta").fill("S7.6")
