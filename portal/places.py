@@ -7,12 +7,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from forms import refuse
 from forms.places import PlaceForm
 from models import db
-from models.cache import PLAN, REPORTS, note_change
+from models.cache import REPORTS
 from portal.page_cache import cached
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import places as service
-from portal.services.plan import goal_by_code
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("places", __name__)
@@ -65,7 +64,7 @@ def manage():
         try:
             place = service.add_place(form.name.data, form.kind.data, form.latitude.data,
                                       form.longitude.data)
-            set_goals(place, form.goals.data)
+            service.set_goals(place, form.goals.data)
         except DomainError as error:
             db.session.rollback()
             refuse(form, error, form.name)
@@ -89,19 +88,6 @@ def manage_page(form, sent=None):
                            places=service.all_places()), 400 if failed else 200
 
 
-def set_goals(place, codes):
-    """The goals that concern the place, as codes separated by commas or spaces."""
-    goals = []
-    for code in (codes or "").replace(",", " ").split():
-        goal = goal_by_code(code.upper(), full=False)
-        if goal is None:
-            raise DomainError(_l("There is no goal with the code %(code)s. Goal codes look "
-                                 "like S7.6.", code=code), field="goals")
-        goals.append(goal)
-    place.goals = goals
-    note_change(db.session, PLAN)  # the goal pages name their places
-
-
 @bp.post("/admin/lugares/<slug>")
 @requires("manage_places")
 def change(slug):
@@ -111,7 +97,7 @@ def change(slug):
         try:
             service.change_place(place, form.name.data, form.latitude.data,
                                  form.longitude.data)
-            set_goals(place, form.goals.data)
+            service.set_goals(place, form.goals.data)
         except DomainError as error:
             db.session.rollback()
             refuse(form, error, form.name)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import PLACE_KINDS, Evidence, Place, Report, ReportRevision, db
+from models.cache import PLAN, note_change
 from models.places import evidence_place, revision_place
 from portal.translation import lazy_gettext as _l
 
@@ -92,6 +93,19 @@ def change_place(place, name, latitude=None, longitude=None):
     """Rename a place or set its point; its address stays, so links keep working."""
     place.name = _name(name)
     place.latitude, place.longitude = _point(latitude, longitude)
+
+
+def set_goals(place, codes):
+    """The goals that concern the place, as codes separated by commas or spaces."""
+    goals = []
+    for code in (codes or "").replace(",", " ").split():
+        goal = goal_by_code(code.upper(), full=False)
+        if goal is None:
+            raise DomainError(_l("There is no goal with the code %(code)s. Goal codes look "
+                                 "like S7.6.", code=code), field="goals")
+        goals.append(goal)
+    place.goals = goals
+    note_change(db.session, PLAN)  # the goal pages name their places
 
 
 def chosen(slugs):
