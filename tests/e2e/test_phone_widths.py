@@ -37,6 +37,7 @@ NOT_PAGES = {
     "api.answers": "JSON",
     "api.openapi": "JSON",
     "reports.template": "a CSV download",
+    "accounts.download_data": "a JSON download of one's own data",
     "reports.template_workbook": "an XLSX download",
     "hearings.acta": "the acta's PDF",
     "evidence.show": "the photo itself",
