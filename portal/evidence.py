@@ -9,7 +9,7 @@ from forms import refuse
 from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
 from forms.feedback import FlagForm, ModerationForm
 from forms.places import place_choices
-from models import Evidence, Flag, Observation, db
+from models import DeliveryCheck, Evidence, Flag, Observation, db
 from models.cache import CHECKS
 from portal.page_cache import cached
 from portal.permissions import ensure, requires
@@ -27,6 +27,8 @@ bp = Blueprint("evidence", __name__)
 
 
 def back_to(evidence_subject):
+    if isinstance(evidence_subject, DeliveryCheck):
+        return check_url(evidence_subject)
     if isinstance(evidence_subject, Observation):
         return goal_url(evidence_subject.goal, _anchor=f"observacion-{evidence_subject.id}")
     report = evidence_subject.report
@@ -225,8 +227,8 @@ def withdraw(evidence_id):
         else:
             flash(_l("The file is withdrawn; its checksum and the reason stay listed."),
                   "success")
-            return redirect(back_to(evidence.revision or evidence.observation))
+            return redirect(back_to(evidence.revision or evidence.observation or evidence.check))
     return render_template("evidence/withdraw.html", form=form, evidence=evidence,
-                           back=back_to(evidence.revision or evidence.observation)), \
+                           back=back_to(evidence.revision or evidence.observation or evidence.check)), \
         400 if form.errors else 200
 

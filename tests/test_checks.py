@@ -283,3 +283,39 @@ def test_the_open_data_lists_each_visible_check_without_personal_data(app, make_
     assert entry["author"] == "Cuenta eliminada" and entry["comment"] is not None
     page = text_of(app.test_client().get("/metas/S7.6"))
     assert "Cuenta eliminada No" in page and "Rosa Quispe" not in page
+
+
+def test_what_residents_saw_is_read_in_one_statement_however_many(app, make_user, claimed,
+                                                                  files_root):
+    from tests.test_thread import goal_page_queries, selects
+
+    def reading_checks(url):
+        return [statement for statement in selects(goal_page_queries(app, reader, url))
+                if "FROM delivery_check" in statement and "GROUP BY" not in statement]
+
+    reader = app.test_client()
+    app.config["PAGE_CACHE"] = False
+    try:
+        check(browser(app, make_user(), "resident"), "no", "El primero.", picture=photo())
+        one = reading_checks("/metas/S7.6")
+        for number in range(6):
+            check(browser(app, make_user(), "resident"), "yes", f"Otro {number}.",
+                  f"Sector {number}", photo())
+        many = reading_checks("/metas/S7.6")
+    finally:
+        app.config["PAGE_CACHE"] = True
+    assert len(one) == len(many) == 1, "\n".join(many)
+
+
+def test_an_admin_withdraws_a_checks_photo_and_it_leaves_the_goal_page(app, make_user, seen):
+    with app.app_context():
+        photo_id = db.session.scalar(select(Evidence.id).where(Evidence.check_id.is_not(None)))
+    visitor = app.test_client()
+    assert f"/evidencia/{photo_id}/miniatura" in visitor.get("/metas/S7.6").get_data(as_text=True)
+    admin = browser(app, make_user("admin"), "admin")
+    assert admin.get(f"/evidencia/{photo_id}/retirar").status_code == 200
+    done = admin.post(f"/evidencia/{photo_id}/retirar", data={"reason": "Muestra un rostro."})
+    assert done.status_code == 302 and done.headers["Location"].endswith(
+        f"/metas/S7.6#verificacion-{only_check_id(app)}")
+    html = visitor.get("/metas/S7.6").get_data(as_text=True)
+    assert f"/evidencia/{photo_id}/miniatura" not in html and "Solo uno" in html
