@@ -3,7 +3,6 @@ that claims something delivered, and the tally beside the official claim."""
 from dataclasses import dataclass
 
 from flask import url_for
-
 from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
