@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import utcnow
 from .base import db, one_of
+from .feedback import MODERATION_REASONS
 
 EVIDENCE_KINDS = ("image", "pdf")
 
@@ -80,6 +81,9 @@ class DeliveryCheck(db.Model):
     __table_args__ = (
         UniqueConstraint("revision_id", "user_id"),
         CheckConstraint(one_of("answer", CHECK_ANSWERS), name="answer_known"),
+        CheckConstraint("hidden_reason IS NULL OR " + one_of("hidden_reason",
+                                                          (*MODERATION_REASONS, "reported")),
+                        name="hidden_reason_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,8 +94,25 @@ class DeliveryCheck(db.Model):
     place: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hidden as comments are, never deleted: by enough reports ("reported"), or by a
+    # moderator of a committee overseeing the goal. Its answer stays counted.
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
+    hidden_note: Mapped[str | None] = mapped_column(Text)
+    hidden_by_committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"))
+    # When a moderator last decided; reports before it are settled.
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     revision: Mapped["ReportRevision"] = relationship()  # noqa: F821
     user: Mapped["User"] = relationship()  # noqa: F821
+    hidden_by_committee: Mapped["Committee | None"] = relationship()  # noqa: F821
     evidence: Mapped[list[Evidence]] = relationship(back_populates="check",
                                                     order_by="Evidence.id")
+
+    @property
+    def goal(self):
+        return self.revision.report.goal
+
+    @property
+    def photos(self):
+        return [file for file in self.evidence if file.withdrawn_at is None]

@@ -79,22 +79,30 @@ class Rating(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# A report or a moderator's decision is about a comment or a resident's check, never both.
+ONE_MODERATED = "(comment_id IS NULL) <> (check_id IS NULL)"
+
+
 class Flag(db.Model):
-    """A signed-in user's report of a comment; one per user and comment."""
+    """A signed-in user's report of a comment or of a check; one per user and each."""
 
     __tablename__ = "flag"
     __table_args__ = (
         UniqueConstraint("comment_id", "user_id"),
+        UniqueConstraint("check_id", "user_id"),
         CheckConstraint(one_of("reason", MODERATION_REASONS), name="reason_known"),
+        CheckConstraint(ONE_MODERATED, name="one_subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"), index=True)
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_check.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     reason: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    comment: Mapped[Comment] = relationship()
+    comment: Mapped[Comment | None] = relationship()
+    check: Mapped["DeliveryCheck | None"] = relationship()  # noqa: F821
 
 
 class ModerationAction(db.Model):
@@ -105,10 +113,12 @@ class ModerationAction(db.Model):
         CheckConstraint("action IN ('hide', 'restore')", name="action_known"),
         CheckConstraint("reason IS NULL OR " + one_of("reason", MODERATION_REASONS),
                         name="reason_known"),
+        CheckConstraint(ONE_MODERATED, name="one_subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"), index=True)
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_check.id"), index=True)
     action: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
@@ -118,8 +128,19 @@ class ModerationAction(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  index=True)
 
-    comment: Mapped[Comment] = relationship()
+    comment: Mapped[Comment | None] = relationship()
+    check: Mapped["DeliveryCheck | None"] = relationship()  # noqa: F821
     committee: Mapped[Committee | None] = relationship()
+
+    @property
+    def goal(self):
+        return self.comment.goal if self.comment is not None else self.check.goal
+
+    @property
+    def anchor(self):
+        """Where the moderated item is, on its goal's page."""
+        return (f"comentario-{self.comment_id}" if self.comment_id is not None
+                else f"verificacion-{self.check_id}")
 
 
 class Observation(db.Model):

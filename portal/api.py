@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, jsonify, render_template
 
 from models.accounts import aware
-from models.cache import OBSERVATIONS, REPORTS
+from models.cache import CHECKS, OBSERVATIONS, REPORTS
 from portal.importers.plan_json import plan_document
 from portal.openapi import openapi_document
 from portal.page_cache import cached
@@ -104,6 +104,19 @@ def goal(code):
         **(tally := checks.tallies([claim.id])[claim.id]).as_dict(),
         "disputed": tally.disputed}
     return jsonify(document)
+
+
+@bp.get("/api/v1/goals/<code>/checks")
+@cached(CHECKS, goal=True)
+def goal_checks(code):
+    """What residents who checked the goal's reported deliveries wrote, placed or
+    photographed, newest first; hidden checks are left out."""
+    found = goal_by_code(code, full=False)
+    if found is None:
+        abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
+    return jsonify({"goal_code": found.code,
+                    "checks": [checks.check_record(check)
+                               for check in checks.checks_of_goal(found)]})
 
 
 @bp.get("/api/v1/answers")

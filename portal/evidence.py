@@ -1,12 +1,17 @@
 """Evidence: attaching photos and documents to reports and observations, serving them, and
 withdrawing one."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
 from flask_login import current_user
+from sqlalchemy import select
 
 from forms import refuse
 from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
+from forms.feedback import FlagForm, ModerationForm
 from forms.places import place_choices
-from models import Evidence, Observation, db
+from models import DeliveryCheck, Evidence, Flag, Observation, db
+from models.cache import CHECKS
+from portal.page_cache import cached
 from portal.permissions import ensure, requires
 from portal.plan_views import goal_or_404
 from portal.reports import report_or_404
@@ -22,6 +27,8 @@ bp = Blueprint("evidence", __name__)
 
 
 def back_to(evidence_subject):
+    if isinstance(evidence_subject, DeliveryCheck):
+        return check_url(evidence_subject)
     if isinstance(evidence_subject, Observation):
         return goal_url(evidence_subject.goal, _anchor=f"observacion-{evidence_subject.id}")
     report = evidence_subject.report
@@ -91,6 +98,73 @@ def check(code):
                            answered=earlier is not None), 400 if form.errors else 200
 
 
+@bp.get("/metas/<code>/verificaciones")
+@cached(CHECKS, goal=True)
+def checks_of_goal(code):
+    """Every visible check of a goal with something to read, a page at a time."""
+    goal = goal_or_404(code, full=False)
+    page = max(request.args.get("page", 1, type=int), 1)
+    per_page = checks.CHECKS_PER_PAGE
+    found = checks.checks_of_goal(goal, per_page, (page - 1) * per_page)
+    return render_template("evidence/checks.html", goal=goal, checks=found[:per_page],
+                           page=page, more=len(found) > per_page)
+
+
+def check_or_404(check_id):
+    check = checks.check_or_none(check_id)
+    if check is None:
+        abort(404, description=_l("That check does not exist."))
+    return check
+
+
+def check_url(check):
+    return goal_url(check.goal, _anchor=f"verificacion-{check.id}")
+
+
+@bp.route("/verificaciones/<int:check_id>/reportar", methods=["GET", "POST"])
+@requires("flag_check")
+@once
+def flag_check(check_id):
+    check = check_or_404(check_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            checks.flag_check(current_user, check, form.reason.data)
+        except DomainError as error:
+            form.reason.errors.append(error.message)
+        else:
+            flash(_l("Thank you: the committee watching this goal will review the check."),
+                  "success")
+            return redirect(check_url(check))
+    return render_template("evidence/flag_check.html", form=form, check=check), \
+        400 if form.errors else 200
+
+
+@bp.route("/verificaciones/<int:check_id>/moderar", methods=["GET", "POST"])
+@requires("moderate_goal")
+@once
+def moderate_check(check_id):
+    check = check_or_404(check_id)
+    ensure("moderate_goal", check.goal)
+    form = ModerationForm()
+    if form.validate_on_submit():
+        try:
+            if request.form.get("action") == "restore":
+                checks.restore_check(current_user, check, form.note.data)
+                flash(_l("The check is visible again."), "success")
+            else:
+                checks.hide_check(current_user, check, form.reason.data, form.note.data)
+                flash(_l("The check is hidden; its answer stays counted."), "success")
+        except DomainError as error:
+            form.reason.errors.append(error.message)
+        else:
+            return redirect(url_for("feedback.queue"))
+    flags = db.session.scalars(select(Flag).where(Flag.check_id == check.id)
+                               .order_by(Flag.created_at)).all()
+    return render_template("evidence/moderate_check.html", form=form, check=check,
+                           flags=flags), 400 if form.errors else 200
+
+
 @bp.route("/observaciones/<int:observation_id>/evidencia", methods=["GET", "POST"])
 @requires("attach_observation_evidence")
 @once
@@ -153,8 +227,8 @@ def withdraw(evidence_id):
         else:
             flash(_l("The file is withdrawn; its checksum and the reason stay listed."),
                   "success")
-            return redirect(back_to(evidence.revision or evidence.observation))
+            return redirect(back_to(evidence.revision or evidence.observation or evidence.check))
     return render_template("evidence/withdraw.html", form=form, evidence=evidence,
-                           back=back_to(evidence.revision or evidence.observation)), \
+                           back=back_to(evidence.revision or evidence.observation or evidence.check)), \
         400 if form.errors else 200
 

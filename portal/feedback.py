@@ -7,7 +7,8 @@ from sqlalchemy.orm import selectinload
 from forms import refuse
 from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm, ObservationForm,
                             RatingForm, ReplyForm, ResponseForm)
-from models import Comment, Flag, Goal, ModerationAction, Observation, db
+from models import (Comment, DeliveryCheck, Flag, Goal, ModerationAction, Observation, Report,
+                    ReportRevision, db)
 from models.cache import MODERATION
 from portal.limits import per_address_and
 from portal.page_cache import cached
@@ -193,20 +194,40 @@ def moderate(comment_id):
         400 if form.errors else 200
 
 
+def awaiting_decision(model, column, query):
+    """Comments or checks reported since their last decision, latest report first, kept to
+    the goals the reader's committees oversee unless they are an admin."""
+    query = (query.join(Flag, column == model.id)
+             .where(db.or_(model.decided_at.is_(None), Flag.created_at > model.decided_at))
+             .group_by(model.id).order_by(db.func.max(Flag.created_at).desc()))
+    if current_user.role != "admin":
+        objective_ids = [o.id for c in current_user.committees for o in c.objectives]
+        query = query.where(goal_id_of(model).in_(
+            select(Goal.id).where(Goal.objective_id.in_(objective_ids))))
+    return query
+
+
+def goal_id_of(model):
+    if model is Comment:
+        return Comment.goal_id
+    return (select(Report.goal_id).join(ReportRevision, ReportRevision.report_id == Report.id)
+            .where(ReportRevision.id == DeliveryCheck.revision_id).scalar_subquery())
+
+
 @bp.get("/moderacion")
 @requires("moderate")
 def queue():
-    query = (select(Comment).join(Flag, Flag.comment_id == Comment.id)
-             .where(db.or_(Comment.decided_at.is_(None), Flag.created_at > Comment.decided_at),
-                    Comment.deleted_at.is_(None))
-             .group_by(Comment.id).order_by(db.func.max(Flag.created_at).desc())
-             .options(selectinload(Comment.goal), selectinload(Comment.author)))
-    if current_user.role != "admin":
-        objective_ids = [o.id for c in current_user.committees for o in c.objectives]
-        query = query.where(Comment.goal_id.in_(
-            select(Goal.id).where(Goal.objective_id.in_(objective_ids))))
-    page = db.paginate(query, per_page=50, error_out=False)
-    return render_template("feedback/queue.html", page=page)
+    comments = awaiting_decision(Comment, Flag.comment_id, select(Comment).where(
+        Comment.deleted_at.is_(None)).options(selectinload(Comment.goal),
+                                              selectinload(Comment.author)))
+    reported_checks = awaiting_decision(DeliveryCheck, Flag.check_id, select(
+        DeliveryCheck).options(selectinload(DeliveryCheck.user),
+        selectinload(DeliveryCheck.revision).selectinload(ReportRevision.report)
+        .selectinload(Report.goal)))
+    # Both lists turn their pages together, under the one ``page`` of the address.
+    page = db.paginate(comments, per_page=50, error_out=False)
+    checks_page = db.paginate(reported_checks, per_page=50, error_out=False)
+    return render_template("feedback/queue.html", page=page, checks_page=checks_page)
 
 
 @bp.get("/moderacion/registro")
@@ -214,7 +235,9 @@ def queue():
 def log():
     page = db.paginate(select(ModerationAction).order_by(ModerationAction.id.desc()).options(
         selectinload(ModerationAction.committee),
-        selectinload(ModerationAction.comment).selectinload(Comment.goal)),
+        selectinload(ModerationAction.comment).selectinload(Comment.goal),
+        selectinload(ModerationAction.check).selectinload(DeliveryCheck.revision)
+        .selectinload(ReportRevision.report).selectinload(Report.goal)),
         per_page=50, error_out=False)
     return render_template("feedback/log.html", page=page)
 

@@ -108,6 +108,23 @@ SCHEMAS = {
         })], "description": "What the residents who checked the delivery the latest report "
                             "claims answered; null when it claims none."},
     }),
+    "Checks": _object({
+        "goal_code": GOAL_CODE,
+        "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}},
+    }),
+    "Check": _object({
+        "id": {"type": "integer"},
+        "goal_code": GOAL_CODE,
+        "quarter": {"type": "string", "pattern": r"^[0-9]{4}-T[1-4]$"},
+        "revision": {"type": "integer", "minimum": 1},
+        "answer": {"type": "string", "enum": list(CHECK_ANSWERS)},
+        "comment": {"type": ["string", "null"]},
+        "place": {"type": ["string", "null"]},
+        "author": {"type": "string", "description": "The resident's public name; the "
+                   "portal's words for a deleted account once its owner deleted it."},
+        "photos": {"type": "array", "items": {"type": "string", "format": "uri"}},
+        "checked_at": {"type": "string", "format": "date-time"},
+    }),
     "Ratings": _object({
         "average": {"type": ["number", "null"], "minimum": 1, "maximum": 5},
         "count": {"type": "integer", "minimum": 0},
@@ -165,7 +182,8 @@ def openapi_document():
             "title": "Portal de rendición de cuentas — datos abiertos",
             "version": "1",
             "description": "The government plan of the municipality, goal by goal. "
-                           "No personal data is ever published.",
+                           "No personal data is published but the public name residents "
+                           "chose to sign their checks with.",
         },
         "servers": [{"url": url_for("plan.home", _external=True).rstrip("/")}],
         "paths": {
@@ -190,6 +208,19 @@ def openapi_document():
                                 "schema": {"type": "string"}, "example": "S7.6"}],
                 "responses": {
                     "200": _json("GoalDetail", "The goal"),
+                    "404": _json("Error", "No goal has that code"),
+                },
+            }},
+            "/api/v1/goals/{code}/checks": {"get": {
+                "operationId": "getGoalChecks",
+                "summary": "What the residents who checked the goal's reported deliveries "
+                           "wrote, placed or photographed, newest first; checks hidden by a "
+                           "committee are left out, their answers still counted in the "
+                           "goal's checks",
+                "parameters": [{"name": "code", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "example": "S7.6"}],
+                "responses": {
+                    "200": _json("Checks", "The goal's checks"),
                     "404": _json("Error", "No goal has that code"),
                 },
             }},

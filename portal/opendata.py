@@ -1,7 +1,8 @@
 """Open data: each dataset defined once, with its fields described, served as CSV and JSON.
 
-No dataset holds personal data: no names, e-mails or accounts, only what the municipality
-and the committees published and the residents' ratings counted together.
+No dataset holds personal data: no e-mails or accounts, only what the municipality and the
+committees published, the residents' ratings counted together, and what residents who
+checked a delivery chose to publish under their public name.
 """
 import csv
 import io
@@ -15,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from models import Evidence, Observation, Report, ReportRevision, db
 from models.accounts import aware
 from portal.services.answers import answer_rows
-from portal.services.checks import claim_rows
+from portal.services.checks import check_rows, claim_rows
 from portal.services.feedback import rating_summaries, visible_comment_counts
 from portal.services.progress import PlanProgress
 from portal.translation import lazy_gettext as _l
@@ -273,4 +274,16 @@ DATASETS = {dataset.name: dataset for dataset in (
         ("unknown", _l("Residents who do not know.")),
         ("disputed", _l("true once 3 have answered and more said no than yes.")),
     ], claim_rows),
+    Dataset("verificaciones-vecinos", _l("What each resident who checked a delivery said"), [
+        ("id", _l("Number of the check.")),
+        ("goal_code", _l("Code of the goal.")),
+        ("quarter", _l("Quarter of the report whose delivery was checked.")),
+        ("revision", _l("Revision of that report the answer is about.")),
+        ("answer", _l("yes, partly, no or unknown.")),
+        ("comment", _l("What the resident wrote; empty if nothing.")),
+        ("place", _l("Where the resident looked, as they wrote it; empty if not said.")),
+        ("author", _l("The resident's public name; “Deleted account” once they deleted it.")),
+        ("photos", _l("Addresses of the resident's photos, separated by “ | ” in CSV.")),
+        ("checked_at", _l("When the resident answered (UTC, ISO 8601).")),
+    ], check_rows),
 )}

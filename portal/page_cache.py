@@ -77,6 +77,8 @@ def scopes_of(session, obj):
     if isinstance(obj, ObservationResponse):
         return OBSERVATIONS, goal(session.get(Observation, obj.observation_id).goal_id)
     if isinstance(obj, ModerationAction):
+        if obj.check_id is not None:
+            return MODERATION, *scopes_of(session, session.get(DeliveryCheck, obj.check_id))
         goal_code = code(session.get(Comment, obj.comment_id).goal_id)
         return MODERATION, goal_scope(goal_code), thread_scope(goal_code)
     if isinstance(obj, Report):

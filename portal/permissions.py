@@ -97,6 +97,8 @@ RULES = {
     "manage_places": ADMIN,
     # Residents (committee members are residents too) say whether they saw a delivery.
     "check_delivery": role("resident", "moderator"),
+    # A resident's check is reported and moderated as a comment is.
+    "flag_check": SIGNED_IN,
 }
 
 

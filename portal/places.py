@@ -7,10 +7,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from forms import refuse
 from forms.places import PlaceForm
 from models import db
-from models.cache import REPORTS
+from models.cache import CHECKS, REPORTS
 from portal.page_cache import cached
 from portal.permissions import requires
 from portal.services import DomainError
+from portal.services import checks
 from portal.services import places as service
 from portal.translation import lazy_gettext as _l
 
@@ -31,11 +32,14 @@ def index():
 
 
 @bp.get("/lugares/<slug>")
-@cached(REPORTS)
+@cached(REPORTS, CHECKS)
 def show(slug):
     place = place_or_404(slug)
     revisions, files = service.reported_there(place)
-    return render_template("places/show.html", place=place, revisions=revisions, files=files)
+    seen = checks.checks_of_place(place)
+    return render_template("places/show.html", place=place, revisions=revisions, files=files,
+                           checks=seen[:checks.CHECKS_PER_PAGE],
+                           more_checks=len(seen) > checks.CHECKS_PER_PAGE)
 
 
 @bp.get("/datos/lugares.geojson")

@@ -127,6 +127,8 @@ def _goal_parts(code):
     names["observations"] = (None if can("respond_observation") or can("moderate")
                              else f"{goal}:observations")
     names |= {kind: f"{goal}:thread:{kind}:{order}:{page}" for kind in THREAD_KINDS}
+    # What residents saw, with the links each kind of reader may follow.
+    names |= {f"checks:{kind}": f"{goal}:checks:{kind}" for kind in THREAD_KINDS}
     # The forms, with placeholders where each reader's tokens go (``with_tokens``).
     names |= {f"comment_form:{rates}": f"{goal}:comment-form:{rates}" for rates in (0, 1)}
     names |= {f"rating_form:{stars}": f"{goal}:rating-form:{stars}" for stars in range(6)}
@@ -142,7 +144,7 @@ def lazy(load):
 # to hold personal data must be hidden whenever it is found).
 ADDING = {"rate", "comment", "flag_comment", "change_own_comment", "observe_goal",
           "respond_observation", "publish_reports", "attach_report_evidence",
-          "attach_observation_evidence", "check_delivery"}
+          "attach_observation_evidence", "check_delivery", "flag_check"}
 
 
 def can_here(name, obj=None):
@@ -218,7 +220,7 @@ def render_goal(goal, status=200, fragments=None, **forms):
             if goal.objective in c.objectives]
     thread_kind = ("moderator" if can("moderate_goal", goal)
                    else "signed-in" if can_here("comment") else "visitor")
-    parts |= {"thread": parts[thread_kind]}
+    parts |= {"thread": parts[thread_kind], "checks": parts[f"checks:{thread_kind}"]}
     figures = feedback.goal_figures(goal, current_user, counts=fragments.missing(
         parts["now"], parts["count"], parts["thread"]), marks=g.get("readers_marks"))
     # A form sent back with its errors is drawn for its reader; otherwise it is kept.
@@ -241,6 +243,9 @@ def render_goal(goal, status=200, fragments=None, **forms):
         ratings=lazy(lambda: feedback.rating_summary(goal.id)), my_rating=figures.my_stars,
         comment_count=figures.comments, following=figures.following,
         observations=lazy(lambda: feedback.observations_of(goal.id)),
+        resident_checks=lazy(lambda: checks.checks_of_goal(goal, checks.CHECKS_SHOWN)
+                             if checks.may_have_checks(goal) else []),
+        checks_shown=checks.CHECKS_SHOWN,
         load_thread=lambda: feedback.thread(goal, page, order,
                                             current_app.config["COMMENTS_PER_PAGE"],
                                             figures.conversations),

@@ -113,3 +113,209 @@ def test_only_a_photo_is_taken_with_an_answer_and_shown_under_it(app, make_user,
         assert db.session.scalar(select(func.count()).select_from(DeliveryCheck)) == 0
         assert db.session.scalar(select(func.count()).select_from(Evidence)) == 0
     assert not any(files_root.rglob("*.*"))
+
+
+# What residents wrote, where they looked and their photos: shown, reported, moderated
+
+def only_check_id(app):
+    with app.app_context():
+        return db.session.scalar(select(DeliveryCheck.id))
+
+
+@pytest.fixture
+def seen(app, make_user, claimed, files_root):
+    """Rosa checked S7.6's claim: a comment with markup in it, a place and a photo."""
+    rosa = browser(app, make_user(name="Rosa Quispe", email="rosa@example.org"), "resident")
+    assert check(rosa, "no", "Solo uno <b>ampliado</b>.", "Pampa Inalámbrica",
+                 photo()).status_code == 302
+    return rosa
+
+
+def test_the_goal_page_shows_what_residents_saw_beside_the_tally(app, make_user, seen):
+    check(browser(app, make_user(), "resident"), "yes")  # nothing to read: counted only
+    response = app.test_client().get("/metas/S7.6")
+    html, page = response.get_data(as_text=True), text_of(response)
+    assert "2 vecinos verificaron: 1 sí, 0 en parte, 1 no, 0 no saben." in page
+    assert "Lo que vieron los vecinos" in page
+    assert "Rosa Quispe No" in page and "Dónde: Pampa Inalámbrica" in page
+    assert "Solo uno &lt;b&gt;ampliado&lt;/b&gt;." in html and "<b>ampliado" not in html
+    assert "reporte de 2021-T3" in page
+    with app.app_context():
+        photo_id = db.session.scalar(select(Evidence.id).where(Evidence.check_id.is_not(None)))
+    assert f'<a href="/evidencia/{photo_id}"><img src="/evidencia/{photo_id}/miniatura"' in html
+    assert html.count('class="resident-check"') == 1
+    assert "rosa@example.org" not in html
+
+
+def test_a_goal_page_shows_the_newest_checks_and_leads_to_the_rest(app, make_user, claimed):
+    from portal.services.checks import CHECKS_SHOWN
+
+    for number in range(CHECKS_SHOWN + 2):
+        check(browser(app, make_user(), "resident"), "yes", f"Lo vi, vecino {number}.")
+    page = text_of(app.test_client().get("/metas/S7.6"))
+    assert f"Lo vi, vecino {CHECKS_SHOWN + 1}." in page and "Lo vi, vecino 0." not in page
+    assert "Ver todo lo que vieron los vecinos" in page
+    every = text_of(app.test_client().get("/metas/S7.6/verificaciones"))
+    assert all(f"Lo vi, vecino {n}." in every for n in range(CHECKS_SHOWN + 2))
+
+
+def test_a_resident_reports_a_check_and_it_lands_in_the_committees_queue(app, make_user,
+                                                                          seen):
+    check_id = only_check_id(app)
+    resident = browser(app, make_user(), "resident")
+    assert f"/verificaciones/{check_id}/reportar" in resident.get("/metas/S7.6").get_data(
+        as_text=True)
+    assert resident.post(f"/verificaciones/{check_id}/reportar",
+                         data={"reason": "personal_data"}).status_code == 302
+    again = resident.post(f"/verificaciones/{check_id}/reportar", data={"reason": "spam"})
+    assert again.status_code == 400 and "Ya reportó esta verificación." in text_of(again)
+    own = seen.post(f"/verificaciones/{check_id}/reportar", data={"reason": "spam"})
+    assert "No puede reportar su propia verificación." in text_of(own)
+    health = browser(app, make_user("moderator", ("CMS",)), "moderator")
+    queue = text_of(health.get("/moderacion"))
+    assert "Verificaciones reportadas" in queue and "Meta S7.6 — Rosa Quispe" in queue
+    education = browser(app, make_user("moderator", ("COPALE",)), "moderator")
+    assert "Meta S7.6 — Rosa Quispe" not in text_of(education.get("/moderacion"))
+
+
+def test_a_moderator_of_another_committee_is_refused(app, make_user, seen):
+    check_id = only_check_id(app)
+    education = browser(app, make_user("moderator", ("COPALE",)), "moderator")
+    assert education.get(f"/verificaciones/{check_id}/moderar").status_code == 403
+    assert education.post(f"/verificaciones/{check_id}/moderar", data={
+        "action": "hide", "reason": "spam"}).status_code == 403
+    assert "Solo uno" in text_of(app.test_client().get("/metas/S7.6"))
+
+
+def link_s76_to(app, slug):
+    from portal.services.places import place_by_slug
+    from portal.services.plan import goal_by_code
+
+    with app.test_request_context():
+        place = place_by_slug(slug)
+        place.goals.append(goal_by_code("S7.6", full=False))
+        db.session.commit()
+
+
+def test_a_check_hidden_by_the_committee_vanishes_everywhere_but_the_tally(app, make_user,
+                                                                         seen, openapi):
+    link_s76_to(app, "pacocha")
+    check_id = only_check_id(app)
+    visitor, reader = app.test_client(), browser(app, make_user(), "resident")
+    for client in (visitor, reader, visitor, reader):  # the second time, from the cache
+        assert "Solo uno" in text_of(client.get("/metas/S7.6"))
+    assert "Solo uno" in text_of(visitor.get("/lugares/pacocha"))
+    assert "Solo uno" in visitor.get("/datos/verificaciones-vecinos.csv").get_data(as_text=True)
+    document = checked(visitor, openapi, "/api/v1/goals/S7.6/checks").get_json()
+    assert [c["comment"] for c in document["checks"]] == ["Solo uno <b>ampliado</b>."]
+
+    health = browser(app, make_user("moderator", ("CMS",)), "moderator")
+    refused = health.post(f"/verificaciones/{check_id}/moderar", data={"action": "hide"})
+    assert refused.status_code == 400
+    assert health.post(f"/verificaciones/{check_id}/moderar", data={
+        "action": "hide", "reason": "personal_data", "note": "Nombra a un vecino."}
+    ).status_code == 302
+    for client in (visitor, reader, health):
+        page = text_of(client.get("/metas/S7.6"))
+        assert "Solo uno" not in page and "Pampa Inalámbrica" not in page
+        assert "1 vecino verificó: 0 sí, 0 en parte, 1 no, 0 no sabe." in page
+    assert "Solo uno" not in text_of(visitor.get("/lugares/pacocha"))
+    assert "Solo uno" not in text_of(visitor.get("/metas/S7.6/verificaciones"))
+    for name in ("verificaciones-vecinos.csv", "verificaciones-vecinos.json"):
+        assert "Solo uno" not in visitor.get(f"/datos/{name}").get_data(as_text=True)
+    assert checked(visitor, openapi, "/api/v1/goals/S7.6/checks").get_json()["checks"] == []
+    assert visitor.get("/api/v1/goals/S7.6").get_json()["checks"]["no"] == 1
+    log = text_of(visitor.get("/moderacion/registro"))
+    assert "S7.6 · la verificación de un vecino Ocultado CMS" in log
+    assert "Nombra a un vecino." not in log
+
+    assert health.post(f"/verificaciones/{check_id}/moderar", data={
+        "action": "restore"}).status_code == 302
+    assert "Solo uno" in text_of(visitor.get("/metas/S7.6"))
+    assert "S7.6 · la verificación de un vecino Restaurado CMS" in text_of(
+        visitor.get("/moderacion/registro"))
+
+
+def test_the_goal_pages_part_of_checks_is_drawn_again_once_one_is_hidden(app, make_user, seen):
+    from portal.plan_views import goal_fragments, goal_parts
+
+    def checks_part_key():
+        with app.test_request_context("/metas/S7.6"):
+            name = goal_parts("S7.6")["checks:visitor"]
+            return goal_fragments("S7.6").keys[name]
+
+    reader = browser(app, make_user(), "resident")
+    reader.get("/metas/S7.6")
+    before = checks_part_key()
+    assert "Solo uno" in text_of(reader.get("/metas/S7.6"))  # its parts from the cache
+    health = browser(app, make_user("moderator", ("CMS",)), "moderator")
+    health.post(f"/verificaciones/{only_check_id(app)}/moderar",
+                data={"action": "hide", "reason": "spam"})
+    assert checks_part_key() != before
+    assert "Solo uno" not in text_of(reader.get("/metas/S7.6"))
+
+
+def test_the_place_page_shows_the_checks_of_its_goals(app, make_user, seen):
+    link_s76_to(app, "el-algarrobal")
+    page = text_of(app.test_client().get("/lugares/el-algarrobal"))
+    assert "Lo que vieron los vecinos de lo reportado" in page
+    assert "Rosa Quispe No" in page and "Meta S7.6" in page and "Solo uno" in page
+    assert "Solo uno" not in text_of(app.test_client().get("/lugares/pacocha"))
+
+
+def test_the_open_data_lists_each_visible_check_without_personal_data(app, make_user, seen):
+    from tests.test_own_data import erase
+
+    listing = text_of(app.test_client().get("/datos"))
+    assert "Lo que dijo cada vecino que verificó una entrega" in listing
+    assert "verificaciones-vecinos.csv" in listing
+    csv = app.test_client().get("/datos/verificaciones-vecinos.csv").get_data(as_text=True)
+    header, row = csv.splitlines()
+    assert header == ("plan,id,goal_code,quarter,revision,answer,comment,place,author,photos,"
+                      "checked_at")
+    assert row.startswith("2019-2022,") and ",S7.6,2021-T3,1,no,Solo uno <b>ampliado</b>.," \
+        "Pampa Inalámbrica,Rosa Quispe,http://localhost/evidencia/" in row
+    assert "@" not in csv
+    [entry] = app.test_client().get("/datos/verificaciones-vecinos.json").get_json()
+    assert entry["author"] == "Rosa Quispe" and len(entry["photos"]) == 1
+    assert erase(seen, "keep").status_code == 302
+    [entry] = app.test_client().get("/datos/verificaciones-vecinos.json").get_json()
+    assert entry["author"] == "Cuenta eliminada" and entry["comment"] is not None
+    page = text_of(app.test_client().get("/metas/S7.6"))
+    assert "Cuenta eliminada No" in page and "Rosa Quispe" not in page
+
+
+def test_what_residents_saw_is_read_in_one_statement_however_many(app, make_user, claimed,
+                                                                  files_root):
+    from tests.test_thread import goal_page_queries, selects
+
+    def reading_checks(url):
+        return [statement for statement in selects(goal_page_queries(app, reader, url))
+                if "FROM delivery_check" in statement and "GROUP BY" not in statement]
+
+    reader = app.test_client()
+    app.config["PAGE_CACHE"] = False
+    try:
+        check(browser(app, make_user(), "resident"), "no", "El primero.", picture=photo())
+        one = reading_checks("/metas/S7.6")
+        for number in range(6):
+            check(browser(app, make_user(), "resident"), "yes", f"Otro {number}.",
+                  f"Sector {number}", photo())
+        many = reading_checks("/metas/S7.6")
+    finally:
+        app.config["PAGE_CACHE"] = True
+    assert len(one) == len(many) == 1, "\n".join(many)
+
+
+def test_an_admin_withdraws_a_checks_photo_and_it_leaves_the_goal_page(app, make_user, seen):
+    with app.app_context():
+        photo_id = db.session.scalar(select(Evidence.id).where(Evidence.check_id.is_not(None)))
+    visitor = app.test_client()
+    assert f"/evidencia/{photo_id}/miniatura" in visitor.get("/metas/S7.6").get_data(as_text=True)
+    admin = browser(app, make_user("admin"), "admin")
+    assert admin.get(f"/evidencia/{photo_id}/retirar").status_code == 200
+    done = admin.post(f"/evidencia/{photo_id}/retirar", data={"reason": "Muestra un rostro."})
+    assert done.status_code == 302 and done.headers["Location"].endswith(
+        f"/metas/S7.6#verificacion-{only_check_id(app)}")
+    html = visitor.get("/metas/S7.6").get_data(as_text=True)
+    assert f"/evidencia/{photo_id}/miniatura" not in html and "Solo uno" in html

@@ -70,6 +70,10 @@ MATRIX = {
     # S4.1's report for 2021-T1 claims a delivery (0 delivered): residents may check it.
     "evidence.check": ("POST", "/metas/S4.1/verificacion",
                        {"resident", "moderator_right", "moderator_other"}),
+    # A resident's check of S4.1 is reported as a comment is, and moderated by COPALE.
+    "evidence.flag_check": ("POST", "/verificaciones/{check}/reportar", SIGNED_IN),
+    "evidence.moderate_check": ("POST", "/verificaciones/{check}/moderar",
+                                {"moderator_right", "admin"}),
     "places.manage": ("POST", "/admin/lugares", {"admin"}),
     "places.change": ("POST", "/admin/lugares/pacocha", {"admin"}),
 }
@@ -138,11 +142,12 @@ def published_report(app, make_user):
 
 @pytest.fixture
 def thread_items(app, make_user):
-    """A comment on S4.1 by someone else, a COPALE observation awaiting an answer, and a
-    hearing open for questions with one on S4.1."""
+    """A comment and a check on S4.1 by someone else, a COPALE observation awaiting an
+    answer, and a hearing open for questions with one on S4.1."""
     from datetime import datetime, timedelta
 
     from models import Evidence, User, db
+    from portal.services import checks
     from portal.services.feedback import post_comment, post_observation
     from portal.services.hearings import ask, schedule
     from portal.services.plan import current_plan, goal_by_code
@@ -152,6 +157,7 @@ def thread_items(app, make_user):
     with app.test_request_context():
         goal = goal_by_code("S4.1")
         comment = post_comment(db.session.get(User, author_id), goal, "Un comentario.")
+        check = checks.answer(db.session.get(User, author_id), goal, "no", "No vi los pupitres.")
         observation = post_observation(db.session.get(User, member_id), goal, "COPALE",
                                        "alerta", "Una alerta.", None)
         soon = datetime.now().replace(microsecond=0) + timedelta(days=10)
@@ -163,7 +169,7 @@ def thread_items(app, make_user):
         observation.evidence.append(evidence)
         db.session.commit()
         ids = {"comment": comment.id, "observation": observation.id, "hearing": hearing.id,
-               "question": question.id, "evidence": evidence.id}
+               "question": question.id, "evidence": evidence.id, "check": check.id}
     return ids
 
 

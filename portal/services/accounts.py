@@ -19,10 +19,10 @@ from sqlalchemy.orm import joinedload
 
 from models import (ROLES, AuditEntry, Comment, Committee, Delivery, DeliveryCheck,
                     Dimension, Evidence, Follow, Goal, HearingQuestion, Notification,
-                    NotificationSetting, Objective, Rating, RecoveryCode, Submission, User,
-                    UserSession, db)
+                    NotificationSetting, Objective, Rating, RecoveryCode, Report,
+                    ReportRevision, Submission, User, UserSession, db)
 from models.accounts import aware, utcnow
-from models.cache import HEARINGS, note_change, thread_scope
+from models.cache import CHECKS, HEARINGS, goal_scope, note_change, thread_scope
 from portal.jobs import job, later
 from portal.mail import send_mail
 from portal.translation import lazy_gettext as _l
@@ -389,6 +389,13 @@ def _signed_pages_changed(user):
     codes = db.session.scalars(select(Goal.code).join(Comment, Comment.goal_id == Goal.id)
                                .where(Comment.author_id == user.id).distinct()).all()
     note_change(db.session, *(thread_scope(code) for code in codes))
+    checked = db.session.scalars(
+        select(Goal.code).join(Report, Report.goal_id == Goal.id)
+        .join(ReportRevision, ReportRevision.report_id == Report.id)
+        .join(DeliveryCheck, DeliveryCheck.revision_id == ReportRevision.id)
+        .where(DeliveryCheck.user_id == user.id).distinct()).all()
+    if checked:  # the checks carry their author's name, on the goals' pages and the open data
+        note_change(db.session, CHECKS, *(goal_scope(code) for code in checked))
     if db.session.scalar(select(HearingQuestion.id).where(HearingQuestion.author_id == user.id)
                          .limit(1)) is not None:
         note_change(db.session, HEARINGS)

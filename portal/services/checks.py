@@ -2,21 +2,28 @@
 that claims something delivered, and the tally beside the official claim."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from flask import url_for
+from sqlalchemy import func, inspect, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
-from models import CHECK_ANSWERS, DeliveryCheck, Report, ReportRevision, db
-from models.accounts import utcnow
+from models import (CHECK_ANSWERS, MODERATION_REASONS, DeliveryCheck, Evidence, Report,
+                    ReportRevision, db)
+from models.accounts import aware, utcnow
+from models.places import goal_place
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .evidence import attach, withdraw
-from .feedback import MAX_COMMENT
-from .plan import ensure_open
+from .feedback import MAX_COMMENT, hide, reported, restore
+from .plan import ensure_open, in_plan, plan_of
 
 CLAIMING = ("cumplida", "cumplida_parcialmente")
 MAX_PLACE = 200
 # A claim is disputed once this many have answered and more said no than yes.
 DISPUTED_AFTER = 3
+# The checks with something to read a goal's page shows; the others are a page away.
+CHECKS_SHOWN = 5
+CHECKS_PER_PAGE = 20
 
 
 def claims_delivery(revision):
@@ -138,3 +145,89 @@ def claim_rows(plan):
         yield {"goal_code": goals[goal_id].code, "quarter": revision.report.quarter,
                "revision": revision.number, "delivered": revision.delivered,
                "status": revision.status, **tally.as_dict(), "disputed": tally.disputed}
+
+
+# What residents wrote, placed or photographed when they checked
+
+def _shown(query):
+    """The visible checks that carry a comment, a place or a photo, newest first, each with
+    its author, its photos and the report it is about: one statement."""
+    photo = Evidence.check_id == DeliveryCheck.id
+    return (query.join(DeliveryCheck.revision).join(ReportRevision.report).join(Report.goal)
+            .where(DeliveryCheck.hidden_at.is_(None),
+                   or_(DeliveryCheck.comment.is_not(None), DeliveryCheck.place.is_not(None),
+                       select(Evidence.id).where(photo, Evidence.withdrawn_at.is_(None))
+                       .exists()))
+            .order_by(DeliveryCheck.updated_at.desc(), DeliveryCheck.id.desc())
+            .options(joinedload(DeliveryCheck.user), joinedload(DeliveryCheck.evidence),
+                     contains_eager(DeliveryCheck.revision).contains_eager(ReportRevision.report)
+                     .contains_eager(Report.goal)))
+
+
+def checks_of_goal(goal, limit=None, offset=0):
+    """A goal's visible checks with something to read: all, or ``limit`` of them from
+    ``offset`` and one more, to know whether there are more."""
+    query = _shown(select(DeliveryCheck)).where(Report.goal_id == goal.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit + 1)
+    return db.session.scalars(query).unique().all()
+
+
+def may_have_checks(goal):
+    """False when the goal's reports, already read, never claimed a delivery: nobody can
+    have checked one, and the page asks nothing. True when unsure (they were not read)."""
+    if "reports" in inspect(goal).unloaded:
+        return True
+    return any(claims_delivery(revision) for report in goal.reports
+               for revision in report.revisions)
+
+
+def checks_of_place(place, limit=CHECKS_PER_PAGE):
+    """The visible checks with something to read on the goals that concern the place."""
+    goals = select(goal_place.c.goal_id).where(goal_place.c.place_id == place.id)
+    return db.session.scalars(_shown(select(DeliveryCheck)).where(Report.goal_id.in_(goals))
+                              .limit(limit + 1)).unique().all()
+
+
+def check_or_none(check_id):
+    return db.session.get(DeliveryCheck, check_id)
+
+
+def flag_check(user, check, reason):
+    """Report a check; enough distinct reports hide it until a moderator decides."""
+    ensure_open(plan_of(check.goal))
+    if reason not in MODERATION_REASONS:
+        raise DomainError(_l("Choose why you report this check."))
+    if check.user_id == user.id:
+        raise DomainError(_l("You cannot report your own check."))
+    if check.hidden_at is not None:
+        raise DomainError(_l("This check is already hidden; moderators will review it."))
+    reported(user, check, reason, _l("You have already reported this check."))
+
+
+def hide_check(user, check, reason, note):
+    """Hidden from every page, the open data and the API; its answer stays counted, as the
+    rating given with a hidden comment does."""
+    return hide(user, check, reason, note, _l("Choose the reason for hiding the check."))
+
+
+def restore_check(user, check, note):
+    return restore(user, check, note, _l("This check is not hidden."))
+
+
+def check_rows(plan):
+    """The visible checks of a plan's goals, as open data: no e-mail, the public name."""
+    for check in db.session.scalars(in_plan(_shown(select(DeliveryCheck)), plan.id)).unique():
+        yield check_record(check)
+
+
+def check_record(check):
+    """One check as the open data and the API give it."""
+    revision = check.revision
+    return {"id": check.id, "goal_code": revision.report.goal.code,
+            "quarter": revision.report.quarter, "revision": revision.number,
+            "answer": check.answer, "comment": check.comment, "place": check.place,
+            "author": check.user.display_name,
+            "photos": [url_for("evidence.show", evidence_id=file.id, _external=True)
+                       for file in check.photos],
+            "checked_at": aware(check.updated_at).isoformat()}

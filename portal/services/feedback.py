@@ -140,23 +140,32 @@ def flag_comment(user, comment, reason):
         raise DomainError(_l("That comment was deleted by its author."))
     if comment.hidden_at is not None:
         raise DomainError(_l("This comment is already hidden; moderators will review it."))
-    try:
-        with db.session.begin_nested():
-            db.session.add(Flag(comment=comment, user_id=user.id, reason=reason))
-    except IntegrityError:
-        raise DomainError(_l("You have already reported this comment.")) from None
-    since = comment.decided_at
-    pending = select(func.count(func.distinct(Flag.user_id))).where(Flag.comment_id == comment.id)
-    if since is not None:
-        pending = pending.where(Flag.created_at > since)
+    reported(user, comment, reason, _l("You have already reported this comment."))
     tell(members_watching(comment.goal), "comment_reported",
          f"reported:{comment.id}:{comment.decided_at or ''}", comment.goal,
          f"comentario-{comment.id}")
+
+
+def subject_of(item):
+    """A report's or a decision's subject, as its columns name it: a comment or a check."""
+    return {"comment": item} if isinstance(item, Comment) else {"check": item}
+
+
+def reported(user, item, reason, already):
+    """Record a user's report of a comment or a check; enough distinct reports since the
+    last decision hide it until a moderator decides."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(Flag(user_id=user.id, reason=reason, **subject_of(item)))
+    except IntegrityError:
+        raise DomainError(already) from None
+    column = Flag.comment_id if isinstance(item, Comment) else Flag.check_id
+    pending = select(func.count(func.distinct(Flag.user_id))).where(column == item.id)
+    if item.decided_at is not None:
+        pending = pending.where(Flag.created_at > item.decided_at)
     if db.session.scalar(pending) >= current_app.config["COMMENT_HIDE_AFTER_REPORTS"]:
-        comment.hidden_at = utcnow()
-        comment.hidden_reason = "reported"
-        comment.hidden_note = None
-        comment.hidden_by_committee = None
+        item.hidden_at, item.hidden_reason = utcnow(), "reported"
+        item.hidden_note = item.hidden_by_committee = None
 
 
 def acting_committee(user, goal):
@@ -165,38 +174,53 @@ def acting_committee(user, goal):
 
 
 def hide_comment(user, comment, reason, note):
+    action = hide(user, comment, reason, note, _l("Choose the reason for hiding the comment."))
+    _told(comment, action)
+
+
+def hide(user, item, reason, note, no_reason):
+    """A moderator hides a comment or a check, with a reason the public log shows."""
     if reason not in MODERATION_REASONS:
-        raise DomainError(_l("Choose the reason for hiding the comment."))
+        raise DomainError(no_reason)
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise DomainError(_l("The note may have at most %(max)s characters.", max=MAX_NOTE))
-    committee = acting_committee(user, comment.goal)
+    committee = acting_committee(user, item.goal)
     now = utcnow()
-    comment.hidden_at, comment.hidden_reason, comment.hidden_note = now, reason, note
-    comment.hidden_by_committee, comment.decided_at = committee, now
-    _moderated(comment, ModerationAction(comment=comment, action="hide", reason=reason,
-                                         note=note, committee=committee, moderator_id=user.id))
+    item.hidden_at, item.hidden_reason, item.hidden_note = now, reason, note
+    item.hidden_by_committee, item.decided_at = committee, now
+    return _decided(ModerationAction(action="hide", reason=reason, note=note,
+                                     committee=committee, moderator_id=user.id,
+                                     **subject_of(item)))
 
 
-def _moderated(comment, action):
-    """Record the decision, and tell the comment's author."""
+def restore(user, item, note, not_hidden):
+    """A moderator shows a hidden comment or check again, or keeps a reported one visible."""
+    if item.hidden_at is None and item.decided_at is not None:
+        raise DomainError(not_hidden)
+    note = (note or "").strip() or None
+    committee = acting_committee(user, item.goal)
+    item.hidden_at = item.hidden_reason = item.hidden_note = None
+    item.hidden_by_committee, item.decided_at = None, utcnow()
+    return _decided(ModerationAction(action="restore", note=note, committee=committee,
+                                     moderator_id=user.id, **subject_of(item)))
+
+
+def _decided(action):
     db.session.add(action)
     db.session.flush()
+    return action
+
+
+def _told(comment, action):
+    """The comment's author is told of the decision."""
     event = {"hide": "comment_hidden", "restore": "comment_restored"}[action.action]
     tell([comment.author_id], event, f"moderation:{action.id}", comment.goal,
          f"comentario-{comment.id}", reason=action.reason, note=action.note)
 
 
 def restore_comment(user, comment, note):
-    if comment.hidden_at is None and comment.decided_at is not None:
-        raise DomainError(_l("This comment is not hidden."))
-    note = (note or "").strip() or None
-    committee = acting_committee(user, comment.goal)
-    now = utcnow()
-    comment.hidden_at = comment.hidden_reason = comment.hidden_note = None
-    comment.hidden_by_committee, comment.decided_at = None, now
-    _moderated(comment, ModerationAction(comment=comment, action="restore", note=note,
-                                         committee=committee, moderator_id=user.id))
+    _told(comment, restore(user, comment, note, _l("This comment is not hidden.")))
 
 
 def post_observation(user, goal, committee_code, kind, body, evidence_url):

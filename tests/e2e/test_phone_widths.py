@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from models import (Comment, Evidence, Hearing, HearingQuestion, Observation, Report,
-                    ReportRevision, User, db)
+from models import (Comment, DeliveryCheck, Evidence, Hearing, HearingQuestion, Observation,
+                    Report, ReportRevision, User, db)
 from models.accounts import utcnow
 from tests.conftest import PASSWORDS, PLAN_FILE
 from tests.e2e.conftest import LIVE_USERS, _live
@@ -35,6 +35,7 @@ NOT_PAGES = {
     "api.plan": "JSON",
     "api.goal": "JSON",
     "api.answers": "JSON",
+    "api.goal_checks": "JSON",
     "api.openapi": "JSON",
     "reports.template": "a CSV download",
     "accounts.download_data": "a JSON download of one's own data",
@@ -161,6 +162,7 @@ def parameters(app, people):
         observation = db.session.scalar(select(Observation).order_by(Observation.id))
         hearing = db.session.scalar(select(Hearing.id).where(Hearing.acta_key.is_not(None)))
         evidence = db.session.scalar(select(Evidence.id).order_by(Evidence.id))
+        check = db.session.scalar(select(DeliveryCheck).order_by(DeliveryCheck.id))
         report = db.session.scalars(select(Report).where(Report.goal.has(code=goal))
                                     .order_by(Report.quarter.desc())).first()
         return {
@@ -170,6 +172,9 @@ def parameters(app, people):
             "comment_id": comment,
             "observation_id": observation.id,
             "evidence_id": evidence,
+            "check_id": check.id,
+            # The goal the resident's check is about, so that its list of checks is not empty.
+            ("evidence.checks_of_goal", "code"): check.goal.code,
             "user_id": people["moderator"],
             "slug": all_places()[0].slug,
             ("plan.dimension", "code"): goal[0],
