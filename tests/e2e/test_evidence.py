@@ -54,3 +54,14 @@ def test_photos_of_a_report_and_a_resident_who_does_not_see_it(new_page, phone, 
     assert "Gracias" in luis.locator(".alert").inner_text()
     assert "1 vecino verificó: 0 sí, 0 en parte, 1 no, 0 no sabe." in \
         luis.locator(".goal-now").inner_text()
+
+    # What Luis saw stands beside the tally, on a phone too, with the photo he took.
+    phone.goto(live_server + "/metas/A2.1")
+    seen = phone.locator("#verificaciones")
+    assert "Lo que vieron los vecinos" in seen.inner_text()
+    assert "No hay ningún comité reunido en el sector." in seen.inner_text()
+    assert "No, no lo veo" in seen.inner_text()
+    assert seen.locator("img").count() == 1
+    assert seen.bounding_box()["width"] <= 360
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_violations(phone) == []
