@@ -55,7 +55,7 @@ def test_a_post_without_a_valid_token_gets_400_and_changes_nothing(app, make_use
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         response = client.open(url.format(user=admin[0], comment=1, observation=1, hearing=1,
-                                          question=1, evidence=1),
+                                          question=1, evidence=1, check=1),
                                method=method, data={"csrf_token": "forged", "body": "x"})
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
