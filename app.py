@@ -3,7 +3,7 @@ import os
 from datetime import date
 
 from flask import Flask
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from markupsafe import Markup
 
 import config as config_module
@@ -81,7 +81,7 @@ def create_app(config=None, **overrides):
     jobs.init_app(app)
 
     app.jinja_env.globals.update(LABELS=LABELS, languages=i18n.language_choices,
-                                 get_locale=get_locale, can=can, EmptyForm=EmptyForm,
+                                 current_language=i18n.current_language, can=can, EmptyForm=EmptyForm,
                                  format_decimal=format_decimal, soles=formatting.soles,
                                  number=formatting.number, is_link=formatting.is_link,
                                  user_text=text.user_text, editable=editable, aware=aware,

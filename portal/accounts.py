@@ -4,14 +4,13 @@ import time
 
 from flask import (Blueprint, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
-from flask_babel import get_locale
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
 from forms.accounts import (DisplayNameForm, EmailChangeForm, EraseAccountForm,
                             PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
                             RegisterForm, SecondFactorForm, SignInForm)
 from models import User, db
-from portal.i18n import safe_next
+from portal.i18n import current_language, safe_next
 from portal.limits import per_address_and
 from portal.notifications import PAGES as FOLLOWED_PAGES
 from portal.permissions import requires
@@ -96,7 +95,7 @@ def sign_in():
 
 def complete_sign_in(user, next_url):
     session.pop("pending_sign_in", None)
-    service.start_session(user, language=str(get_locale()))
+    service.start_session(user, language=current_language())
     login_user(user)
     return redirect(next_url)
 

@@ -9,8 +9,17 @@ bp = Blueprint("i18n", __name__)
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
+# Figures and dates read as in Peru ("60.5 %", "S/ 1,250.50", "2:21 p. m."), not as in
+# Spain; the Spanish catalog serves es_PE all the same, Babel falling back from es_PE to es.
+FORMATTING_LOCALES = {"es": "es_PE"}
 
-def select_locale():
+
+def formatting_locale(language):
+    """The Babel locale a language's figures, dates and times are written in."""
+    return FORMATTING_LOCALES.get(language, language)
+
+
+def chosen_language():
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
@@ -19,9 +28,18 @@ def select_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def select_locale():
+    return formatting_locale(chosen_language())
+
+
+def current_language():
+    """The interface language ("es", "en"), whatever country its figures follow."""
+    return get_locale().language
+
+
 def language_choices():
     """The other languages, each with the link that switches to it and returns here."""
-    current = str(get_locale())
+    current = current_language()
     back = request.full_path.rstrip("?")
     return [
         {"code": code, "name": LANGUAGE_NAMES[code],

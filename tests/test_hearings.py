@@ -55,7 +55,7 @@ def hearing(app, official):
 def test_an_official_schedules_a_hearing_and_everyone_sees_it(app, official, hearing):
     listing = text_of(app.test_client().get("/audiencias"))
     assert "Próximas audiencias" in listing and "Auditorio municipal, Jr. Zepita 301" in listing
-    assert "periodo de 2021-T1 a 2021-T4" in listing and ", 10:00 · " in listing
+    assert "periodo de 2021-T1 a 2021-T4" in listing and "10:00 a. m." in listing
     page = text_of(app.test_client().get(f"/audiencias/{hearing}"))
     assert "Preguntas hasta" in page and "Ningún vecino ha enviado aún una pregunta." in page
     assert "Ingrese para enviar una pregunta" in page

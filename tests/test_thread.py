@@ -38,7 +38,7 @@ def test_a_resident_comments_and_rates_a_goal(app, resident):
     assert "Vecina Ana" in text_of(page)
     assert "<p>El puesto de Pampa Inalámbrica sigue cerrado.</p>" in html
     assert '<a href="https://example.org/foto" rel="nofollow ugc noopener">' in html
-    assert "2,0 de 5" in text_of(page)
+    assert "2.0 de 5" in text_of(page)
     assert "1 calificación de vecinos" in text_of(page)
     assert "1 comentario" in text_of(page)
 

@@ -23,6 +23,7 @@ from models import (ROLES, AuditEntry, Comment, Committee, Delivery, DeliveryChe
                     UserSession, db)
 from models.accounts import aware, utcnow
 from models.cache import HEARINGS, note_change, thread_scope
+from portal.i18n import formatting_locale
 from portal.jobs import job, later
 from portal.mail import send_mail
 from portal.translation import lazy_gettext as _l
@@ -432,7 +433,7 @@ def mail_email_change(user_id, new_email):
         return
     app = current_app._get_current_object()
     with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
-            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
+            force_locale(formatting_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"])):
         if user_by_email(new_email) is not None:
             # As on registering: the person asking learns nothing of whose address it is.
             send_mail(new_email, _l("Your account on the accountability portal"), _l(
