@@ -15,7 +15,7 @@ from portal import (accounts, admin, api, charts, cli, committees, errors, evide
                     formatting, hearings, holes, i18n, jobs, notifications, page_cache, places,
                     plan_views, reports, security, terms, text, transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
-from portal.labels import LABELS
+from portal.labels import LABELS, followed_name
 from portal.permissions import can
 from portal.quarters import plan_quarters
 from portal.services.accounts import load_session_user
@@ -89,7 +89,7 @@ def create_app(config=None, **overrides):
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
                                  days_waited=days_waited, overdue=overdue,
                                  from_iso=date.fromisoformat, goal_url=terms.goal_url,
-                                 claims_delivery=claims_delivery,
+                                 claims_delivery=claims_delivery, followed_name=followed_name,
                                  READER_HEADER=Markup(holes.HEADER))
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -19,7 +19,7 @@ from portal.services import accounts as service
 from portal.services import second_factor, submissions
 from portal.services.feedback import hidden_comments_of
 from portal.transactions import writes_on_get
-from portal.translation import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 bp = Blueprint("accounts", __name__)
 
@@ -137,8 +137,9 @@ def second_factor_step():
             form.code.errors.append(error.message)
             return render_template("accounts/second_factor.html", form=form), 401
         if used == "recovery":
-            flash(_l("You used a recovery code; %(num)s remain. Each works only once.",
-                     num=second_factor.remaining_recovery_codes(user)), "info")
+            flash(_nl("You used a recovery code; %(num)s remains. Each works only once.",
+                      "You used a recovery code; %(num)s remain. Each works only once.",
+                      second_factor.remaining_recovery_codes(user)), "info")
         next_url = session["pending_sign_in"]["next"]
         if submission is not None:
             submission.result_url = next_url

@@ -119,7 +119,7 @@ def test_a_row_that_changes_a_report_is_a_correction_needing_a_reason(app, runne
     done = runner.invoke(args=["reports", "import", changed, "--quarter", "2021-T3",
                                "--reason", "Se corrigió el avance de S3.1"])
     assert done.exit_code == 0, done.output
-    assert "0 reportes publicados, 1 corregidos, 2 sin cambios." in done.output
+    assert "0 reportes publicados, 1 corregido, 2 sin cambios." in done.output
     page = text_of(app.test_client().get("/metas/S3.1"))
     assert "Motivo: Se corrigió el avance de S3.1" in page
     assert "No iniciada" in page  # the earlier version stays readable

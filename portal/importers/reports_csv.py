@@ -3,7 +3,7 @@ import codecs
 import csv
 import io
 
-from portal.translation import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 from .structure import FileFormatError
 
@@ -84,8 +84,9 @@ def parse_reports_csv(data):
             if not any(cell.strip() for cell in record[1:]):
                 continue  # empty, or a goal of the template left as it came: nothing to say
             if len(record) != len(CSV_HEADER):
-                errors.append((start, _l("the row has %(count)s fields; it needs %(expected)s",
-                                         count=len(record), expected=len(CSV_HEADER))))
+                errors.append((start, _nl("the row has %(num)s field; it needs %(expected)s",
+                                          "the row has %(num)s fields; it needs %(expected)s",
+                                          len(record), expected=len(CSV_HEADER))))
                 continue
             rows.append((start, fields_of(record)))
     except csv.Error as error:

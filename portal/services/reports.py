@@ -11,7 +11,7 @@ from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SO
                     ReportRevision, db)
 from models.accounts import aware
 from portal.quarters import is_plan_quarter, plan_quarters
-from portal.translation import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 from . import DomainError
 from .notifications import tell_followers
@@ -250,12 +250,22 @@ class ImportOutcome:
     corrected: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
 
+    def summary(self, quarter):
+        """"2021-T3: 3 reports published, 1 corrected, 0 unchanged.", each count in its
+        singular or plural, as the page and the command say it."""
+        return _l("%(quarter)s: %(published)s, %(corrected)s, %(unchanged)s.", quarter=quarter,
+                  published=_nl("%(num)s report published", "%(num)s reports published",
+                                len(self.created)),
+                  corrected=_nl("%(num)s corrected", "%(num)s corrected", len(self.corrected)),
+                  unchanged=_nl("%(num)s unchanged", "%(num)s unchanged", len(self.unchanged)))
+
 
 class ImportRejected(DomainError):
     """The whole file is refused; ``errors`` lists (line, message), nothing was written."""
 
     def __init__(self, errors):
-        super().__init__(_l("The file was not imported: %(count)s errors.", count=len(errors)))
+        super().__init__(_nl("The file was not imported: %(num)s error.",
+                             "The file was not imported: %(num)s errors.", len(errors)))
         self.errors = errors
 
 
