@@ -103,7 +103,7 @@ def questions_by(user, hearing):
 def ask(user, hearing, body, goal_code=None, committee_code=None):
     ensure_open(hearing.plan)
     if not open_for_questions(hearing):
-        raise DomainError(_l("Questions for this hearing closed on %(date)s.",
+        raise DomainError(_l("On %(date)s the questions for this hearing closed.",
                              date=format_datetime(aware(hearing.questions_until), "short")))
     limit = current_app.config["HEARING_QUESTIONS_PER_PERSON"]
     if questions_by(user, hearing) >= limit:
@@ -160,8 +160,8 @@ def attach_acta(hearing, data):
     """Keep the hearing's acta: a PDF, checked by its content, within the size allowed."""
     limit = current_app.config["MAX_ACTA_BYTES"]
     if aware(hearing.held_at) > utcnow():
-        raise DomainError(_l("The acta is published once the hearing has taken place, on "
-                             "%(date)s.", date=format_datetime(aware(hearing.held_at), "short")),
+        raise DomainError(_l("The hearing takes place on %(date)s; its acta is published "
+                             "after that.", date=format_datetime(aware(hearing.held_at), "short")),
                           "file")
     if not data:
         raise DomainError(_l("Choose the acta's PDF file."))
