@@ -138,9 +138,13 @@ def test_ratings_are_stars_that_stay_radio_buttons(app, make_user):
         .status_code == 302
 
 
-def test_every_file_input_says_what_it_takes(app, make_user):
+def test_every_file_input_says_what_it_takes(app, runner, tmp_path, make_user):
+    publish(runner, tmp_path, "S7.6,en_ejecucion,40,2,Obra.,,,,,")
     official = browser(app, make_user("official"), "official")
-    for page in ("/reportes/importar", "/metas/S7.6/verificacion"):
-        html = official.get(page).get_data(as_text=True)
-        for tag in re.findall(r'<input[^>]*type="file"[^>]*>', html):
-            assert "accept=" in tag, (page, tag)
+    resident = browser(app, make_user(), "resident")
+    for who, page in ((official, "/reportes/importar"),
+                      (official, "/metas/S7.6/reportes/2021-T3/evidencia"),
+                      (resident, "/metas/S7.6/verificacion")):
+        html = who.get(page).get_data(as_text=True)
+        tags = re.findall(r'<input[^>]*type="file"[^>]*>', html)
+        assert tags and all("accept=" in tag for tag in tags), (page, tags)
