@@ -3,7 +3,7 @@ import os
 from datetime import date
 
 from flask import Flask
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from markupsafe import Markup
 
 import config as config_module
@@ -15,7 +15,7 @@ from portal import (accounts, admin, api, charts, cli, committees, errors, evide
                     formatting, hearings, holes, i18n, jobs, notifications, page_cache, places,
                     plan_views, reports, security, terms, text, transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
-from portal.labels import LABELS
+from portal.labels import LABELS, followed_name
 from portal.permissions import can
 from portal.quarters import plan_quarters
 from portal.services.accounts import load_session_user
@@ -81,7 +81,7 @@ def create_app(config=None, **overrides):
     jobs.init_app(app)
 
     app.jinja_env.globals.update(LABELS=LABELS, languages=i18n.language_choices,
-                                 get_locale=get_locale, can=can, EmptyForm=EmptyForm,
+                                 current_language=i18n.current_language, can=can, EmptyForm=EmptyForm,
                                  format_decimal=format_decimal, soles=formatting.soles,
                                  number=formatting.number, is_link=formatting.is_link,
                                  user_text=text.user_text, editable=editable, aware=aware,
@@ -89,7 +89,7 @@ def create_app(config=None, **overrides):
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
                                  days_waited=days_waited, overdue=overdue,
                                  from_iso=date.fromisoformat, goal_url=terms.goal_url,
-                                 claims_delivery=claims_delivery,
+                                 claims_delivery=claims_delivery, followed_name=followed_name,
                                  READER_HEADER=Markup(holes.HEADER))
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

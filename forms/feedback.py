@@ -12,17 +12,18 @@ from portal.translation import lazy_gettext as _l
 # forms render fields and carry the CSRF token.
 
 
-def stars_choices(empty_label):
-    return [SelectChoice("", empty_label)] + [
-        SelectChoice(str(n), _l("%(num)s of 5 stars", num=n)) for n in
-        range(MAX_STARS, MIN_STARS - 1, -1)]
+def stars_choices():
+    """One star to five: the order they are drawn in and the arrow keys walk."""
+    return [SelectChoice(str(n), _l("%(num)s of 5 stars", num=n))
+            for n in range(MIN_STARS, MAX_STARS + 1)]
 
 
 class CommentForm(SubmitOnceForm):
     body = TextAreaField(_l("Your comment"), render_kw={"rows": 4, "maxlength": MAX_COMMENT,
                                                          "data-counter": MAX_COMMENT})
-    stars = SelectField(_l("Your rating of how well this goal is being fulfilled (optional)"),
-                        choices=stars_choices(_l("No rating")), validate_choice=False)
+    stars = RadioField(_l("Your rating of how well this goal is being fulfilled (optional)"),
+                       choices=[SelectChoice("", _l("No rating"))] + stars_choices(),
+                       default="", validate_choice=False)
     parent_id = HiddenField()
 
 
@@ -38,9 +39,8 @@ class EditCommentForm(FlaskForm):
 
 
 class RatingForm(SubmitOnceForm):
-    stars = RadioField(_l("How well is this goal being fulfilled?"), choices=[
-        SelectChoice(str(n), _l("%(num)s of 5 stars", num=n))
-        for n in range(MAX_STARS, MIN_STARS - 1, -1)], validate_choice=False)
+    stars = RadioField(_l("How well is this goal being fulfilled?"), choices=stars_choices(),
+                       validate_choice=False)
 
 
 class FlagForm(SubmitOnceForm):

@@ -37,7 +37,7 @@ class QuestionForm(SubmitOnceForm):
 
 def question_form(user):
     form = QuestionForm()
-    form.committee.choices = [SelectChoice("", _l("Myself"))] + [
+    form.committee.choices = [SelectChoice("", _l("In my own name"))] + [
         SelectChoice(c.code, f"{c.name} ({c.code})")
         for c in sorted(getattr(user, "committees", []), key=lambda c: c.code)]
     return form

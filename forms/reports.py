@@ -51,8 +51,15 @@ class ReportForm(SubmitOnceForm):
         self.sources.data = revision.sources
 
 
+# What the import reads, by name and by type, so the file picker offers only these.
+REPORT_FILES = ",".join((".csv", "text/csv", ".xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+
+
 class ReportImportForm(FlaskForm):
-    file = FileField(_l("CSV file or Excel workbook (.xlsx)"), validators=[FileRequired(_l("Choose a file."))])
+    file = FileField(_l("CSV file or Excel workbook (.xlsx)"),
+                     validators=[FileRequired(_l("Choose a file."))],
+                     render_kw={"accept": REPORT_FILES})
     quarter = SelectField(_l("Quarter"), choices=[])
     reason = TextAreaField(_l("Reason for the corrections (needed when a row changes a "
                               "published report)"), render_kw={"rows": 2})

@@ -4,14 +4,13 @@ import time
 
 from flask import (Blueprint, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
-from flask_babel import get_locale
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
 from forms.accounts import (DisplayNameForm, EmailChangeForm, EraseAccountForm,
                             PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
                             RegisterForm, SecondFactorForm, SignInForm)
 from models import User, db
-from portal.i18n import safe_next
+from portal.i18n import current_language, safe_next
 from portal.limits import per_address_and
 from portal.notifications import PAGES as FOLLOWED_PAGES
 from portal.permissions import requires
@@ -20,7 +19,7 @@ from portal.services import accounts as service
 from portal.services import second_factor, submissions
 from portal.services.feedback import hidden_comments_of
 from portal.transactions import writes_on_get
-from portal.translation import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 bp = Blueprint("accounts", __name__)
 
@@ -96,7 +95,7 @@ def sign_in():
 
 def complete_sign_in(user, next_url):
     session.pop("pending_sign_in", None)
-    service.start_session(user, language=str(get_locale()))
+    service.start_session(user, language=current_language())
     login_user(user)
     return redirect(next_url)
 
@@ -138,8 +137,9 @@ def second_factor_step():
             form.code.errors.append(error.message)
             return render_template("accounts/second_factor.html", form=form), 401
         if used == "recovery":
-            flash(_l("You used a recovery code; %(num)s remain. Each works only once.",
-                     num=second_factor.remaining_recovery_codes(user)), "info")
+            flash(_nl("You used a recovery code; %(num)s remains. Each works only once.",
+                      "You used a recovery code; %(num)s remain. Each works only once.",
+                      second_factor.remaining_recovery_codes(user)), "info")
         next_url = session["pending_sign_in"]["next"]
         if submission is not None:
             submission.result_url = next_url

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 import config
 from models import ROLES, db
@@ -47,12 +48,17 @@ def plan_import(path):
     for warning in parsed.warnings:
         click.echo(_("warning: %(warning)s", warning=warning), err=True)
     goals = sum(1 for _goal in parsed.goals())
-    click.echo(_("Plan “%(title)s”: %(dimensions)s dimensions, %(goals)s goals.",
-                 title=parsed.title, dimensions=len(parsed.dimensions), goals=goals))
+    click.echo(_("Plan “%(title)s”: %(dimensions)s, %(goals)s.", title=parsed.title,
+                 dimensions=ngettext("%(num)s dimension", "%(num)s dimensions",
+                                     len(parsed.dimensions)),
+                 goals=ngettext("%(num)s goal", "%(num)s goals", goals)))
     if summary.changed:
-        click.echo(_("%(created)s entries created, %(updated)s updated, %(unchanged)s unchanged.",
-                     created=summary.created, updated=summary.updated,
-                     unchanged=summary.unchanged))
+        click.echo(_("%(created)s, %(updated)s, %(unchanged)s.",
+                     created=ngettext("%(num)s entry created", "%(num)s entries created",
+                                      summary.created),
+                     updated=ngettext("%(num)s updated", "%(num)s updated", summary.updated),
+                     unchanged=ngettext("%(num)s unchanged", "%(num)s unchanged",
+                                        summary.unchanged)))
     else:
         click.echo(_("Nothing changed: the database already holds this plan."))
     for term in summary.archived:
@@ -104,7 +110,7 @@ def places_seed():
         raise click.ClickException(_("Import the plan first: places name its goals."))
     created = seed_places()
     db.session.commit()
-    click.echo(_("%(count)s places created.", count=len(created)) if created
+    click.echo(ngettext("%(num)s place created.", "%(num)s places created.", len(created)) if created
                else _("Nothing changed: the places already exist."))
 
 
@@ -119,7 +125,8 @@ def committees_seed():
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
-    click.echo(_("%(count)s committees created.", count=len(created)) if created
+    click.echo(ngettext("%(num)s committee created.", "%(num)s committees created.",
+                        len(created)) if created
                else _("Nothing changed: the committees already exist."))
 
 
@@ -149,9 +156,7 @@ def reports_import(path, quarter, reason):
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
-    click.echo(_("%(quarter)s: %(created)s reports published, %(corrected)s corrected, "
-                 "%(unchanged)s unchanged.", quarter=quarter, created=len(outcome.created),
-                 corrected=len(outcome.corrected), unchanged=len(outcome.unchanged)))
+    click.echo(outcome.summary(quarter))
 
 
 @click.command("backup")
@@ -204,9 +209,14 @@ def demo_command(comments, database_url, into_real_database):
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(str(error.message)) from None
-    click.echo(_("Demonstration data loaded: %(goals)s goals, %(reports)s reports, "
-                 "%(comments)s comments, %(ratings)s ratings, %(observations)s observations.",
-                 **counts))
+    click.echo(_("Demonstration data loaded: %(goals)s, %(reports)s, %(comments)s, %(ratings)s, "
+                 "%(observations)s.",
+                 goals=ngettext("%(num)s goal", "%(num)s goals", counts["goals"]),
+                 reports=ngettext("%(num)s report", "%(num)s reports", counts["reports"]),
+                 comments=ngettext("%(num)s comment", "%(num)s comments", counts["comments"]),
+                 ratings=ngettext("%(num)s rating", "%(num)s ratings", counts["ratings"]),
+                 observations=ngettext("%(num)s observation", "%(num)s observations",
+                                       counts["observations"])))
 
 
 def _pybabel(*args):
@@ -220,8 +230,8 @@ def _translations_dir():
 @translate_cli.command("extract")
 def translate_extract():
     """Collect the interface strings into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "--no-wrap", "--ignore-dirs", ".* node_modules",
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "_nl:1,2", "--no-location",
+             "--sort-output", "--no-wrap", "--ignore-dirs", ".* node_modules",
              "-o", os.path.join(_translations_dir(), "messages.pot"), ".")
 
 

@@ -1,13 +1,13 @@
 """Atom feeds: new and corrected reports, new observations and answers."""
 from feedgen.feed import FeedGenerator
 from flask import url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Observation, ObservationResponse, Report, ReportRevision, db
 from models.accounts import aware, utcnow
+from portal.i18n import current_language
 from portal.labels import OBSERVATION_KIND_LABELS, REPORT_STATUS_LABELS
 from portal.services.checks import tallies
 
@@ -94,7 +94,7 @@ def atom_feed(plan, goal=None):
     feed.link(href=self_url, rel="self")
     feed.link(href=page_url, rel="alternate")
     feed.author({"name": plan.municipality})
-    feed.language(str(get_locale()))
+    feed.language(current_language())
     feed.updated(entries[0][0] if entries else utcnow())
     for moment, key, title, link, content in reversed(entries):
         entry = feed.add_entry()

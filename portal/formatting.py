@@ -2,14 +2,12 @@
 from babel.numbers import format_currency
 from flask_babel import format_decimal, get_locale
 
-# Peruvian conventions for Spanish: "S/ 1,250.50".
-MONEY_LOCALES = {"es": "es_PE", "en": "en_US"}
-
 
 def soles(value):
+    """"S/ 1,250,000.50" in Spanish (es_PE), "PEN1,250,000.50" in English."""
     if value is None:
         return ""
-    return format_currency(value, "PEN", locale=MONEY_LOCALES.get(str(get_locale()), "es_PE"))
+    return format_currency(value, "PEN", locale=get_locale())
 
 
 def number(value):

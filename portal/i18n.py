@@ -5,12 +5,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
+from portal.translation import formatting_locale
+
 bp = Blueprint("i18n", __name__)
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
-
-def select_locale():
+def chosen_language():
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
@@ -19,9 +20,18 @@ def select_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def select_locale():
+    return formatting_locale(chosen_language())
+
+
+def current_language():
+    """The interface language ("es", "en"), whatever country its figures follow."""
+    return get_locale().language
+
+
 def language_choices():
     """The other languages, each with the link that switches to it and returns here."""
-    current = str(get_locale())
+    current = current_language()
     back = request.full_path.rstrip("?")
     return [
         {"code": code, "name": LANGUAGE_NAMES[code],

@@ -90,6 +90,17 @@ FOLLOW_KIND_LABELS = {"goal": _l("Goal"), "objective": _l("Objective"),
                       "dimension": _l("Dimension"), "committee": _l("Committee")}
 assert set(FOLLOW_KIND_LABELS) == set(FOLLOW_KINDS)
 
+
+def followed_name(kind, target):
+    """What a person follows, named as they read it: "the Económica dimension", not "E"."""
+    if kind == "dimension":
+        return _l("the %(name)s dimension", name=target.name)
+    if kind == "objective":
+        return _l("the objective %(code)s", code=target.code)
+    if kind == "committee":
+        return _l("the committee %(code)s", code=target.code)
+    return _l("the goal %(code)s", code=target.code)
+
 LABELS = {
     "follow_kind": FOLLOW_KIND_LABELS,
     "goal_kind": GOAL_KIND_LABELS,

@@ -22,7 +22,7 @@ from portal.services.accounts import hasher
 from portal.services.committees import seed_committees
 from portal.services.places import seed_places
 from portal.services.plan import import_plan, plan_tree
-from portal.translation import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 DEMO_DOMAIN = "demo.example.org"
 DEMO_LABEL = "[Demostración]"
@@ -74,9 +74,11 @@ def refuse_real_database(allow_real):
     real_accounts = db.session.scalar(select(func.count()).select_from(User).where(
         ~User.email.endswith(f"@{DEMO_DOMAIN}")))
     if real_accounts and not allow_real:
-        raise DomainError(_l("This database holds %(count)s real accounts: demonstration "
-                             "data never goes into a real database unless you say "
-                             "--into-real-database.", count=real_accounts))
+        raise DomainError(_nl("This database holds %(num)s real account: demonstration "
+                              "data never goes into a real database unless you say "
+                              "--into-real-database.", "This database holds %(num)s real "
+                              "accounts: demonstration data never goes into a real database "
+                              "unless you say --into-real-database.", real_accounts))
 
 
 def load_demo(plan_file, comments, allow_real=False):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from forms.notifications import email_settings_form
 from models import FOLLOW_KINDS
 from portal.extensions import csrf
+from portal.labels import followed_name
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import notifications as service
@@ -34,7 +35,8 @@ def follow(kind, code):
                                   "happen to follow.", start=plan.period_start,
                                   end=plan.period_end))
     service.follow(current_user, kind, target.id)
-    flash(_l("You follow %(code)s: you will be told what happens to it.", code=target.code),
+    flash(_l("You follow %(what)s: you will be told what happens to it.",
+             what=followed_name(kind, target)),
           "success")
     return redirect(url_for(PAGES[kind], code=target.code))
 
@@ -44,7 +46,7 @@ def follow(kind, code):
 def unfollow(kind, code):
     target = target_or_404(kind, code)
     service.unfollow(current_user, kind, target.id)
-    flash(_l("You no longer follow %(code)s.", code=target.code), "success")
+    flash(_l("You no longer follow %(what)s.", what=followed_name(kind, target)), "success")
     return redirect(url_for(PAGES[kind], code=target.code))
 
 

@@ -123,3 +123,11 @@ def test_a_place_edit_sent_back_keeps_what_was_typed_with_the_error_under_the_go
     text, targets = summary_of(response, "form-errors")
     assert targets == ["nuevo-goals"]
     assert "Otro lugar" not in admin.get("/lugares").get_data(as_text=True)
+
+
+def test_a_rating_out_of_range_lands_on_its_summary_which_points_at_the_stars(app, make_user):
+    resident = browser(app, make_user(), "resident")
+    response = resident.post("/metas/S7.6/calificacion", data={"stars": "9"})
+    assert response.status_code == 400
+    text, targets = summary_of(response, "rating-errors")
+    assert targets == ["rating-stars"]

@@ -31,18 +31,20 @@ def official(app, make_user):
     return browser(app, make_user("official"), "official")
 
 
-@pytest.mark.parametrize("kind, code, page", [
-    ("goal", "S7.6", "/metas/S7.6"), ("objective", "S7", "/objetivos/S7"),
-    ("dimension", "S", "/dimensiones/S"), ("committee", "CMS", "/comites/CMS")])
-def test_a_resident_follows_and_unfollows_from_the_page(app, make_user, kind, code, page):
+@pytest.mark.parametrize("kind, code, page, name", [
+    ("goal", "S7.6", "/metas/S7.6", "la meta S7.6"),
+    ("objective", "S7", "/objetivos/S7", "el objetivo S7"),
+    ("dimension", "S", "/dimensiones/S", "la dimensión Social"),
+    ("committee", "CMS", "/comites/CMS", "el comité CMS")])
+def test_a_resident_follows_and_unfollows_from_the_page(app, make_user, kind, code, page, name):
     client = browser(app, make_user(), "resident")
     assert "Seguir" in text_of(client.get(page))
     done = client.post(f"/seguir/{kind}/{code}")
     assert done.status_code == 302 and done.headers["Location"] == page
     following = text_of(client.get(page))
-    assert f"Usted sigue {code}" in following and "Siguiendo" in following
+    assert f"Usted sigue {name}:" in following and "Siguiendo" in following
     client.post(f"/dejar-de-seguir/{kind}/{code}")
-    assert "Ya no sigue" in text_of(client.get(page))
+    assert f"Ya no sigue {name}." in text_of(client.get(page))
     assert count_follows(app) == 0
 
 

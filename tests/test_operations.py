@@ -82,4 +82,4 @@ def test_demo_data_never_goes_into_a_real_database_without_the_flag(migrated_app
             "INSERT INTO user_account (email, display_name, password_hash, role, created_at) "
             "VALUES ('alcaldia@ilo.gob.pe', 'Alcaldía', 'x', 'official', CURRENT_TIMESTAMP)"))
     refused = runner.invoke(args=["demo", "--comments", "5", "--database", target])
-    assert refused.exit_code == 1 and "1 cuentas reales" in refused.output
+    assert refused.exit_code == 1 and "1 cuenta real:" in refused.output

@@ -69,7 +69,7 @@ def test_an_office_fills_in_the_template_and_publishes_the_quarter(app, client, 
     assert response.status_code == 200, text_of(response)
     assert "2021-T3: 2 reportes publicados, 0 corregidos, 0 sin cambios." in text_of(response)
     page = text_of(client.get("/metas/S7.6"))
-    assert "Dos puestos ampliados." in page and "40,5 %" in page and "2345678" in page
+    assert "Dos puestos ampliados." in page and "40.5 %" in page and "2345678" in page
     assert "Falta de presupuesto" in text_of(client.get("/metas/I3.2"))
     again = upload(client, saved(workbook))
     assert "0 reportes publicados, 0 corregidos, 2 sin cambios." in text_of(again)

@@ -104,7 +104,7 @@ def test_a_report_sent_twice_is_published_once(app, make_user):
         reports = db.session.scalars(select(Report).join(Report.goal)).all()
         assert [(r.quarter, len(r.revisions)) for r in reports] == [("2021-T3", 1)]
         assert str(reports[0].current.progress_pct) == "45.50"
-    assert "45,5 %" in text_of(official.get("/metas/S7.6"))
+    assert "45.5 %" in text_of(official.get("/metas/S7.6"))
 
 
 def test_an_observation_its_answer_and_a_moderation_sent_twice_act_once(app, make_user):

@@ -38,7 +38,7 @@ def test_a_resident_comments_and_rates_a_goal(app, resident):
     assert "Vecina Ana" in text_of(page)
     assert "<p>El puesto de Pampa Inalámbrica sigue cerrado.</p>" in html
     assert '<a href="https://example.org/foto" rel="nofollow ugc noopener">' in html
-    assert "2,0 de 5" in text_of(page)
+    assert "2.0 de 5" in text_of(page)
     assert "1 calificación de vecinos" in text_of(page)
     assert "1 comentario" in text_of(page)
 
@@ -257,7 +257,7 @@ def test_the_author_is_told_why_a_comment_was_hidden(app, resident, reported, ma
     assert "Sus comentarios ocultos" in page
     assert "Motivo: Spam o publicidad." in page
     assert "Consejo Participativo Local de Educación" in page
-    assert "Nota: Publicidad comercial." in page
+    assert "Lo decidió Consejo Participativo Local de Educación. Nota: Publicidad comercial." in page
 
 
 def test_replies_to_a_hidden_comment_stay(app, reported, make_user):
@@ -286,7 +286,7 @@ def test_committee_observations_and_the_official_answer(app, make_user):
 
     page = text_of(official.get("/metas/S4.1"))
     assert "Alerta COPALE" in page
-    assert "Esperando la respuesta de la municipalidad desde hace" in page
+    assert "Esperando la respuesta de la municipalidad desde hoy." in page
     assert "Observaciones que esperan respuesta de la municipalidad" in \
         text_of(official.get("/comites/COPALE"))
     assert "Meta S4.1 — Alerta" in text_of(official.get("/comites/COPALE"))

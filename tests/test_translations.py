@@ -34,7 +34,7 @@ def test_catalogs_hold_exactly_the_strings_of_the_code(locale, tmp_path):
     fresh = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "--no-location", "--ignore-dirs", ".* node_modules", "-o", str(fresh), "."],
+         "-k", "_l", "-k", "_nl:1,2", "--no-location", "--ignore-dirs", ".* node_modules", "-o", str(fresh), "."],
         cwd=ROOT, check=True, capture_output=True)
     with open(fresh, "rb") as handle:
         in_code = msgids(read_po(handle))

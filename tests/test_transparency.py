@@ -34,9 +34,9 @@ def test_a_bar_chart_carries_its_figures_in_title_description_and_text(app):
             "Avance por dimensión", [("Social", Decimal("12.5")), ("Económica", 0)])))
     assert svg.get("role") == "img"
     title = svg.find(f"{SVG}title").text
-    assert title == "Avance por dimensión. Social: 12,5 %; Económica: 0 %"
-    assert svg.find(f"{SVG}desc").text == "Social: 12,5 %; Económica: 0 %"
-    assert chart_texts(svg) == ["Social", "12,5 %", "Económica", "0 %"]
+    assert title == "Avance por dimensión. Social: 12.5 %; Económica: 0 %"
+    assert svg.find(f"{SVG}desc").text == "Social: 12.5 %; Económica: 0 %"
+    assert chart_texts(svg) == ["Social", "12.5 %", "Económica", "0 %"]
     widths = [r.get("width") for r in svg.iter(f"{SVG}rect") if "chart-bar" in r.get("class")]
     assert widths == ["12.5%", "0.0%"], "bars run across in percentages of the width"
     assert svg.get("viewBox") is None, "nothing scales the labels down on a phone"
@@ -93,7 +93,7 @@ def test_home_charts_show_the_plan_by_dimension_and_status(client, activity):
     assert len(charts_on_page) == 2
     by_dimension, by_status = charts_on_page
     # (70 + 10) / 28 Social goals
-    assert "Dimensión Social: 2,9 %" in by_dimension.find(f"{SVG}title").text
+    assert "Dimensión Social: 2.9 %" in by_dimension.find(f"{SVG}title").text
     assert "Dimensión Económica: 0 %" in by_dimension.find(f"{SVG}title").text
     assert chart_texts(by_status) == ["En ejecución", "1", "Sin reporte", "70"]
 
@@ -102,7 +102,7 @@ def test_goal_page_charts_progress_delivery_and_the_two_voices(client, activity)
     html = client.get("/metas/S7.6").get_data(as_text=True)
     titles = [svg.find(f"{SVG}title").text for svg in svgs(html)]
     assert ("Avance oficial y calificación de los vecinos de la meta S7.6. Avance oficial: 70 %; "
-            "Calificación de los vecinos: 1,0 de 5") in titles
+            "Calificación de los vecinos: 1.0 de 5") in titles
     assert ("Avance físico de la meta S7.6 por trimestre. 2021-T2: 20 %; 2021-T3: 70 %"
             in titles)
     assert "Entregado frente a la meta S7.6. Entregado: 3 de 5" in titles
@@ -110,7 +110,7 @@ def test_goal_page_charts_progress_delivery_and_the_two_voices(client, activity)
 
 def test_the_promise_gap_ranks_disagreement_and_lists_silent_goals(client, activity):
     page = text_of(client.get("/brecha"))
-    assert "S7.6" in page and "70 %" in page and "1,0 de 5" in page
+    assert "S7.6" in page and "70 %" in page and "1.0 de 5" in page
     assert "70 puntos más de avance reportado del que perciben los vecinos" in page
     # S7.5 has one rating only: below the minimum of three.
     assert "10 %" not in page.split("Metas sin reporte")[0]
@@ -132,7 +132,7 @@ def test_the_snapshot_for_a_quarter_with_reports(client, activity):
     assert response.status_code == 200
     assert "Resumen para la audiencia pública, 2021-T2" in page
     assert "S7.6 05 Proyectos de inversión para ampliación y equipamiento del puestos de salud " \
-           "existentes en la provincia de Ilo. En ejecución 20 % 1 de 5 1,0 de 5 (3)" in page
+           "existentes en la provincia de Ilo. En ejecución 20 % 1 de 5 1.0 de 5 (3)" in page
     assert "S7.5" in page and "Sin reporte (último: 2021-T1, En ejecución, 10 %)" in page
     assert "Observaciones que esperan respuesta de la municipalidad" in page
     assert "Más campañas." in page and "Faltan médicos." not in page

@@ -3,7 +3,7 @@ import codecs
 import csv
 import io
 
-from portal.translation import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 from .structure import FileFormatError
 
@@ -16,20 +16,40 @@ def line_label(number):
     return _l("line %(number)s", number=number)
 
 
+def is_text(text):
+    """No control characters but line breaks and tabs: what a spreadsheet writes as CSV."""
+    return not any(ord(c) < 32 and c not in "\t\r\n" for c in text)
+
+
+def not_a_table():
+    return FileFormatError(line_label(1), _l(
+        "the file is neither a CSV nor an Excel workbook (.xlsx); choose the CSV or the "
+        "workbook of the reports and try again"))
+
+
 def read_text(data):
     """The file's text as a spreadsheet saved it: UTF-8 (with or without its mark), or the
-    Windows code page a Spanish-locale Excel writes "CSV (delimitado por comas)" in."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
-        raise FileFormatError(line_label(1), _l(
-            "the file is UTF-16 text (“Unicode text”); save it as “CSV UTF-8” and try again"))
+    Windows code page a Spanish-locale Excel writes "CSV (delimitado por comas)" in. A photo
+    or any other file given a .csv name is told so, not read as text."""
+    head = data[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) \
+            else "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        if is_text(head[:len(head) // 2 * 2].decode(encoding, errors="replace")):
+            raise FileFormatError(line_label(1), _l(
+                "the file is UTF-16 text (“Unicode text”); save it as “CSV UTF-8” and try "
+                "again"))
+        raise not_a_table()
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined: Latin-1 has them all
-        return data.decode("latin-1")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined: Latin-1 has them all
+            text = data.decode("latin-1")
+    if not is_text(text[:4096]):
+        raise not_a_table()
+    return text
 
 
 def separator(first_line):
@@ -64,8 +84,9 @@ def parse_reports_csv(data):
             if not any(cell.strip() for cell in record[1:]):
                 continue  # empty, or a goal of the template left as it came: nothing to say
             if len(record) != len(CSV_HEADER):
-                errors.append((start, _l("the row has %(count)s fields; it needs %(expected)s",
-                                         count=len(record), expected=len(CSV_HEADER))))
+                errors.append((start, _nl("the row has %(num)s field; it needs %(expected)s",
+                                          "the row has %(num)s fields; it needs %(expected)s",
+                                          len(record), expected=len(CSV_HEADER))))
                 continue
             rows.append((start, fields_of(record)))
     except csv.Error as error:

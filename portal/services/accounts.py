@@ -25,6 +25,7 @@ from models.accounts import aware, utcnow
 from models.cache import CHECKS, HEARINGS, goal_scope, note_change, thread_scope
 from portal.jobs import job, later
 from portal.mail import send_mail
+from portal.translation import formatting_locale
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
@@ -439,7 +440,7 @@ def mail_email_change(user_id, new_email):
         return
     app = current_app._get_current_object()
     with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
-            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
+            force_locale(formatting_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"])):
         if user_by_email(new_email) is not None:
             # As on registering: the person asking learns nothing of whose address it is.
             send_mail(new_email, _l("Your account on the accountability portal"), _l(

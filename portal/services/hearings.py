@@ -5,6 +5,7 @@ from datetime import timezone
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -12,7 +13,7 @@ from models import MODERATION_REASONS, Hearing, HearingQuestion, Observation, db
 from models.accounts import aware, utcnow
 from portal.quarters import local, local_zone, plan_quarters, quarter_of
 from portal.storage import storage
-from portal.translation import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 from . import DomainError
 from .feedback import clean_text
@@ -102,12 +103,13 @@ def questions_by(user, hearing):
 def ask(user, hearing, body, goal_code=None, committee_code=None):
     ensure_open(hearing.plan)
     if not open_for_questions(hearing):
-        raise DomainError(_l("Questions for this hearing closed on %(date)s.",
-                             date=local(hearing.questions_until).strftime("%d/%m/%Y %H:%M")))
+        raise DomainError(_l("On %(date)s the questions for this hearing closed.",
+                             date=format_datetime(aware(hearing.questions_until), "short")))
     limit = current_app.config["HEARING_QUESTIONS_PER_PERSON"]
     if questions_by(user, hearing) >= limit:
-        raise DomainError(_l("You have sent the %(max)s questions each person may send for "
-                             "this hearing.", max=limit))
+        raise DomainError(_nl("You have sent the one question each person may send for this "
+                              "hearing.", "You have sent the %(num)s questions each person may "
+                              "send for this hearing.", limit))
     body = clean_text(body, MAX_QUESTION, _l("Write your question."))
     goal = None
     goal_code = (goal_code or "").strip().upper()
@@ -158,9 +160,9 @@ def attach_acta(hearing, data):
     """Keep the hearing's acta: a PDF, checked by its content, within the size allowed."""
     limit = current_app.config["MAX_ACTA_BYTES"]
     if aware(hearing.held_at) > utcnow():
-        held = local(hearing.held_at).strftime("%d/%m/%Y %H:%M")
-        raise DomainError(_l("The acta is published once the hearing has taken place, on "
-                             "%(date)s.", date=held), "file")
+        raise DomainError(_l("The hearing takes place on %(date)s; its acta is published "
+                             "after that.", date=format_datetime(aware(hearing.held_at), "short")),
+                          "file")
     if not data:
         raise DomainError(_l("Choose the acta's PDF file."))
     if len(data) > limit:

@@ -15,6 +15,7 @@ from models.base import dialect_insert
 from portal.jobs import job, later, queue
 from portal.mail import send_mail
 from portal.quarters import local_zone
+from portal.translation import formatting_locale
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
@@ -201,7 +202,7 @@ def _mail(user, unsubscribe_event, template, **context):
     with a one-click unsubscribe from ``unsubscribe_event`` (RFC 8058)."""
     app = current_app._get_current_object()
     with app.test_request_context(base_url=app.config["PORTAL_URL"]), \
-            force_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"]):
+            force_locale(formatting_locale(user.language or app.config["BABEL_DEFAULT_LOCALE"])):
         unsubscribe = url_for("notifications.unsubscribe",
                               token=unsubscribe_token(user.id, unsubscribe_event),
                               _external=True)

@@ -11,7 +11,7 @@ from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SO
                     ReportRevision, db)
 from models.accounts import aware
 from portal.quarters import is_plan_quarter, plan_quarters
-from portal.translation import lazy_gettext as _l
+from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 from . import DomainError
 from .notifications import tell_followers
@@ -60,13 +60,15 @@ def _text(raw, name):
 DECIMAL = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
-def _decimal(text, errors, name, label, maximum):
-    """A number as people write it: "45.5", or "45,5" with a Spanish decimal comma."""
+def _decimal(text, errors, name, label, maximum, example):
+    """A number as people write it: "45.5", or "45,5" with a Spanish decimal comma.
+    ``example`` is a plausible value of the field, written with a point."""
     if not text:
         return None
     if not DECIMAL.match(text):
         errors.append((name, _l("%(field)s must be a number without thousands separators, "
-                                "such as 1250.50 or 1250,50.", field=label)))
+                                "such as %(example)s or %(with_comma)s.", field=label,
+                                example=example, with_comma=example.replace(".", ","))))
         return None
     value = Decimal(text.replace(",", "."))
     if not value.is_finite() or value < 0 or value > maximum:
@@ -87,11 +89,14 @@ def clean_report(raw, goal):
     """
     errors = []
     status = _text(raw, "status")
-    if status not in REPORT_STATUSES:
+    if not status:
+        errors.append(("status", _l("Choose a status.")))
+    elif status not in REPORT_STATUSES:
+        # Only a file names a status by its code; it is told the codes it may write.
         errors.append(("status", _l("The status must be one of: %(statuses)s.",
                                     statuses=", ".join(REPORT_STATUSES))))
     progress = _decimal(_text(raw, "progress_pct"), errors, "progress_pct",
-                        _l("Physical progress"), Decimal(100))
+                        _l("Physical progress"), Decimal(100), "60.5")
     if progress is None and not any(name == "progress_pct" for name, _ in errors):
         errors.append(("progress_pct", _l("Physical progress is required (0 to 100).")))
 
@@ -136,9 +141,9 @@ def clean_report(raw, goal):
         errors.append(("cause", _l("The cause may have at most %(max)s characters.",
                                    max=MAX_CAUSE)))
 
-    pim = _decimal(_text(raw, "pim"), errors, "pim", "PIM", MAX_MONEY)
+    pim = _decimal(_text(raw, "pim"), errors, "pim", "PIM", MAX_MONEY, "1250.50")
     devengado = _decimal(_text(raw, "devengado"), errors, "devengado", _l("Accrued (devengado)"),
-                         MAX_MONEY)
+                         MAX_MONEY, "1250.50")
     cui = _text(raw, "cui") or None
     if cui and not CUI.match(cui):
         errors.append(("cui", _l("The CUI is the investment's code of 6 or 7 digits.")))
@@ -245,12 +250,22 @@ class ImportOutcome:
     corrected: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
 
+    def summary(self, quarter):
+        """"2021-T3: 3 reports published, 1 corrected, 0 unchanged.", each count in its
+        singular or plural, as the page and the command say it."""
+        return _l("%(quarter)s: %(published)s, %(corrected)s, %(unchanged)s.", quarter=quarter,
+                  published=_nl("%(num)s report published", "%(num)s reports published",
+                                len(self.created)),
+                  corrected=_nl("%(num)s corrected", "%(num)s corrected", len(self.corrected)),
+                  unchanged=_nl("%(num)s unchanged", "%(num)s unchanged", len(self.unchanged)))
+
 
 class ImportRejected(DomainError):
     """The whole file is refused; ``errors`` lists (line, message), nothing was written."""
 
     def __init__(self, errors):
-        super().__init__(_l("The file was not imported: %(count)s errors.", count=len(errors)))
+        super().__init__(_nl("The file was not imported: %(num)s error.",
+                             "The file was not imported: %(num)s errors.", len(errors)))
         self.errors = errors
 
 

@@ -40,7 +40,7 @@ def test_a_report_with_a_decimal_comma_sent_again_is_published_once(page, live_s
     page.get_by_label("Qué se hizo").fill("Expediente técnico en revisión.")
     page.get_by_role("button", name="Publicar el reporte").dblclick()
     page.wait_for_url("**/metas/S5.2#reportes")
-    assert "45,5 %" in page.locator(".goal-now").inner_text()
+    assert "45.5 %" in page.locator(".goal-now").inner_text()
     page.go_back()
     # The browser restores the form but for the progress (autocomplete off) and the quarter,
     # which is no longer offered: it now names another one.

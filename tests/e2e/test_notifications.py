@@ -10,7 +10,7 @@ def test_a_follower_sees_the_report_in_the_notifications(new_page, live_server,
     sign_in(luis, live_server, "resident")
     luis.goto(live_server + "/metas/S6.2")
     luis.get_by_role("button", name="Seguir", exact=True).click()
-    assert "Usted sigue S6.2" in luis.locator(".alert").inner_text()
+    assert "Usted sigue la meta S6.2" in luis.locator(".alert").inner_text()
     assert luis.get_by_text("Siguiendo").is_visible()
 
     official = new_page()
