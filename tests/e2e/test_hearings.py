@@ -35,7 +35,7 @@ def test_a_question_asked_answered_and_printed(new_page, live_server, serious_vi
         luis.goto(live_server + page)
         coming = luis.get_by_role("complementary", name="Próxima audiencia pública")
         assert "Coliseo municipal de Pacocha" in coming.inner_text()
-        assert "Los vecinos pueden enviar preguntas escritas hasta el" in coming.inner_text()
+        assert "los vecinos pueden enviar preguntas escritas" in coming.inner_text()
         assert luis.evaluate("document.documentElement.scrollWidth") <= 360
     coming.get_by_role("link", name="Preguntar sobre la meta S7.6").click()
     assert luis.url == hearing + "#preguntas"

@@ -22,12 +22,13 @@ def test_register_comment_report_hide_log_and_answer(new_page, live_server, seri
 
     ana.goto(live_server + "/metas/S4.1")
     ana.get_by_label("Su comentario").fill("Los talleres de lectura no llegaron a mi colegio.")
-    ana.get_by_label("Su calificación de qué tan bien se cumple esta meta (opcional)") \
-        .select_option("2")
+    stars = ana.get_by_role("group",
+                            name="Su calificación de qué tan bien se cumple esta meta (opcional)")
+    stars.get_by_label("2 de 5 estrellas").check()
     ana.get_by_role("button", name="Publicar", exact=True).click()
     comment = ana.locator("article.comment").first
     assert "Los talleres de lectura no llegaron" in comment.inner_text()
-    assert "2,0 de 5" in ana.locator("#calificacion").inner_text()
+    assert "2.0 de 5" in ana.locator("#calificacion").inner_text()
     assert serious_violations(ana) == []
 
     # A second resident reports it.
@@ -82,3 +83,27 @@ def test_register_comment_report_hide_log_and_answer(new_page, live_server, seri
     assert "El cronograma se publica el 15 de marzo." in observations
     assert "Esperando la respuesta" not in observations
     assert serious_violations(office) == []
+
+
+def test_the_stars_are_rated_with_the_keyboard_and_read_as_radio_buttons(page, live_server,
+                                                                        serious_violations):
+    sign_in(page, live_server, "resident")
+    page.goto(live_server + "/metas/S5.2")
+    stars = page.get_by_role("group", name="¿Qué tan bien se está cumpliendo esta meta?")
+    assert [stars.get_by_role("radio").nth(n).get_attribute("value") for n in range(5)] == \
+        ["1", "2", "3", "4", "5"]
+    first = stars.get_by_role("radio", name="1 de 5 estrellas")
+    first.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # the arrows choose within the group, as for any radio
+    assert stars.get_by_role("radio", name="3 de 5 estrellas").is_checked()
+    glyph = stars.locator(".star-input:focus-visible + .star-glyph")
+    assert glyph.evaluate("glyph => getComputedStyle(glyph).outlineStyle") == "solid"
+    filled = stars.locator(".star-glyph").evaluate_all(
+        "glyphs => glyphs.map(g => getComputedStyle(g, '::before').content)")
+    assert filled == ['"★"', '"★"', '"★"', '"☆"', '"☆"']
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Su calificación: 3 de 5" in page.locator("#calificacion").inner_text()
+    assert serious_violations(page) == []
