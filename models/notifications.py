@@ -24,9 +24,12 @@ EVENTS = (
     "answer_due_soon",      # officials: an observation unanswered for OBSERVATION_REMINDER_DAYS
     "answer_overdue",       # officials: an observation past its answer deadline
     "question_answered",    # a hearing question answered: to its author and the goal's followers
+    "check_hidden",         # their answer to "did you see it?" hidden, with the reason
+    "check_restored",       # and shown again
+    "check_reported",       # committee members: a resident's check reported on a goal they watch
 )
 # Who is told of each kind of event that only some roles are ever told of.
-EVENTS_FOR_ROLE = {"comment_reported": ("moderator",),
+EVENTS_FOR_ROLE = {"comment_reported": ("moderator",), "check_reported": ("moderator",),
                    "answer_due_soon": ("official",), "answer_overdue": ("official",)}
 
 
@@ -36,7 +39,7 @@ CADENCES = ("now", "weekly", "never")
 DEFAULT_CADENCE = {event: "weekly" for event in EVENTS} | {
     "reply": "now", "observation_answered": "now", "comment_hidden": "now",
     "comment_restored": "now", "answer_due_soon": "now", "answer_overdue": "now",
-    "question_answered": "now"}
+    "question_answered": "now", "check_hidden": "now", "check_restored": "now"}
 
 
 class Follow(db.Model):

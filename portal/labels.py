@@ -73,6 +73,9 @@ EVENT_LABELS = {
     "answer_due_soon": _l("A committee's observation will soon be due for an answer"),
     "answer_overdue": _l("A committee's observation is past its answer deadline"),
     "question_answered": _l("The municipality answers a question for a public hearing"),
+    "check_hidden": _l("What you said you saw is hidden"),
+    "check_restored": _l("What you said you saw is shown again"),
+    "check_reported": _l("A resident's check is reported on a goal your committee watches"),
 }
 assert set(EVENT_LABELS) == set(EVENTS)
 

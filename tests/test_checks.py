@@ -319,3 +319,33 @@ def test_an_admin_withdraws_a_checks_photo_and_it_leaves_the_goal_page(app, make
         f"/metas/S7.6#verificacion-{only_check_id(app)}")
     html = visitor.get("/metas/S7.6").get_data(as_text=True)
     assert f"/evidencia/{photo_id}/miniatura" not in html and "Solo uno" in html
+
+
+def test_the_resident_is_told_of_the_committees_decisions_and_the_committee_of_reports(
+        app, make_user, seen):
+    from models import User
+    from tests.test_notifications import told
+
+    check_id = only_check_id(app)
+    with app.app_context():
+        rosa = (db.session.scalar(select(User.id).where(User.email == "rosa@example.org")),)
+    member = make_user("moderator", ("CMS",))
+    education = make_user("moderator", ("COPALE",))
+    resident = browser(app, make_user(), "resident")
+    assert resident.post(f"/verificaciones/{check_id}/reportar",
+                         data={"reason": "spam"}).status_code == 302
+    assert told(app, member) == ["check_reported"] and told(app, education) == []
+    health = browser(app, member, "moderator")
+    inbox = text_of(health.get("/notificaciones"))
+    assert "Meta S7.6, que vigila su comité: se reportó la verificación de un vecino." in inbox
+
+    assert health.post(f"/verificaciones/{check_id}/moderar", data={
+        "action": "hide", "reason": "personal_data", "note": "Nombra a un vecino."}
+    ).status_code == 302
+    assert health.post(f"/verificaciones/{check_id}/moderar", data={
+        "action": "restore"}).status_code == 302
+    assert told(app, rosa) == ["check_hidden", "check_restored"]
+    inbox = text_of(seen.get("/notificaciones"))
+    assert "Meta S7.6: lo que usted dijo que vio fue ocultado. Motivo:" in inbox
+    assert "Nota: Nombra a un vecino." in inbox
+    assert "Meta S7.6: lo que usted dijo que vio se muestra de nuevo." in inbox

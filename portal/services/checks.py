@@ -15,6 +15,7 @@ from portal.translation import lazy_gettext as _l
 from . import DomainError
 from .evidence import attach, withdraw
 from .feedback import MAX_COMMENT, hide, reported, restore
+from .notifications import members_watching, tell
 from .plan import ensure_open, in_plan, plan_of
 
 CLAIMING = ("cumplida", "cumplida_parcialmente")
@@ -203,16 +204,30 @@ def flag_check(user, check, reason):
     if check.hidden_at is not None:
         raise DomainError(_l("This check is already hidden; moderators will review it."))
     reported(user, check, reason, _l("You have already reported this check."))
+    tell(members_watching(check.goal), "check_reported",
+         f"check-reported:{check.id}:{check.decided_at or ''}", check.goal,
+         f"verificacion-{check.id}")
 
 
 def hide_check(user, check, reason, note):
     """Hidden from every page, the open data and the API; its answer stays counted, as the
     rating given with a hidden comment does."""
-    return hide(user, check, reason, note, _l("Choose the reason for hiding the check."))
+    action = hide(user, check, reason, note, _l("Choose the reason for hiding the check."))
+    _told(check, action)
+    return action
 
 
 def restore_check(user, check, note):
-    return restore(user, check, note, _l("This check is not hidden."))
+    action = restore(user, check, note, _l("This check is not hidden."))
+    _told(check, action)
+    return action
+
+
+def _told(check, action):
+    """The resident who answered is told of the decision, as a comment's author is."""
+    event = {"hide": "check_hidden", "restore": "check_restored"}[action.action]
+    tell([check.user_id], event, f"moderation:{action.id}", check.goal,
+         f"verificacion-{check.id}", reason=action.reason, note=action.note)
 
 
 def check_rows(plan):
