@@ -62,7 +62,7 @@ def create_app(config=None, **overrides):
         app.register_blueprint(module.bp)
     terms.init_app(app)
     errors.register(app)
-    cli.register(app)
+    cli.register(app, create_app)
     cache.init_app(app)
     compress.init_app(app)
 
@@ -78,7 +78,11 @@ def create_app(config=None, **overrides):
     # Registered after compression and the commit, so that it runs first: it stores the
     # plain page, and fills its reader's holes before the commit expires what it read.
     page_cache.init_app(app)
-    jobs.init_app(app)
+    # Around each commit, in this order: jobs run without Redis (development) write in the
+    # committing transaction and flush; then the page cache bumps the versions of all that
+    # changed, what those jobs wrote included; once committed, jobs are queued and versions
+    # mirrored; a rollback forgets both.
+    transactions.around_commits(jobs.COMMIT_LISTENERS, page_cache.COMMIT_LISTENERS)
 
     app.jinja_env.globals.update(LABELS=LABELS, languages=i18n.language_choices,
                                  current_language=i18n.current_language, can=can, EmptyForm=EmptyForm,

@@ -9,17 +9,20 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from rq import SimpleWorker
 
 import config
 from models import ROLES, db
-from portal import maintenance
+from portal import jobs, maintenance
 from portal.importers import PlanFormatError, parse_plan_file
 from portal.importers.plan_json import plan_document
 from portal.importers.reports_xlsx import parse_reports
 from portal.importers.structure import FileFormatError
 from portal.services import DomainError
 from portal.services.accounts import create_user
+from portal.services.answers import schedule_reminders
 from portal.services.committees import seed_committees
+from portal.services.notifications import schedule_weekly_digests
 from portal.services.places import seed_places
 from portal.services.plan import current_plan, import_plan, newest_plan, plan_tree
 from portal.services.reports import ImportRejected, import_reports
@@ -192,16 +195,15 @@ def backup_command(output):
               help="Allow a database that holds real accounts. Think twice.")
 def demo_command(comments, database_url, into_real_database):
     """Load clearly labelled demonstration data into a separate database."""
-    from app import create_app
-
     database_url = database_url or "sqlite:///demo.sqlite3"
     if (config.database_url(database_url) == current_app.config["SQLALCHEMY_DATABASE_URI"]
             and not into_real_database):
         raise click.ClickException(_(
             "That is the portal's own database: demonstration data goes into a separate one "
             "(--database, or DEMO_DATABASE_URL)."))
-    demo_app = create_app(current_app.config["ENV_NAME"],
-                          SQLALCHEMY_DATABASE_URI=config.database_url(database_url))
+    make_app = current_app.extensions["portal.make_app"]
+    demo_app = make_app(current_app.config["ENV_NAME"],
+                        SQLALCHEMY_DATABASE_URI=config.database_url(database_url))
     with demo_app.app_context():
         try:
             counts = maintenance.load_demo(current_app.config["PLAN_FILE"], comments,
@@ -249,9 +251,28 @@ def translate_compile():
     _pybabel("compile", "-d", _translations_dir())
 
 
-def register(app):
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the jobs waiting, then stop.")
+@with_appcontext
+def worker_command(burst):
+    """Run the background jobs: notifications, e-mail, the weekly digests and reminders."""
+    portal_queue = jobs.queue()
+    if portal_queue is None:
+        raise click.ClickException("Set REDIS_URL: the worker takes its jobs from Redis.")
+    schedule_weekly_digests(portal_queue)
+    schedule_reminders(portal_queue)
+    # One process for the app's whole life: jobs share its context and connections.
+    SimpleWorker([portal_queue], connection=portal_queue.connection).work(
+        burst=burst, with_scheduler=True)
+
+
+def register(app, make_app):
+    """The portal's commands; ``make_app`` builds another app of the portal (``demo`` fills
+    a database of its own through one)."""
+    app.extensions["portal.make_app"] = make_app
     for group in (plan_cli, users_cli, committees_cli, reports_cli, places_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(worker_command)

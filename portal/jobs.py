@@ -1,4 +1,4 @@
-"""Background work: an RQ queue on the local Redis, and the worker that runs it.
+"""Background work: an RQ queue on the local Redis, its jobs, and when they are queued.
 
 A request never waits for fan-out or e-mail: the operation that causes them asks for a job
 with ``later``, and the job is put on the queue once the request's transaction has
@@ -6,17 +6,13 @@ committed, so the worker sees what it is about. Jobs take plain ids, never ORM o
 and are written to be run again safely. Without ``REDIS_URL`` (development) there is no
 worker: jobs run in the request's own transaction, just before it commits.
 
-Start the worker with ``flask --app app worker``.
+The worker is a command (``flask --app app worker``, in ``portal.cli``).
 """
 from functools import wraps
 
-import click
 from flask import current_app, has_app_context
-from flask.cli import with_appcontext
 from redis import Redis
-from rq import Queue, Retry, SimpleWorker
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from rq import Queue, Retry
 
 from models import db
 
@@ -73,27 +69,7 @@ def _forget_after_rollback(session, _previous_transaction):
     session.info.pop("jobs", None)
 
 
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Run the jobs waiting, then stop.")
-@with_appcontext
-def worker_command(burst):
-    """Run the background jobs: notifications, e-mail, the weekly digests and reminders."""
-    portal_queue = queue()
-    if portal_queue is None:
-        raise click.ClickException("Set REDIS_URL: the worker takes its jobs from Redis.")
-    from portal.services.answers import schedule_reminders
-    from portal.services.notifications import schedule_weekly_digests
-
-    schedule_weekly_digests(portal_queue)
-    schedule_reminders(portal_queue)
-    # One process for the app's whole life: jobs share its context and connections.
-    SimpleWorker([portal_queue], connection=portal_queue.connection).work(
-        burst=burst, with_scheduler=True)
-
-
-def init_app(app):
-    app.cli.add_command(worker_command)
-    if not event.contains(Session, "before_commit", _run_inline_before_commit):
-        event.listen(Session, "before_commit", _run_inline_before_commit)
-        event.listen(Session, "after_commit", _enqueue_after_commit)
-        event.listen(Session, "after_soft_rollback", _forget_after_rollback)
+# What the jobs do around a commit (``portal.transactions.around_commits`` orders them).
+COMMIT_LISTENERS = {"before_commit": _run_inline_before_commit,
+                    "after_commit": _enqueue_after_commit,
+                    "after_soft_rollback": _forget_after_rollback}

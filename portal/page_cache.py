@@ -13,9 +13,8 @@ from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import Engine, bindparam, event, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from models import (AuditEntry, CacheVersion, Comment, Delivery, DeliveryCheck, Evidence, Flag,
                     Follow, Goal, Hearing, HearingQuestion, ModerationAction, Notification,
@@ -344,8 +343,10 @@ class Fragments:
 def init_app(app):
     app.before_request(serve_from_cache)
     app.after_request(finish_page)
-    if not event.contains(Session, "after_flush", _note_flushed):
-        event.listen(Session, "after_flush", _note_flushed)
-        event.listen(Session, "before_commit", _bump_before_commit)
-        event.listen(Session, "after_commit", _mirror_after_commit)
-        event.listen(Session, "after_soft_rollback", _forget_after_rollback)
+
+
+# What the page cache does around a commit (``portal.transactions.around_commits`` orders
+# them).
+COMMIT_LISTENERS = {"after_flush": _note_flushed, "before_commit": _bump_before_commit,
+                    "after_commit": _mirror_after_commit,
+                    "after_soft_rollback": _forget_after_rollback}

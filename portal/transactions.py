@@ -8,10 +8,22 @@ from functools import wraps
 from flask import (current_app, flash, has_app_context, has_request_context, make_response,
                    redirect, request, url_for)
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from portal.services import submissions
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def around_commits(*listener_sets):
+    """Listen to every session's commits with each set of listeners (event name → function),
+    in the order given: for one event, the first set's listener runs first. Once per process,
+    however many apps are built."""
+    for listeners in listener_sets:
+        for name, listener in listeners.items():
+            if not event.contains(Session, name, listener):
+                event.listen(Session, name, listener)
 REDIRECTS = (301, 302, 303)
 
 
