@@ -13,7 +13,7 @@ from models import User, db
 from portal.i18n import current_language, safe_next
 from portal.limits import per_address_and
 from portal.notifications import PAGES as FOLLOWED_PAGES
-from portal.permissions import requires
+from portal.permissions import needs_second_factor, requires
 from portal.services import DomainError
 from portal.services import accounts as service
 from portal.services import second_factor, submissions
@@ -27,6 +27,7 @@ bp = Blueprint("accounts", __name__)
 class AnonymousUser(AnonymousUserMixin):
     """A visitor: the same interface as a user, with nothing granted."""
 
+    id = None
     role = None
     committees = ()
     display_name = ""
@@ -85,7 +86,7 @@ def sign_in():
             form.form_errors.append(error.message)
             return render_template("accounts/sign_in.html", form=form), 401
         next_url = safe_next(request.args.get("next"))
-        if second_factor.needs_second_factor(user):
+        if needs_second_factor(user):
             session["pending_sign_in"] = {"user": user.id, "at": time.time(), "next": next_url}
             return redirect(url_for("accounts.second_factor_step" if user.totp_enabled_at
                                     else "accounts.enrol_second_factor"))

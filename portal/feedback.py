@@ -12,7 +12,7 @@ from models import (Comment, DeliveryCheck, Flag, Goal, ModerationAction, Observ
 from models.cache import MODERATION
 from portal.limits import per_address_and
 from portal.page_cache import cached
-from portal.permissions import can, ensure, requires
+from portal.permissions import ensure, requires
 from portal.plan_views import goal_or_404, render_goal
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
@@ -61,8 +61,6 @@ def post(code):
     if form.validate_on_submit():
         stars = form.stars.data or None
         try:
-            if stars and not can("rate"):
-                raise DomainError(_l("The municipality's accounts do not rate goals."))
             comment = service.post_comment(current_user, goal, form.body.data, stars)
         except SentAgain as again:
             flash(again.message, "info")

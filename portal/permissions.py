@@ -59,6 +59,14 @@ def in_committee_of(user, observation):
     return any(c.id == observation.committee_id for c in user.committees)
 
 
+# Who must sign in with a second factor: the accounts that can publish or administer.
+STAFF_ROLES = ("official", "admin")
+
+
+def needs_second_factor(user):
+    return user.role in STAFF_ROLES
+
+
 EVERYONE = Rule(lambda _user, _obj: True, needs_sign_in=False)
 SIGNED_IN = Rule(lambda _user, _obj: True)
 OFFICIAL = role("official")

@@ -15,6 +15,7 @@ import config
 from app import create_app
 from models import db
 from portal.extensions import cache, limiter
+from portal.permissions import STAFF_ROLES
 from portal.importers import parse_plan_file
 from portal.services.committees import seed_committees
 from portal.services.places import seed_places
@@ -177,7 +178,7 @@ def make_user(app):
             number = next(counter)
             user = create_user(email or f"{role}{number}@example.org", name or f"{role} {number}",
                                role, PASSWORDS[role], committees)
-            if role in ("official", "admin"):
+            if role in STAFF_ROLES:
                 user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), utcnow()
             if deactivated:
                 user.deactivated_at = utcnow()

@@ -103,6 +103,22 @@ def test_officials_do_not_rate_but_their_comments_carry_a_badge(app, make_user):
     assert "Rosa Quispe COPALE" in text_of(official.get("/metas/S4.1"))
 
 
+def test_the_service_refuses_an_officials_rating_whoever_calls_it(app, make_user):
+    from models import User
+    from portal.services import DomainError
+    from portal.services.feedback import post_comment, rate
+    from portal.services.plan import goal_by_code
+
+    official = make_user("official")
+    with app.test_request_context():
+        user, goal = db.session.get(User, official[0]), goal_by_code("S7.6")
+        for act in (lambda: rate(user, goal, 5),
+                    lambda: post_comment(user, goal, "Informamos.", stars=5)):
+            with pytest.raises(DomainError, match="no califican"):
+                act()
+        assert db.session.scalars(select(Rating).where(Rating.user_id == user.id)).all() == []
+
+
 def test_replies_are_nested_one_level(app, resident, make_user):
     _, client = resident
     client.post("/metas/S7.6/comentarios", data={"body": "Primero."})

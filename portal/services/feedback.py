@@ -13,6 +13,7 @@ from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS,
 from models.accounts import aware, utcnow
 from models.base import dialect_insert
 from models.cache import RATINGS, note_change, ratings_scope
+from portal.permissions import can
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
@@ -62,6 +63,8 @@ def speaks_for(user):
 def rate(user, goal, stars):
     """Record the user's rating of the goal; rating again replaces it (one row, always)."""
     ensure_open(plan_of(goal))
+    if not can("rate", user=user):
+        raise DomainError(_l("The municipality's accounts do not rate goals."))
     stars = check_stars(stars)
     now = utcnow()
     statement = dialect_insert(db.session)(Rating).values(
@@ -107,7 +110,7 @@ def post_comment(user, goal, body, stars=None, parent_id=None):
 
 def editable(comment, user):
     window = timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
-    return (comment.author_id == getattr(user, "id", None) and comment.visible
+    return (user.id is not None and comment.author_id == user.id and comment.visible
             and utcnow() - aware(comment.created_at) <= window)
 
 
@@ -322,7 +325,7 @@ def goal_figures(goal, user, counts=True, marks=None):
     """The reader's own (whether they follow the goal, the stars they gave it) unless read
     already (``marks``, from ``readers_marks``) or a visitor's, and, unless the page has
     them drawn already, what the goal page counts; in one query, or none."""
-    if marks is None and getattr(user, "id", None) is None:
+    if marks is None and user.id is None:
         marks = (False, None)  # a visitor follows nothing and rated nothing
     columns = []
     if marks is None:

@@ -230,7 +230,7 @@ def _latest_status(goal):
 
 def _announce(goal, report, outcome, previous_status, actor, reason):
     revision = report.current
-    actor_id = getattr(actor, "id", None)
+    actor_id = actor.id if actor is not None else None  # None: a command, nobody signed in
     key = f"report:{report.id}:{revision.number}"
     if outcome == "created":
         tell_followers("report_published", key, goal, "reportes", actor_id,

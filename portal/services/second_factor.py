@@ -16,13 +16,7 @@ from portal.translation import lazy_gettext as _l
 from . import DomainError
 from .accounts import audit, end_other_sessions
 
-# Who must use a second factor: the accounts that can publish or administer.
-STAFF_ROLES = ("official", "admin")
 RECOVERY_CODES = 10
-
-
-def needs_second_factor(user):
-    return user.role in STAFF_ROLES
 
 
 def new_secret():
