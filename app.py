@@ -9,8 +9,7 @@ from markupsafe import Markup
 import config as config_module
 from forms.accounts import EmptyForm
 from models import db
-from models.accounts import aware
-from models.base import configure_engine
+from models.base import aware, configure_engine
 from portal import (accounts, admin, api, charts, cli, committees, errors, evidence, feedback,
                     formatting, hearings, holes, i18n, jobs, notifications, page_cache, places,
                     plan_views, reports, security, terms, text, transactions, transparency)

@@ -1,24 +1,15 @@
 """People, their server-side sessions, vigilance committees and the audit log."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask_babel import gettext
 from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import db, one_of
+from .base import db, one_of, utcnow
 
 # Roles, from least to most trusted; defined once, used by forms, permissions and tests.
 ROLES = ("resident", "moderator", "official", "admin")
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
-
-
-def aware(moment):
-    """SQLite hands datetimes back without their zone; every one stored is UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 committee_member = Table(

@@ -1,3 +1,5 @@
+from datetime import datetime, timezone
+
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
@@ -17,6 +19,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def aware(moment):
+    """SQLite hands datetimes back without their zone; every one stored is UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def one_of(column, values):

@@ -6,8 +6,7 @@ from sqlalchemy import (CheckConstraint, Date, DateTime, Float, ForeignKey, Inte
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .accounts import utcnow
-from .base import db, one_of
+from .base import db, one_of, utcnow
 from .feedback import MODERATION_REASONS
 
 EVIDENCE_KINDS = ("image", "pdf")

@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .accounts import Committee, User, utcnow
-from .base import db, one_of
+from .accounts import Committee, User
+from .base import db, one_of, utcnow
 
 MIN_STARS, MAX_STARS = 1, 5
 # Why a comment is reported or hidden; machine names, translated on pages.

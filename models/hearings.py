@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .accounts import Committee, User, utcnow
-from .base import db, one_of
+from .accounts import Committee, User
+from .base import db, one_of, utcnow
 from .feedback import MODERATION_REASONS
 
 

@@ -5,8 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .accounts import utcnow
-from .base import db, one_of
+from .base import db, one_of, utcnow
 
 # What can be followed, by its machine name.
 FOLLOW_KINDS = ("goal", "objective", "dimension", "committee")

@@ -4,8 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Float, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .accounts import utcnow
-from .base import db, one_of
+from .base import db, one_of, utcnow
 
 PLACE_KINDS = ("distrito", "centro_poblado", "sector", "lugar")
 

@@ -6,8 +6,8 @@ from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Numeric, String, 
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .accounts import User, utcnow
-from .base import db, one_of
+from .accounts import User
+from .base import db, one_of, utcnow
 
 # Stable machine names, used in CSV and JSON; pages show translated labels.
 REPORT_STATUSES = (

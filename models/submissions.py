@@ -4,8 +4,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .accounts import utcnow
-from .base import db
+from .base import db, utcnow
 
 
 class Submission(db.Model):

@@ -1,12 +1,12 @@
 """Open data: the plan as JSON, versioned and described by OpenAPI."""
 from flask import Blueprint, abort, current_app, jsonify, render_template
 
-from models.accounts import aware
+from models.base import aware
 from models.cache import CHECKS, OBSERVATIONS, REPORTS
 from portal.importers.plan_json import plan_document
 from portal.openapi import openapi_document
 from portal.page_cache import cached
-from portal.plan_views import published_plan
+from portal.lookups import published_plan
 from portal.terms import goal_url
 from portal.services import checks, feedback
 from portal.services.answers import answer_rows

@@ -2,11 +2,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models.accounts import utcnow
+from models.base import utcnow
 from models.cache import ACCOUNTS, OBSERVATIONS
 from portal.page_cache import cached
 from portal.permissions import requires
-from portal.plan_views import following
+from portal.lookups import following
 from portal.services import DomainError
 from portal.services.committees import all_committees, committee_by_code, set_scope
 from portal.services.feedback import pending_observations

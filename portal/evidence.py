@@ -13,7 +13,7 @@ from models import DeliveryCheck, Evidence, Flag, Observation, db
 from models.cache import CHECKS
 from portal.page_cache import cached
 from portal.permissions import ensure, requires
-from portal.plan_views import goal_or_404
+from portal.lookups import goal_or_404
 from portal.reports import report_or_404
 from portal.services import DomainError
 from portal.services import checks, places

@@ -13,7 +13,8 @@ from models.cache import MODERATION
 from portal.limits import per_address_and
 from portal.page_cache import cached
 from portal.permissions import ensure, requires
-from portal.plan_views import goal_or_404, render_goal
+from portal.lookups import goal_or_404
+from portal.plan_views import render_goal
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
 from portal.services import notifications

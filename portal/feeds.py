@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Observation, ObservationResponse, Report, ReportRevision, db
-from models.accounts import aware, utcnow
+from models.base import aware, utcnow
 from portal.i18n import current_language
 from portal.labels import OBSERVATION_KIND_LABELS, REPORT_STATUS_LABELS
 from portal.services.checks import tallies

@@ -6,7 +6,7 @@ from flask_login import current_user
 from forms import refuse
 from forms.hearings import ActaForm, AnswerForm, HearingForm, HideQuestionForm, question_form
 from models import Hearing, HearingQuestion, db
-from models.accounts import utcnow
+from models.base import utcnow
 from models.cache import HEARINGS, OBSERVATIONS, RATINGS, REPORTS
 from portal import terms
 from portal.feedback import account_key

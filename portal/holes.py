@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from forms import submission_token
-from models.accounts import utcnow
+from models.base import utcnow
 
 CSRF_HOLE, ONCE_HOLE = "__csrf_token__", "__once_token__"
 HEADER = "<!--reader:header-->"

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from models import (Comment, Goal, Observation, ObservationResponse, Rating, Report, ReportRevision,
                     User, db)
-from models.accounts import utcnow
+from models.base import utcnow
 from models.cache import COMMENTS, RATINGS, goal_scopes, note_change
 from portal.importers import parse_plan_file
 from portal.quarters import plan_quarters

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Evidence, Observation, Report, ReportRevision, db
-from models.accounts import aware
+from models.base import aware
 from portal.services.answers import answer_rows
 from portal.services.checks import check_rows, claim_rows
 from portal.services.feedback import rating_summaries, visible_comment_counts

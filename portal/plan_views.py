@@ -7,33 +7,20 @@ from werkzeug.local import LocalProxy
 from wtforms.fields.choices import SelectChoice
 
 from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseForm
-from models.accounts import utcnow
+from models.base import utcnow
 from models.cache import HEARINGS, PLAN, REPORTS, goal_scope, ratings_scope, thread_scope
 from portal import terms
 from portal.holes import kept_form
+from portal.lookups import following, goal_or_404, published_plan
 from portal.page_cache import Fragments, cached
 from portal.permissions import can
-from portal.services import checks, feedback, hearings, notifications
+from portal.services import checks, feedback, hearings
 from portal.services.places import all_places
-from portal.services.plan import all_plans, current_plan, goal_by_code, plan_tree
+from portal.services.plan import all_plans, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("plan", __name__)
-
-
-def following(kind, target):
-    """Whether the reader follows the target; a visitor's cached page asks nothing."""
-    return current_user.is_authenticated and notifications.follows(current_user, kind,
-                                                                    target.id)
-
-
-def published_plan(tree=True):
-    """The current plan, with everything below it unless ``tree`` is false."""
-    plan = plan_tree() if tree else current_plan()
-    if plan is None:
-        abort(503, description=_l("The government plan has not been loaded yet."))
-    return plan
 
 
 @bp.get("/")
@@ -88,14 +75,6 @@ def objective(code):
     return render_template("plan/objective.html", plan=plan, objective=found,
                            dimension=found.problem.dimension, progress=PlanProgress(plan),
                            following=following("objective", found))
-
-
-def goal_or_404(code, full=True):
-    found = goal_by_code(code.upper(), full)
-    if found is None:
-        abort(404, description=_l(
-            "There is no goal with the code %(code)s. Goal codes look like S7.6.", code=code))
-    return found
 
 
 # The parts of a goal page every reader of a kind sees alike; what is the reader's own

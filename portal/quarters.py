@@ -1,10 +1,11 @@
 """Quarters of the plan's period, written "2021-T3" (trimestre 3 of 2021), and Ilo's time."""
 import re
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from models.accounts import aware
+from models.base import aware
 
 QUARTER = re.compile(r"^(\d{4})-T([1-4])$")
 
@@ -26,6 +27,15 @@ def local_zone():
 def local(moment):
     """A stored moment (UTC) in Ilo's time."""
     return aware(moment).astimezone(local_zone())
+
+
+def next_local_time(hour, weekday=None):
+    """The next moment, after now, at this hour in Ilo (and on this weekday, Monday 0)."""
+    now = datetime.now(local_zone())
+    moment = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    while moment <= now or (weekday is not None and moment.weekday() != weekday):
+        moment += timedelta(days=1)
+    return moment
 
 
 def quarter_of(moment):

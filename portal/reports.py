@@ -12,7 +12,7 @@ from portal.importers.reports_xlsx import XLSX_TYPE, parse_reports, template_xls
 from portal.importers.structure import FileFormatError
 from portal.page_cache import cached
 from portal.permissions import requires
-from portal.plan_views import goal_or_404, published_plan
+from portal.lookups import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services import DomainError
 from portal.services import places

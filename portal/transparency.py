@@ -4,12 +4,12 @@ import json
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
                    url_for)
 
-from models.accounts import utcnow
+from models.base import utcnow
 from models.cache import CHECKS, COMMENTS, OBSERVATIONS, RATINGS, REPORTS
 from portal.feeds import atom_feed
 from portal.opendata import DATASETS
 from portal.page_cache import cached
-from portal.plan_views import goal_or_404, published_plan
+from portal.lookups import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services.answers import answer_figures
 from portal.services.checks import disputed_claims

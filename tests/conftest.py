@@ -168,7 +168,7 @@ PASSWORDS = {
 @pytest.fixture
 def make_user(app):
     """Factory: a confirmed account with the role's test password."""
-    from models.accounts import utcnow
+    from models.base import utcnow
     from portal.services.accounts import create_user
 
     counter = iter(range(1, 10_000))

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from models import User, UserSession, db
-from models.accounts import utcnow
+from models.base import utcnow
 from tests.conftest import PASSWORDS, sign_in, text_of
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from models import Notification, Observation, ObservationResponse, db
-from models.accounts import utcnow
+from models.base import utcnow
 from tests.conftest import text_of
 from tests.test_api import checked, openapi  # noqa: F401 (openapi is a fixture)
 from tests.test_notifications import queued_app  # noqa: F401 (a fixture)

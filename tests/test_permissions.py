@@ -116,7 +116,7 @@ def visitor(app, make_user):
         sign_in(app, client, user[1], role)
         if kind == "deactivated":
             from models import User, db
-            from models.accounts import utcnow
+            from models.base import utcnow
             with app.app_context():
                 db.session.get(User, user[0]).deactivated_at = utcnow()
                 db.session.commit()

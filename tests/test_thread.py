@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from models import Comment, Flag, ModerationAction, Rating, db
-from models.accounts import utcnow
+from models.base import utcnow
 from tests.conftest import count, sign_in, text_of
 
 

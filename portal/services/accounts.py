@@ -21,7 +21,7 @@ from models import (ROLES, AuditEntry, Comment, Committee, Delivery, DeliveryChe
                     Dimension, Evidence, Follow, Goal, HearingQuestion, Notification,
                     NotificationSetting, Objective, Rating, RecoveryCode, Report,
                     ReportRevision, Submission, User, UserSession, db)
-from models.accounts import aware, utcnow
+from models.base import aware, utcnow
 from models.cache import CHECKS, HEARINGS, goal_scope, note_change, thread_scope
 from portal.jobs import job, later
 from portal.mail import send_mail

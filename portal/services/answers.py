@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Observation, ObservationResponse, User, db
-from models.accounts import aware, utcnow
+from models.base import aware, utcnow
 from portal.jobs import job, queue
-from portal.quarters import quarter_of
+from portal.quarters import next_local_time, quarter_of
 
-from .notifications import next_local_time, notify_users
+from .notifications import notify_users
 from .plan import in_plan
 
 # Observations whose deadline passed longer ago than this are not reminded of any more:

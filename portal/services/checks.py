@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from models import (CHECK_ANSWERS, MODERATION_REASONS, DeliveryCheck, Evidence, Report,
                     ReportRevision, db)
-from models.accounts import aware, utcnow
+from models.base import aware, utcnow
 from models.places import goal_place
 from portal.translation import lazy_gettext as _l
 

@@ -7,7 +7,7 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from models import DeliveryCheck, Evidence, Observation, db
-from models.accounts import utcnow
+from models.base import utcnow
 from portal.storage import storage
 from portal.translation import lazy_gettext as _l
 

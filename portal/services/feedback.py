@@ -10,8 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
                     Follow, Goal, ModerationAction, Observation, ObservationResponse, Rating, db)
-from models.accounts import aware, utcnow
-from models.base import dialect_insert
+from models.base import aware, dialect_insert, utcnow
 from models.cache import RATINGS, note_change, ratings_scope
 from portal.permissions import can
 from portal.translation import lazy_gettext as _l

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import MODERATION_REASONS, Hearing, HearingQuestion, Observation, db
-from models.accounts import aware, utcnow
+from models.base import aware, utcnow
 from portal.quarters import local, local_zone, plan_quarters, quarter_of
 from portal.storage import storage
 from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl

@@ -1,6 +1,6 @@
 """Following, and telling followers what happened: written in bulk by a background job."""
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -10,11 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from models import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, Committee, Delivery, Dimension, Follow, Goal,
                     Notification, NotificationSetting, Objective, User, db)
-from models.accounts import committee_member, committee_objective, utcnow
-from models.base import dialect_insert
+from models.accounts import committee_member, committee_objective
+from models.base import dialect_insert, utcnow
 from portal.jobs import job, later, queue
 from portal.mail import send_mail
-from portal.quarters import local_zone
+from portal.quarters import next_local_time
 from portal.translation import formatting_locale
 from portal.translation import lazy_gettext as _l
 
@@ -269,15 +269,6 @@ def weekly_digests():
     for user_id in users:
         later(send_digest, user_id, week)
     schedule_weekly_digests()
-
-
-def next_local_time(hour, weekday=None):
-    """The next moment, after now, at this hour in Ilo (and on this weekday, Monday 0)."""
-    now = datetime.now(local_zone())
-    moment = now.replace(hour=hour, minute=0, second=0, microsecond=0)
-    while moment <= now or (weekday is not None and moment.weekday() != weekday):
-        moment += timedelta(days=1)
-    return moment
 
 
 def schedule_weekly_digests(portal_queue=None):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import Dimension, Goal, Objective, Plan, Problem, Report, ReportRevision, db
-from models.accounts import utcnow
+from models.base import utcnow
 from portal.importers.structure import fold
 from portal.translation import lazy_gettext as _l
 

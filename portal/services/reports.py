@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Goal, Report,
                     ReportRevision, db)
-from models.accounts import aware
+from models.base import aware
 from portal.quarters import is_plan_quarter, plan_quarters
 from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 

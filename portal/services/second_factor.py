@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from models import RecoveryCode, db
-from models.accounts import utcnow
+from models.base import utcnow
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError

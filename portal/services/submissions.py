@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from models import Submission, db
-from models.accounts import utcnow
+from models.base import utcnow
 from portal.translation import lazy_gettext as _l
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

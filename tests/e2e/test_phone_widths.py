@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from models import (Comment, DeliveryCheck, Evidence, Hearing, HearingQuestion, Observation,
                     Report, ReportRevision, User, db)
-from models.accounts import utcnow
+from models.base import utcnow
 from tests.conftest import PASSWORDS, PLAN_FILE
 from tests.e2e.conftest import LIVE_USERS, _live
 from tests.e2e.test_reporting import sign_in
