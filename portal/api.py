@@ -3,14 +3,15 @@ from flask import Blueprint, abort, current_app, jsonify, render_template
 
 from models.base import aware
 from models.cache import CHECKS, OBSERVATIONS, REPORTS
+from portal import terms
 from portal.importers.plan_json import plan_document
+from portal.lookups import published_plan
 from portal.openapi import openapi_document
 from portal.page_cache import cached
-from portal.lookups import published_plan
-from portal.terms import goal_url
 from portal.services import checks, feedback
 from portal.services.answers import answer_rows
 from portal.services.plan import goal_by_code
+from portal.terms import goal_url
 from portal.translation import lazy_gettext as _l
 
 bp = Blueprint("api", __name__)
@@ -90,7 +91,7 @@ def observation_document(observation):
 @bp.get("/api/v1/goals/<code>")
 @cached(REPORTS, goal=True)
 def goal(code):
-    found = goal_by_code(code)
+    found = goal_by_code(code, plan_id=terms.plan_id())
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
     document = goal_document(found, with_reports=True)
@@ -111,7 +112,7 @@ def goal(code):
 def goal_checks(code):
     """What residents who checked the goal's reported deliveries wrote, placed or
     photographed, newest first; hidden checks are left out."""
-    found = goal_by_code(code, full=False)
+    found = goal_by_code(code, full=False, plan_id=terms.plan_id())
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
     return jsonify({"goal_code": found.code,

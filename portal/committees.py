@@ -4,9 +4,10 @@ from flask_login import current_user
 
 from models.base import utcnow
 from models.cache import ACCOUNTS, OBSERVATIONS
+from portal import terms
+from portal.lookups import following
 from portal.page_cache import cached
 from portal.permissions import requires
-from portal.lookups import following
 from portal.services import DomainError
 from portal.services.committees import all_committees, committee_by_code, set_scope
 from portal.services.feedback import pending_observations
@@ -44,7 +45,7 @@ def show(code):
 @requires("manage_committees")
 def scope(code):
     committee = committee_or_404(code)
-    plan = plan_tree()
+    plan = plan_tree(terms.plan_id())
     if request.method == "POST":
         try:
             changed = set_scope(current_user, committee, request.form.getlist("objectives"))

@@ -11,9 +11,9 @@ from forms.feedback import FlagForm, ModerationForm
 from forms.places import place_choices
 from models import DeliveryCheck, Evidence, Flag, Observation, db
 from models.cache import CHECKS
+from portal.lookups import goal_or_404
 from portal.page_cache import cached
 from portal.permissions import ensure, requires
-from portal.lookups import goal_or_404
 from portal.reports import report_or_404
 from portal.services import DomainError
 from portal.services import checks, places

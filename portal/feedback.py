@@ -11,9 +11,9 @@ from models import (Comment, DeliveryCheck, Flag, Goal, ModerationAction, Observ
                     ReportRevision, db)
 from models.cache import MODERATION
 from portal.limits import per_address_and
+from portal.lookups import goal_or_404
 from portal.page_cache import cached
 from portal.permissions import ensure, requires
-from portal.lookups import goal_or_404
 from portal.plan_views import render_goal
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from forms.notifications import email_settings_form
 from models import FOLLOW_KINDS
+from portal import terms
 from portal.extensions import csrf
 from portal.labels import followed_name
 from portal.permissions import requires
@@ -19,7 +20,7 @@ PAGES = {"goal": "plan.goal", "objective": "plan.objective", "dimension": "plan.
 
 
 def target_or_404(kind, code):
-    target = service.target_of(kind, code) if kind in FOLLOW_KINDS else None
+    target = service.target_of(kind, code, terms.plan_id()) if kind in FOLLOW_KINDS else None
     if target is None:
         abort(404, description=_l("There is nothing to follow at this address."))
     return target

@@ -33,10 +33,10 @@ def home():
     if not g.get("term_in_address"):
         terms.enter(plans[0])  # the latest term, its links carrying its term
     # Alike for every reader: kept whole, for those signed in too (only the header differs).
-    fragment, hearing_fragment = f"home:{g.plan_id}", f"home-hearing:{g.plan_id}"
+    fragment, hearing_fragment = f"home:{terms.plan_id()}", f"home-hearing:{terms.plan_id()}"
     fragments = Fragments({fragment: (PLAN, REPORTS), hearing_fragment: (PLAN, HEARINGS)})
-    plan = (plan_tree() if fragments.missing(fragment)
-            else next(plan for plan in plans if plan.id == g.plan_id))
+    plan = (plan_tree(terms.plan_id()) if fragments.missing(fragment)
+            else next(plan for plan in plans if plan.id == terms.plan_id()))
     return render_template("plan/home.html", plan=plan, fragments=fragments,
                            fragment=fragment, hearing_fragment=hearing_fragment, terms=plans,
                            places=lazy(all_places), progress=lazy(lambda: PlanProgress(plan)),
@@ -156,7 +156,7 @@ def goal_fragments(code):
 
 def readers_marks(code):
     """What of the goal page is its signed-in reader's own beyond their kind and its holes."""
-    g.readers_marks = feedback.readers_marks(code.upper(), current_user)
+    g.readers_marks = feedback.readers_marks(code.upper(), current_user, terms.plan_id())
     following, stars = g.readers_marks
     return f"{int(following)}:{stars or 0}"
 

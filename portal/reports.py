@@ -10,9 +10,9 @@ from portal import terms
 from portal.importers.reports_csv import template_csv
 from portal.importers.reports_xlsx import XLSX_TYPE, parse_reports, template_xlsx
 from portal.importers.structure import FileFormatError
+from portal.lookups import goal_or_404, published_plan
 from portal.page_cache import cached
 from portal.permissions import requires
-from portal.lookups import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services import DomainError
 from portal.services import places
@@ -35,7 +35,7 @@ def office_plan():
     if plan is None:
         abort(503, description=_l("The government plan has not been loaded yet."))
     terms.enter(plan)
-    return plan_tree()
+    return plan_tree(terms.plan_id())
 
 
 def report_or_404(goal, quarter):

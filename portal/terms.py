@@ -27,6 +27,12 @@ def first_plan_id():
     return g.first_plan_id
 
 
+def plan_id():
+    """The plan this request is about, as the services take it: the one whose term its
+    address names, or None for the plan first published (its addresses carry no term)."""
+    return g.get("plan_id")
+
+
 def enter(plan):
     """This request is about ``plan``; the addresses it draws carry its term but for the
     plan first published."""

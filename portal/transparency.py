@@ -6,10 +6,11 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 
 from models.base import utcnow
 from models.cache import CHECKS, COMMENTS, OBSERVATIONS, RATINGS, REPORTS
+from portal import terms
 from portal.feeds import atom_feed
+from portal.lookups import goal_or_404, published_plan
 from portal.opendata import DATASETS
 from portal.page_cache import cached
-from portal.lookups import goal_or_404, published_plan
 from portal.quarters import plan_quarters
 from portal.services.answers import answer_figures
 from portal.services.checks import disputed_claims
@@ -113,7 +114,7 @@ def goal_feed(code):
 def search():
     query = request.args.get("q", "")[:200].strip()
     place = place_by_slug(request.args.get("lugar", ""))
-    results = search_goals(query) if query else (place.goals if place else [])
+    results = search_goals(query, terms.plan_id()) if query else (place.goals if place else [])
     if place is not None:
         results = [goal for goal in results if place in goal.places]
     return render_template("transparency/search.html", query=query, results=results,

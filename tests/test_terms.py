@@ -176,3 +176,15 @@ def test_hearings_account_for_the_term_in_office(app, two_terms, make_user):
     summary = text_of(app.test_client().get(f"/audiencias/{hearing}/resumen"))
     assert "[Demostración] 02 Puestos de salud de prueba equipados" in summary
     assert "2019–2022" not in summary.split("Resumen para la audiencia")[1][:300]
+
+
+def test_search_and_following_read_the_plan_of_the_address(app, two_terms):
+    client = app.test_client()
+    found = text_of(client.get("/periodos/2023-2026/buscar?q=puestos+de+prueba"))
+    assert "Puestos de salud de prueba equipados" in found
+    assert "Puestos de salud de prueba equipados" not in text_of(
+        client.get("/buscar?q=puestos+de+prueba"))
+    resident = two_terms
+    assert resident.post("/periodos/2023-2026/seguir/goal/S1.1").status_code == 302
+    followed = text_of(resident.get("/cuenta/seguimientos"))
+    assert "Puestos de salud de prueba equipados" in followed

@@ -17,7 +17,7 @@ from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
 from .notifications import members_watching, tell, tell_followers
-from .plan import FIRST_PLAN, ensure_open, in_plan, plan_of, request_plan_id
+from .plan import FIRST_PLAN, ensure_open, in_plan, plan_of
 from .reports import latest_quarter_query
 from .submissions import sent_again_since
 
@@ -346,8 +346,8 @@ def goal_figures(goal, user, counts=True, marks=None):
 
 
 def _readers_marks_statement():
-    # The goal by its code in the request's plan (``plan_id``), or in the first plan when
-    # that is None (``request_plan_id``).
+    # The goal by its code in the plan ``plan_id`` names, or in the first plan when that is
+    # None (``plan_key``).
     plan_id = func.coalesce(bindparam("plan_id", type_=Integer), FIRST_PLAN)
     goal_id = (in_plan(select(Goal.id), plan_id).where(Goal.code == bindparam("code"))
                .scalar_subquery())
@@ -363,13 +363,11 @@ def _readers_marks_statement():
 READERS_MARKS = _readers_marks_statement()
 
 
-def readers_marks(code, user):
+def readers_marks(code, user, plan_id=None):
     """What a goal page shows of its reader beyond their kind: whether they follow the goal
     and the stars they gave it; in one query, by the goal's code, before the goal is read."""
-    plan_id = request_plan_id()
     return db.session.execute(READERS_MARKS, {
-        "code": code, "user_id": user.id,
-        "plan_id": plan_id if isinstance(plan_id, int) else None}).one()
+        "code": code, "user_id": user.id, "plan_id": plan_id}).one()
 
 
 def thread(goal, page, order, per_page, total):

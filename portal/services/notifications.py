@@ -19,7 +19,7 @@ from portal.translation import formatting_locale
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
-from .plan import in_plan, request_plan_id
+from .plan import in_plan, plan_key
 
 
 def follows(user, kind, target_id):
@@ -118,12 +118,13 @@ def members_watching(goal):
         .where(committee_objective.c.objective_id == goal.objective_id)).all()
 
 
-def target_of(kind, code):
-    """The goal, objective, dimension or committee of the current plan with this code."""
+def target_of(kind, code, plan_id=None):
+    """The goal, objective, dimension or committee with this code, of the plan ``plan_id``
+    names (``plan_key``)."""
     code = code.upper()
     if kind == "committee":
         return db.session.scalar(select(Committee).where(Committee.code == code))
-    plan = request_plan_id()
+    plan = plan_key(plan_id)
     if kind == "dimension":
         return db.session.scalar(select(Dimension).where(Dimension.plan_id == plan,
                                                          Dimension.code == code))

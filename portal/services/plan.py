@@ -1,8 +1,6 @@
 """Loading the plan into the database, and reading it back."""
 from dataclasses import dataclass, field
 
-from flask import g as request_globals
-from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -30,18 +28,15 @@ class ImportSummary:
 FIRST_PLAN = select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
 
 
-def request_plan_id():
-    """The plan a request is about: the term its address names (``portal.terms``), or the
-    plan the portal first published, whose addresses carry no term (an int, or
-    ``FIRST_PLAN``, a subquery)."""
-    if has_request_context() and request_globals.get("plan_id"):
-        return request_globals.plan_id
-    return FIRST_PLAN
+def plan_key(plan_id):
+    """What a query matches a plan's id against: the id, or for None the plan the portal
+    first published (a subquery, so that naming it costs no statement of its own)."""
+    return FIRST_PLAN if plan_id is None else plan_id
 
 
-def current_plan():
-    """The plan of the request (see ``request_plan_id``)."""
-    return db.session.scalars(select(Plan).where(Plan.id == request_plan_id())).first()
+def current_plan(plan_id=None):
+    """The plan ``plan_id`` names; None names the plan first published."""
+    return db.session.scalars(select(Plan).where(Plan.id == plan_key(plan_id))).first()
 
 
 def newest_plan():
@@ -76,11 +71,12 @@ def plan_by_term(term):
                                                  Plan.period_end == int(end))).first()
 
 
-def plan_tree():
-    """The request's plan with everything below it, in a constant number of queries."""
+def plan_tree(plan_id=None):
+    """The plan (``current_plan``) with everything below it, in a constant number of
+    queries."""
     return db.session.scalars(
         select(Plan)
-        .where(Plan.id == request_plan_id())
+        .where(Plan.id == plan_key(plan_id))
         .options(
             # Four dimensions and their problems are few rows: one query; then the
             # objectives with their goals (some seventy rows): one more.
@@ -99,10 +95,10 @@ def in_plan(statement, plan_id):
 
 
 def goal_by_code(code, full=True, plan_id=None):
-    """The goal of the current plan with what it belongs to, and with its reports, its
+    """The goal of the plan ``plan_id`` names (``current_plan``) with what it belongs to, and with its reports, its
     objective's committees and goals unless the page has them drawn already
     (``full=False``: they load when first read)."""
-    current = plan_id or request_plan_id()
+    current = plan_key(plan_id)
     # What the goal belongs to comes with it, in the same query.
     options = [joinedload(Goal.objective).joinedload(Objective.problem)
                .joinedload(Problem.dimension).joinedload(Dimension.plan)]
@@ -243,14 +239,13 @@ def search_text(goal):
     return fold(" ".join((goal.code, goal.text, objective.text, objective.problem.text)))
 
 
-def search_goals(query, limit=100):
+def search_goals(query, plan_id=None, limit=100):
     """Goals whose texts, or their objective's or problem's, hold every word of the query,
     accents and case aside; the same on SQLite and PostgreSQL."""
     words = [w for w in fold(query).split() if len(w) > 1][:10]
     if not words:
         return []
-    plan = current_plan()
-    statement = (in_plan(select(Goal), plan.id)
+    statement = (in_plan(select(Goal), plan_key(plan_id))
                  .order_by(Dimension.position, Objective.position, Goal.position).limit(limit)
                  .options(selectinload(Goal.objective).selectinload(Objective.dimension)))
     for word in words:
