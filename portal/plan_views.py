@@ -29,7 +29,7 @@ def home():
     plans = all_plans()  # the latest term first
     if not plans:
         abort(503, description=_l("The government plan has not been loaded yet."))
-    g.first_plan_id = min(plan.id for plan in plans)
+    terms.first_plan_id(plans)
     if not g.get("term_in_address"):
         terms.enter(plans[0])  # the latest term, its links carrying its term
     # Alike for every reader: kept whole, for those signed in too (only the header differs).

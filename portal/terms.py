@@ -7,9 +7,8 @@ home page shows the latest term. Inside a page of a term, every address drawn fo
 carries the term, so a reader stays in it.
 """
 from flask import abort, current_app, g, url_for
-from sqlalchemy import func, select
 
-from models import Plan, db
+from portal.services import plan as plan_service
 from portal.translation import lazy_gettext as _l
 
 PREFIX = "/periodos/<term>"
@@ -20,10 +19,11 @@ TERMED_ENDPOINTS = {"feedback.post", "feedback.rate", "feedback.observe",
                     "evidence.attach_to_report", "evidence.check"}
 
 
-def first_plan_id():
-    """The plan whose addresses carry no term."""
+def first_plan_id(plans=None):
+    """The plan whose addresses carry no term, read once a request (``plans``: every plan,
+    read already by the page)."""
     if "first_plan_id" not in g:
-        g.first_plan_id = db.session.scalar(select(func.min(Plan.id)))
+        g.first_plan_id = plan_service.first_plan_id(plans)
     return g.first_plan_id
 
 
@@ -54,9 +54,7 @@ def goal_url(goal, **values):
 
 def _pull_term(endpoint, values):
     if values and "term" in values:
-        from portal.services.plan import plan_by_term
-
-        plan = plan_by_term(values.pop("term"))
+        plan = plan_service.plan_by_term(values.pop("term"))
         if plan is None:
             abort(404, description=_l("There is no government plan for that term."))
         enter(plan)

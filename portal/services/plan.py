@@ -25,7 +25,14 @@ class ImportSummary:
 
 
 # The plan the portal first published, whose addresses carry no term.
-FIRST_PLAN = select(Plan.id).order_by(Plan.id).limit(1).scalar_subquery()
+FIRST_PLAN_ID = select(Plan.id).order_by(Plan.id).limit(1)
+# The same, for a query to match against without a statement of its own.
+FIRST_PLAN = FIRST_PLAN_ID.scalar_subquery()
+
+
+def first_plan_id(plans=None):
+    """The id of the plan first published; from ``plans`` when every plan is read already."""
+    return min(plan.id for plan in plans) if plans else db.session.scalar(FIRST_PLAN_ID)
 
 
 def plan_key(plan_id):
