@@ -13,6 +13,7 @@ from models import User, db
 from portal.i18n import current_language, safe_next
 from portal.limits import per_address_and
 from portal.notifications import PAGES as FOLLOWED_PAGES
+from portal.pages import form_page
 from portal.permissions import needs_second_factor, requires
 from portal.services import DomainError
 from portal.services import accounts as service
@@ -59,7 +60,7 @@ def register():
             form.password.errors.append(error.message)
         else:
             return render_template("accounts/check_email.html", email=form.email.data)
-    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+    return form_page("accounts/register.html", form)
 
 
 @bp.get("/confirmar/<token>")
@@ -91,7 +92,7 @@ def sign_in():
             return redirect(url_for("accounts.second_factor_step" if user.totp_enabled_at
                                     else "accounts.enrol_second_factor"))
         return complete_sign_in(user, next_url)
-    return render_template("accounts/sign_in.html", form=form), 400 if form.errors else 200
+    return form_page("accounts/sign_in.html", form)
 
 
 def complete_sign_in(user, next_url):
@@ -145,8 +146,7 @@ def second_factor_step():
         if submission is not None:
             submission.result_url = next_url
         return complete_sign_in(user, next_url)
-    return render_template("accounts/second_factor.html", form=form), \
-        400 if form.errors else 200
+    return form_page("accounts/second_factor.html", form)
 
 
 def time_ran_out():
@@ -202,8 +202,7 @@ def forgot_password():
         service.request_password_reset(form.email.data)
         return render_template("accounts/check_email.html", email=form.email.data,
                                resetting=True)
-    return render_template("accounts/forgot_password.html", form=form), \
-        400 if form.errors else 200
+    return form_page("accounts/forgot_password.html", form)
 
 
 @bp.route("/clave/nueva/<token>", methods=["GET", "POST"])
@@ -231,8 +230,7 @@ def reset_password(token):
         flash(_l("Your new password is set, and every session of your account was closed. "
                  "Sign in with it now."), "success")
         return redirect(url_for("accounts.sign_in"))
-    return render_template("accounts/reset_password.html", form=form), \
-        400 if form.errors else 200
+    return form_page("accounts/reset_password.html", form)
 
 
 @bp.post("/salir")
@@ -364,7 +362,7 @@ def erase_account():
             logout_user()
             flash(_l("Your account is deleted."), "success")
             return redirect(url_for("plan.home"))
-    return render_template("accounts/erase.html", form=form), 400 if form.errors else 200
+    return form_page("accounts/erase.html", form)
 
 
 @bp.get("/privacidad")

@@ -1,3 +1,4 @@
+from portal.pages import form_page
 """Administration: accounts and the audit log."""
 import json
 
@@ -59,8 +60,7 @@ def account(user_id):
         else:
             flash(_l("Changes saved.") if changed else _l("Nothing to change."), "success")
             return redirect(url_for("admin.account", user_id=user.id))
-    return render_template("admin/account.html", user=user, form=form), \
-        400 if form.errors else 200
+    return form_page("admin/account.html", form, user=user)
 
 
 @bp.post("/cuentas/<int:user_id>/activo")

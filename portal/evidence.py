@@ -13,6 +13,7 @@ from models import DeliveryCheck, Evidence, Flag, Observation, db
 from models.cache import CHECKS
 from portal.lookups import goal_or_404
 from portal.page_cache import cached
+from portal.pages import form_page
 from portal.permissions import ensure, requires
 from portal.reports import report_or_404
 from portal.services import DomainError
@@ -93,9 +94,9 @@ def check(code):
             flash(_l("Thank you: your answer is counted beside the municipality's report."),
                   "success")
             return redirect(goal_url(goal, _anchor="official-now"))
-    return render_template("evidence/check.html", form=form, goal=goal, claim=claim,
-                           tally=checks.tallies([claim.id])[claim.id],
-                           answered=earlier is not None), 400 if form.errors else 200
+    return form_page("evidence/check.html", form, goal=goal, claim=claim,
+                     tally=checks.tallies([claim.id])[claim.id],
+                     answered=earlier is not None)
 
 
 @bp.get("/metas/<code>/verificaciones")
@@ -136,8 +137,7 @@ def flag_check(check_id):
             flash(_l("Thank you: the committee watching this goal will review the check."),
                   "success")
             return redirect(check_url(check))
-    return render_template("evidence/flag_check.html", form=form, check=check), \
-        400 if form.errors else 200
+    return form_page("evidence/flag_check.html", form, check=check)
 
 
 @bp.route("/verificaciones/<int:check_id>/moderar", methods=["GET", "POST"])
@@ -161,8 +161,7 @@ def moderate_check(check_id):
             return redirect(url_for("feedback.queue"))
     flags = db.session.scalars(select(Flag).where(Flag.check_id == check.id)
                                .order_by(Flag.created_at)).all()
-    return render_template("evidence/moderate_check.html", form=form, check=check,
-                           flags=flags), 400 if form.errors else 200
+    return form_page("evidence/moderate_check.html", form, check=check, flags=flags)
 
 
 @bp.route("/observaciones/<int:observation_id>/evidencia", methods=["GET", "POST"])
@@ -228,7 +227,6 @@ def withdraw(evidence_id):
             flash(_l("The file is withdrawn; its checksum and the reason stay listed."),
                   "success")
             return redirect(back_to(evidence.revision or evidence.observation or evidence.check))
-    return render_template("evidence/withdraw.html", form=form, evidence=evidence,
-                           back=back_to(evidence.revision or evidence.observation or evidence.check)), \
-        400 if form.errors else 200
+    return form_page("evidence/withdraw.html", form, evidence=evidence,
+                     back=back_to(evidence.revision or evidence.observation or evidence.check))
 

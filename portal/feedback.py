@@ -13,6 +13,7 @@ from models.cache import MODERATION
 from portal.limits import per_address_and
 from portal.lookups import goal_or_404
 from portal.page_cache import cached
+from portal.pages import form_page
 from portal.permissions import ensure, requires
 from portal.plan_views import render_goal
 from portal.services import DomainError, SentAgain
@@ -94,8 +95,7 @@ def reply(comment_id):
         else:
             flash(_l("Your reply is published."), "success")
             return redirect(back_to(comment))
-    return render_template("feedback/reply.html", form=form, parent=parent), \
-        400 if form.errors else 200
+    return form_page("feedback/reply.html", form, parent=parent)
 
 
 @bp.post("/metas/<code>/calificacion")
@@ -135,8 +135,7 @@ def edit(comment_id):
         else:
             flash(_l("Your comment is updated."), "success")
             return redirect(back_to(comment))
-    return render_template("feedback/edit.html", form=form, comment=comment), \
-        400 if form.errors else 200
+    return form_page("feedback/edit.html", form, comment=comment)
 
 
 @bp.post("/comentarios/<int:comment_id>/eliminar")
@@ -164,8 +163,7 @@ def flag(comment_id):
             flash(_l("Thank you: the committee watching this goal will review the comment."),
                   "success")
             return redirect(back_to(comment))
-    return render_template("feedback/flag.html", form=form, comment=comment), \
-        400 if form.errors else 200
+    return form_page("feedback/flag.html", form, comment=comment)
 
 
 @bp.route("/comentarios/<int:comment_id>/moderar", methods=["GET", "POST"])
@@ -189,8 +187,7 @@ def moderate(comment_id):
             return redirect(url_for("feedback.queue"))
     flags = db.session.scalars(select(Flag).where(Flag.comment_id == comment.id)
                                .order_by(Flag.created_at)).all()
-    return render_template("feedback/moderate.html", form=form, comment=comment, flags=flags), \
-        400 if form.errors else 200
+    return form_page("feedback/moderate.html", form, comment=comment, flags=flags)
 
 
 def awaiting_decision(model, column, query):

@@ -12,6 +12,7 @@ from portal import terms
 from portal.feedback import account_key
 from portal.limits import per_address_and
 from portal.page_cache import cached
+from portal.pages import form_page
 from portal.permissions import can, ensure, requires
 from portal.quarters import local, plan_quarters
 from portal.services import DomainError
@@ -76,7 +77,7 @@ def schedule():
             flash(_l("The hearing is scheduled; residents may send their questions until "
                      "the deadline."), "success")
             return redirect(url_for("hearings.show", hearing_id=hearing.id))
-    return render_template("hearings/schedule.html", form=form), 400 if form.errors else 200
+    return form_page("hearings/schedule.html", form)
 
 
 @bp.get("/audiencias/<int:hearing_id>")

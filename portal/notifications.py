@@ -7,6 +7,7 @@ from models import FOLLOW_KINDS
 from portal import terms
 from portal.extensions import csrf
 from portal.labels import followed_name
+from portal.pages import form_page
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services import notifications as service
@@ -75,8 +76,7 @@ def settings():
             service.set_cadence(current_user.id, event, form[event].data)
         flash(_l("Your e-mail settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
-    return render_template("notifications/settings.html", form=form,
-                           events=events), 400 if form.errors else 200
+    return form_page("notifications/settings.html", form, events=events)
 
 
 @bp.route("/avisos/baja/<token>", methods=["GET", "POST"])

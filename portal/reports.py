@@ -12,6 +12,7 @@ from portal.importers.reports_xlsx import XLSX_TYPE, parse_reports, template_xls
 from portal.importers.structure import FileFormatError
 from portal.lookups import goal_or_404, published_plan
 from portal.page_cache import cached
+from portal.pages import form_page
 from portal.permissions import requires
 from portal.quarters import plan_quarters
 from portal.services import DomainError
@@ -89,8 +90,7 @@ def new(code):
     if form.validate_on_submit() and save(form, goal, form.quarter.data):
         flash(_l("Report for %(quarter)s published.", quarter=form.quarter.data), "success")
         return redirect(url_for("plan.goal", code=goal.code, _anchor="reportes"))
-    return render_template("reports/form.html", form=form, goal=goal, correcting=None), \
-        400 if form.errors or form.form_errors else 200
+    return form_page("reports/form.html", form, goal=goal, correcting=None)
 
 
 @bp.route("/metas/<code>/reportes/<quarter>/corregir", methods=["GET", "POST"])
@@ -110,8 +110,7 @@ def correct(code, quarter):
         flash(_l("Nothing changed: the report already says this.") if outcome == "unchanged"
               else _l("Correction published; the earlier version stays visible."), "success")
         return redirect(url_for("plan.goal", code=goal.code, _anchor="reportes"))
-    return render_template("reports/form.html", form=form, goal=goal, correcting=report), \
-        400 if form.errors or form.form_errors else 200
+    return form_page("reports/form.html", form, goal=goal, correcting=report)
 
 
 @bp.route("/reportes/importar", methods=["GET", "POST"])
