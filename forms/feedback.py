@@ -5,11 +5,13 @@ from wtforms.fields.choices import SelectChoice
 from forms import SubmitOnceForm
 from models import MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS
 from portal.labels import MODERATION_REASON_LABELS, OBSERVATION_KIND_LABELS
-from portal.services.feedback import MAX_COMMENT, MAX_NOTE, MAX_OBSERVATION
+from portal.services.feedback import MAX_COMMENT
+from portal.services.moderation import MAX_NOTE
+from portal.services.observations import MAX_OBSERVATION
 from portal.translation import lazy_gettext as _l
 
-# Validation happens in portal.services.feedback, shared with every other way in; the
-# forms render fields and carry the CSRF token.
+# Validation happens in the services (feedback, ratings, moderation, observations), shared
+# with every other way in; the forms render fields and carry the CSRF token.
 
 
 def stars_choices():

@@ -8,7 +8,7 @@ from portal.importers.plan_json import plan_document
 from portal.lookups import published_plan
 from portal.openapi import openapi_document
 from portal.page_cache import cached
-from portal.services import checks, feedback
+from portal.services import checks, feedback, observations, ratings
 from portal.services.answers import answer_rows
 from portal.services.plan import goal_by_code
 from portal.terms import goal_url
@@ -95,10 +95,10 @@ def goal(code):
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
     document = goal_document(found, with_reports=True)
-    document["ratings"] = feedback.rating_summary(found.id)
+    document["ratings"] = ratings.rating_summary(found.id)
     document["comment_count"] = feedback.visible_comment_count(found.id)
     document["observations"] = [observation_document(o)
-                                for o in feedback.observations_of(found.id)]
+                                for o in observations.observations_of(found.id)]
     claim = checks.claim_of(found)
     document["checks"] = claim and {
         "quarter": claim.report.quarter, "revision": claim.number,

@@ -10,7 +10,7 @@ from portal.page_cache import cached
 from portal.permissions import requires
 from portal.services import DomainError
 from portal.services.committees import all_committees, committee_by_code, set_scope
-from portal.services.feedback import pending_observations
+from portal.services.observations import pending_observations
 from portal.services.plan import plan_tree
 from portal.translation import lazy_gettext as _l
 

@@ -18,6 +18,7 @@ from portal.permissions import ensure, requires
 from portal.plan_views import render_goal
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
+from portal.services import moderation, observations, ratings
 from portal.services import notifications
 from portal.terms import goal_url
 from portal.transactions import once
@@ -107,7 +108,7 @@ def rate(code):
     form = RatingForm()
     if form.validate_on_submit():
         try:
-            stars = service.rate(current_user, goal, form.stars.data)
+            stars = ratings.rate(current_user, goal, form.stars.data)
         except DomainError as error:
             form.stars.errors.append(error.message)
         else:
@@ -156,7 +157,7 @@ def flag(comment_id):
     form = FlagForm()
     if form.validate_on_submit():
         try:
-            service.flag_comment(current_user, comment, form.reason.data)
+            moderation.flag_comment(current_user, comment, form.reason.data)
         except DomainError as error:
             form.reason.errors.append(error.message)
         else:
@@ -176,10 +177,10 @@ def moderate(comment_id):
     if form.validate_on_submit():
         try:
             if request.form.get("action") == "restore":
-                service.restore_comment(current_user, comment, form.note.data)
+                moderation.restore_comment(current_user, comment, form.note.data)
                 flash(_l("The comment is visible again."), "success")
             else:
-                service.hide_comment(current_user, comment, form.reason.data, form.note.data)
+                moderation.hide_comment(current_user, comment, form.reason.data, form.note.data)
                 flash(_l("The comment is hidden; its author is told why."), "success")
         except DomainError as error:
             form.reason.errors.append(error.message)
@@ -248,7 +249,7 @@ def observe(code):
     form = ObservationForm()
     if form.validate_on_submit():
         try:
-            observation = service.post_observation(current_user, goal, form.committee.data,
+            observation = observations.post_observation(current_user, goal, form.committee.data,
                                                    form.kind.data, form.body.data,
                                                    form.evidence_url.data)
         except DomainError as error:
@@ -272,7 +273,7 @@ def respond(observation_id):
     form = ResponseForm()
     if form.validate_on_submit():
         try:
-            service.respond(current_user, observation, form.body.data)
+            observations.respond(current_user, observation, form.body.data)
         except DomainError as error:
             form.body.errors.append(error.message)
         else:

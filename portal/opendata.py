@@ -17,7 +17,8 @@ from models import Evidence, Observation, Report, ReportRevision, db
 from models.base import aware
 from portal.services.answers import answer_rows
 from portal.services.checks import check_rows, claim_rows
-from portal.services.feedback import rating_summaries, visible_comment_counts
+from portal.services.feedback import visible_comment_counts
+from portal.services.ratings import rating_summaries
 from portal.services.progress import PlanProgress
 from portal.translation import lazy_gettext as _l
 

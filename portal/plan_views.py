@@ -14,7 +14,7 @@ from portal.holes import kept_form
 from portal.lookups import following, goal_or_404, published_plan
 from portal.page_cache import Fragments, cached
 from portal.permissions import can
-from portal.services import checks, feedback, hearings
+from portal.services import checks, feedback, hearings, observations, ratings
 from portal.services.places import all_places
 from portal.services.plan import all_plans, plan_tree
 from portal.services.progress import GoalProgress, PlanProgress
@@ -219,9 +219,9 @@ def render_goal(goal, status=200, fragments=None, **forms):
             goal.reports[0].current.id]),
         committees=lazy(lambda: goal.objective.committees),
         coming_hearing=lazy(lambda: hearings.next_hearing(plan)),
-        ratings=lazy(lambda: feedback.rating_summary(goal.id)), my_rating=figures.my_stars,
+        ratings=lazy(lambda: ratings.rating_summary(goal.id)), my_rating=figures.my_stars,
         comment_count=figures.comments, following=figures.following,
-        observations=lazy(lambda: feedback.observations_of(goal.id)),
+        observations=lazy(lambda: observations.observations_of(goal.id)),
         resident_checks=lazy(lambda: checks.checks_of_goal(goal, checks.CHECKS_SHOWN)
                              if checks.may_have_checks(goal) else []),
         checks_shown=checks.CHECKS_SHOWN,

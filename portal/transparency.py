@@ -14,7 +14,7 @@ from portal.page_cache import cached
 from portal.quarters import plan_quarters
 from portal.services.answers import answer_figures
 from portal.services.checks import disputed_claims
-from portal.services.feedback import rating_summaries
+from portal.services.ratings import rating_summaries
 from portal.services.places import all_places, place_by_slug
 from portal.services.plan import search_goals
 from portal.services.progress import PlanProgress

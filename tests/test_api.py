@@ -115,7 +115,9 @@ def test_a_goal_with_corrected_reports_matches_the_description(app, client, open
 
 def test_ratings_and_observations_match_the_description(app, client, openapi, make_user):
     from models import User, db
-    from portal.services.feedback import post_comment, post_observation, rate, respond
+    from portal.services.feedback import post_comment
+    from portal.services.observations import post_observation, respond
+    from portal.services.ratings import rate
     from portal.services.plan import goal_by_code
 
     resident_id, _ = make_user()

@@ -78,7 +78,8 @@ HOSTILE = {
 def staff(app, make_user):
     """Clients for each kind of author, and a comment and an observation to act on."""
     from models import User
-    from portal.services.feedback import post_comment, post_observation
+    from portal.services.feedback import post_comment
+    from portal.services.observations import post_observation
     from portal.services.plan import goal_by_code
 
     people = {role: make_user(role, committees=("COPALE",) if role == "moderator" else ())

@@ -148,7 +148,8 @@ def thread_items(app, make_user):
 
     from models import Evidence, User, db
     from portal.services import checks
-    from portal.services.feedback import post_comment, post_observation
+    from portal.services.feedback import post_comment
+    from portal.services.observations import post_observation
     from portal.services.hearings import ask, schedule
     from portal.services.plan import current_plan, goal_by_code
 

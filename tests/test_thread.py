@@ -106,7 +106,8 @@ def test_officials_do_not_rate_but_their_comments_carry_a_badge(app, make_user):
 def test_the_service_refuses_an_officials_rating_whoever_calls_it(app, make_user):
     from models import User
     from portal.services import DomainError
-    from portal.services.feedback import post_comment, rate
+    from portal.services.feedback import post_comment
+    from portal.services.ratings import rate
     from portal.services.plan import goal_by_code
 
     official = make_user("official")

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from models import Observation, Rating, ReportRevision, User, db
 from portal import charts
-from portal.services.feedback import post_observation, rate, respond
+from portal.services.observations import post_observation, respond
+from portal.services.ratings import rate
 from portal.services.plan import goal_by_code
 from portal.services.reports import ReportInput, publish
 from tests.conftest import text_of

@@ -14,7 +14,8 @@ from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .evidence import attach, withdraw
-from .feedback import MAX_COMMENT, hide, reported, restore
+from .feedback import MAX_COMMENT
+from .moderation import hide, reported, restore
 from .notifications import members_watching, tell
 from .plan import ensure_open, in_plan, plan_of
 

@@ -1,29 +1,24 @@
-"""The citizen thread: comments, ratings, reports of comments, moderation, observations."""
+"""The citizen thread: comments and their replies, and what a goal page reads of it."""
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import Integer, bindparam, func, or_, select, union_all
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from models import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
-                    Follow, Goal, ModerationAction, Observation, ObservationResponse, Rating, db)
-from models.base import aware, dialect_insert, utcnow
-from models.cache import RATINGS, note_change, ratings_scope
-from portal.permissions import can
+from models import Comment, Follow, Goal, Rating, db
+from models.base import aware, utcnow
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
-from .notifications import members_watching, tell, tell_followers
+from .notifications import tell
 from .plan import FIRST_PLAN, ensure_open, in_plan, plan_of
+from .ratings import rate
 from .reports import latest_quarter_query
 from .submissions import sent_again_since
 
 MAX_COMMENT = 2000
-MAX_OBSERVATION = 4000
-MAX_NOTE = 1000
 
 
 def clean_text(text, maximum, empty_message):
@@ -38,18 +33,6 @@ def clean_text(text, maximum, empty_message):
     return text
 
 
-def check_stars(stars):
-    """Stars as sent by a form: "1" to "5"; anything else is refused."""
-    try:
-        value = int(str(stars).strip())
-    except (TypeError, ValueError):
-        value = None
-    if value is None or not MIN_STARS <= value <= MAX_STARS:
-        raise DomainError(_l("A rating is a whole number of stars from %(min)s to %(max)s.",
-                             min=MIN_STARS, max=MAX_STARS))
-    return value
-
-
 def speaks_for(user):
     """The badge a comment carries: the municipality, or the author's committees."""
     if user.role == "official":
@@ -57,22 +40,6 @@ def speaks_for(user):
     if user.role == "moderator" and user.committees:
         return ",".join(c.code for c in user.committees)
     return None
-
-
-def rate(user, goal, stars):
-    """Record the user's rating of the goal; rating again replaces it (one row, always)."""
-    ensure_open(plan_of(goal))
-    if not can("rate", user=user):
-        raise DomainError(_l("The municipality's accounts do not rate goals."))
-    stars = check_stars(stars)
-    now = utcnow()
-    statement = dialect_insert(db.session)(Rating).values(
-        goal_id=goal.id, user_id=user.id, stars=stars, created_at=now, updated_at=now)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["goal_id", "user_id"],
-        set_={"stars": statement.excluded.stars, "updated_at": statement.excluded.updated_at}))
-    note_change(db.session, RATINGS, ratings_scope(goal.code))
-    return stars
 
 
 def post_comment(user, goal, body, stars=None, parent_id=None):
@@ -129,144 +96,6 @@ def delete_comment(user, comment):
         raise DomainError(_l("Only its author can delete a comment."))
     if comment.deleted_at is None:
         comment.deleted_at = utcnow()
-
-
-def flag_comment(user, comment, reason):
-    """Report a comment; enough distinct reports hide it until a moderator decides."""
-    ensure_open(plan_of(comment.goal))
-    if reason not in MODERATION_REASONS:
-        raise DomainError(_l("Choose why you report this comment."))
-    if comment.author_id == user.id:
-        raise DomainError(_l("You cannot report your own comment."))
-    if comment.deleted_at is not None:
-        raise DomainError(_l("That comment was deleted by its author."))
-    if comment.hidden_at is not None:
-        raise DomainError(_l("This comment is already hidden; moderators will review it."))
-    reported(user, comment, reason, _l("You have already reported this comment."))
-    tell(members_watching(comment.goal), "comment_reported",
-         f"reported:{comment.id}:{comment.decided_at or ''}", comment.goal,
-         f"comentario-{comment.id}")
-
-
-def subject_of(item):
-    """A report's or a decision's subject, as its columns name it: a comment or a check."""
-    return {"comment": item} if isinstance(item, Comment) else {"check": item}
-
-
-def reported(user, item, reason, already):
-    """Record a user's report of a comment or a check; enough distinct reports since the
-    last decision hide it until a moderator decides."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(Flag(user_id=user.id, reason=reason, **subject_of(item)))
-    except IntegrityError:
-        raise DomainError(already) from None
-    column = Flag.comment_id if isinstance(item, Comment) else Flag.check_id
-    pending = select(func.count(func.distinct(Flag.user_id))).where(column == item.id)
-    if item.decided_at is not None:
-        pending = pending.where(Flag.created_at > item.decided_at)
-    if db.session.scalar(pending) >= current_app.config["COMMENT_HIDE_AFTER_REPORTS"]:
-        item.hidden_at, item.hidden_reason = utcnow(), "reported"
-        item.hidden_note = item.hidden_by_committee = None
-
-
-def acting_committee(user, goal):
-    """The committee a moderator acts for on this goal; None for an admin acting alone."""
-    return next((c for c in user.committees if goal.objective in c.objectives), None)
-
-
-def hide_comment(user, comment, reason, note):
-    action = hide(user, comment, reason, note, _l("Choose the reason for hiding the comment."))
-    _told(comment, action)
-
-
-def hide(user, item, reason, note, no_reason):
-    """A moderator hides a comment or a check, with a reason the public log shows."""
-    if reason not in MODERATION_REASONS:
-        raise DomainError(no_reason)
-    note = (note or "").strip() or None
-    if note and len(note) > MAX_NOTE:
-        raise DomainError(_l("The note may have at most %(max)s characters.", max=MAX_NOTE))
-    committee = acting_committee(user, item.goal)
-    now = utcnow()
-    item.hidden_at, item.hidden_reason, item.hidden_note = now, reason, note
-    item.hidden_by_committee, item.decided_at = committee, now
-    return _decided(ModerationAction(action="hide", reason=reason, note=note,
-                                     committee=committee, moderator_id=user.id,
-                                     **subject_of(item)))
-
-
-def restore(user, item, note, not_hidden):
-    """A moderator shows a hidden comment or check again, or keeps a reported one visible."""
-    if item.hidden_at is None and item.decided_at is not None:
-        raise DomainError(not_hidden)
-    note = (note or "").strip() or None
-    committee = acting_committee(user, item.goal)
-    item.hidden_at = item.hidden_reason = item.hidden_note = None
-    item.hidden_by_committee, item.decided_at = None, utcnow()
-    return _decided(ModerationAction(action="restore", note=note, committee=committee,
-                                     moderator_id=user.id, **subject_of(item)))
-
-
-def _decided(action):
-    db.session.add(action)
-    db.session.flush()
-    return action
-
-
-def _told(comment, action):
-    """The comment's author is told of the decision."""
-    event = {"hide": "comment_hidden", "restore": "comment_restored"}[action.action]
-    tell([comment.author_id], event, f"moderation:{action.id}", comment.goal,
-         f"comentario-{comment.id}", reason=action.reason, note=action.note)
-
-
-def restore_comment(user, comment, note):
-    _told(comment, restore(user, comment, note, _l("This comment is not hidden.")))
-
-
-def post_observation(user, goal, committee_code, kind, body, evidence_url):
-    ensure_open(plan_of(goal))
-    committee = next((c for c in user.committees
-                      if c.code == committee_code and goal.objective in c.objectives), None)
-    if committee is None:
-        raise DomainError(_l("Your committee does not oversee this goal."), "committee")
-    if kind not in OBSERVATION_KINDS:
-        raise DomainError(_l("Choose the kind of observation."), "kind")
-    body = clean_text(body, MAX_OBSERVATION, _l("Write the observation."))
-    evidence_url = (evidence_url or "").strip() or None
-    if evidence_url and (not evidence_url.startswith(("https://", "http://"))
-                         or len(evidence_url) > 500 or " " in evidence_url):
-        raise DomainError(_l("The evidence must be a link starting with https://"),
-                          "evidence_url")
-    observation = Observation(goal=goal, committee=committee, author_id=user.id, kind=kind,
-                              body=body, evidence_url=evidence_url)
-    db.session.add(observation)
-    db.session.flush()
-    tell_followers("observation_posted", f"observation:{observation.id}", goal,
-                   f"observacion-{observation.id}", user.id, committee.id,
-                   committee=committee.code)
-    return observation
-
-
-def respond(user, observation, body):
-    ensure_open(plan_of(observation.goal))
-    if observation.response is not None:
-        raise DomainError(_l("This observation already has the municipality's answer."))
-    body = clean_text(body, MAX_OBSERVATION, _l("Write the answer."))
-    try:
-        with db.session.begin_nested():
-            db.session.add(ObservationResponse(observation=observation, author_id=user.id,
-                                               body=body))
-    except IntegrityError:
-        raise DomainError(_l("This observation already has the municipality's answer.")) \
-            from None
-    key, anchor = f"answer:{observation.id}", f"observacion-{observation.id}"
-    committee = observation.committee.code
-    tell_followers("observation_answered", key, observation.goal, anchor, user.id,
-                   observation.committee_id, committee=committee)
-    tell([observation.author_id], "observation_answered", key, observation.goal, anchor,
-         committee=committee)
 
 
 # Reading
@@ -406,36 +235,6 @@ def thread(goal, page, order, per_page, total):
     return ThreadPage(conversations, page, per_page, total)
 
 
-def _summary(distribution):
-    count = sum(distribution.values())
-    total = sum(int(stars) * n for stars, n in distribution.items())
-    return {"average": round(total / count, 1) if count else None, "count": count,
-            "distribution": distribution}
-
-
-def rating_summaries(goal_ids=None):
-    """Average, count and distribution of the ratings of many goals, in one query."""
-    query = select(Rating.goal_id, Rating.stars, func.count()).group_by(Rating.goal_id,
-                                                                        Rating.stars)
-    if goal_ids is not None:
-        query = query.where(Rating.goal_id.in_(goal_ids))
-    distributions = {}
-    for goal_id, stars, count in db.session.execute(query):
-        distributions.setdefault(goal_id, {str(n): 0 for n in range(MIN_STARS, MAX_STARS + 1)})
-        distributions[goal_id][str(stars)] = count
-    return {goal_id: _summary(d) for goal_id, d in distributions.items()}
-
-
-def rating_summary(goal_id):
-    """The goal's ratings: average, count and distribution."""
-    distribution = {str(n): 0 for n in range(MIN_STARS, MAX_STARS + 1)}
-    for stars, count in db.session.execute(
-            select(Rating.stars, func.count()).where(Rating.goal_id == goal_id)
-            .group_by(Rating.stars)):
-        distribution[str(stars)] = count
-    return _summary(distribution)
-
-
 def visible_comment_counts(goal_ids):
     return dict(db.session.execute(
         select(Comment.goal_id, func.count()).where(
@@ -447,14 +246,6 @@ def visible_comment_count(goal_id):
     return visible_comment_counts([goal_id]).get(goal_id, 0)
 
 
-def observations_of(goal_id):
-    return db.session.scalars(
-        select(Observation).where(Observation.goal_id == goal_id)
-        .order_by(Observation.created_at.desc())
-        .options(joinedload(Observation.committee), joinedload(Observation.response),
-                 joinedload(Observation.evidence))).unique().all()
-
-
 def hidden_comments_of(user):
     """What the author should know: which of their comments are hidden, and why."""
     return db.session.scalars(
@@ -463,10 +254,3 @@ def hidden_comments_of(user):
         .order_by(Comment.hidden_at.desc())
         .options(selectinload(Comment.goal), selectinload(Comment.hidden_by_committee))).all()
 
-
-def pending_observations(committee):
-    """A committee's observations still waiting for the municipality's answer."""
-    return db.session.scalars(
-        select(Observation).where(Observation.committee_id == committee.id,
-                                  ~Observation.response.has())
-        .order_by(Observation.created_at).options(selectinload(Observation.goal))).all()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from models import Observation, db
 from portal.quarters import plan_quarters
 
-from .feedback import rating_summaries
+from .ratings import rating_summaries
 from .progress import PlanProgress
 
 

@@ -74,7 +74,7 @@ def _demonstration(app):
     so that no page measured is empty: budgets, hearings with questions and an acta, a photo, a
     resident's check, a reported and a hidden comment, an admin's change, notifications."""
     from portal.maintenance import load_demo
-    from portal.services import checks, evidence, feedback
+    from portal.services import checks, evidence, feedback, moderation
     from portal.services.accounts import create_user, update_account
     from portal.services.plan import current_plan, goal_by_code
     from portal.storage import storage
@@ -119,8 +119,8 @@ def _demonstration(app):
                       (a_photo(), "vi.jpg", now.date()))
         comments = db.session.scalars(select(Comment).where(Comment.goal_id == goal.id)
                                       .order_by(Comment.id).limit(2)).all()
-        feedback.flag_comment(people["resident"], comments[0], "offensive")
-        feedback.hide_comment(people["moderator"], comments[1], "spam", "Publicidad repetida.")
+        moderation.flag_comment(people["resident"], comments[0], "offensive")
+        moderation.hide_comment(people["moderator"], comments[1], "spam", "Publicidad repetida.")
         feedback.post_comment(people["resident"], goal, "Muy lento. " * 40, stars=2)
         update_account(people["admin"], people["moderator"], "moderator", ["COPALE", "CODISEC"])
         db.session.commit()

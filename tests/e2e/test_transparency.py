@@ -15,7 +15,7 @@ def published(live_server):
     from sqlalchemy import select
 
     from portal.services.accounts import create_user
-    from portal.services.feedback import rate
+    from portal.services.ratings import rate
     from portal.services.plan import goal_by_code
     from portal.services.reports import ReportInput, publish
     from tests.conftest import PASSWORDS

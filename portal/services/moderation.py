@@ -1,0 +1,109 @@
+"""Moderation of what residents publish, comments and checks alike: reports, hiding and
+restoring by the goal's committees, each decision on the public log."""
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from models import MODERATION_REASONS, Comment, Flag, ModerationAction, db
+from models.base import utcnow
+from portal.translation import lazy_gettext as _l
+
+from . import DomainError
+from .notifications import members_watching, tell
+from .plan import ensure_open, plan_of
+
+MAX_NOTE = 1000
+
+
+def flag_comment(user, comment, reason):
+    """Report a comment; enough distinct reports hide it until a moderator decides."""
+    ensure_open(plan_of(comment.goal))
+    if reason not in MODERATION_REASONS:
+        raise DomainError(_l("Choose why you report this comment."))
+    if comment.author_id == user.id:
+        raise DomainError(_l("You cannot report your own comment."))
+    if comment.deleted_at is not None:
+        raise DomainError(_l("That comment was deleted by its author."))
+    if comment.hidden_at is not None:
+        raise DomainError(_l("This comment is already hidden; moderators will review it."))
+    reported(user, comment, reason, _l("You have already reported this comment."))
+    tell(members_watching(comment.goal), "comment_reported",
+         f"reported:{comment.id}:{comment.decided_at or ''}", comment.goal,
+         f"comentario-{comment.id}")
+
+
+def subject_of(item):
+    """A report's or a decision's subject, as its columns name it: a comment or a check."""
+    return {"comment": item} if isinstance(item, Comment) else {"check": item}
+
+
+def reported(user, item, reason, already):
+    """Record a user's report of a comment or a check; enough distinct reports since the
+    last decision hide it until a moderator decides."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(Flag(user_id=user.id, reason=reason, **subject_of(item)))
+    except IntegrityError:
+        raise DomainError(already) from None
+    column = Flag.comment_id if isinstance(item, Comment) else Flag.check_id
+    pending = select(func.count(func.distinct(Flag.user_id))).where(column == item.id)
+    if item.decided_at is not None:
+        pending = pending.where(Flag.created_at > item.decided_at)
+    if db.session.scalar(pending) >= current_app.config["COMMENT_HIDE_AFTER_REPORTS"]:
+        item.hidden_at, item.hidden_reason = utcnow(), "reported"
+        item.hidden_note = item.hidden_by_committee = None
+
+
+def acting_committee(user, goal):
+    """The committee a moderator acts for on this goal; None for an admin acting alone."""
+    return next((c for c in user.committees if goal.objective in c.objectives), None)
+
+
+def hide_comment(user, comment, reason, note):
+    action = hide(user, comment, reason, note, _l("Choose the reason for hiding the comment."))
+    _told(comment, action)
+
+
+def hide(user, item, reason, note, no_reason):
+    """A moderator hides a comment or a check, with a reason the public log shows."""
+    if reason not in MODERATION_REASONS:
+        raise DomainError(no_reason)
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise DomainError(_l("The note may have at most %(max)s characters.", max=MAX_NOTE))
+    committee = acting_committee(user, item.goal)
+    now = utcnow()
+    item.hidden_at, item.hidden_reason, item.hidden_note = now, reason, note
+    item.hidden_by_committee, item.decided_at = committee, now
+    return _decided(ModerationAction(action="hide", reason=reason, note=note,
+                                     committee=committee, moderator_id=user.id,
+                                     **subject_of(item)))
+
+
+def restore(user, item, note, not_hidden):
+    """A moderator shows a hidden comment or check again, or keeps a reported one visible."""
+    if item.hidden_at is None and item.decided_at is not None:
+        raise DomainError(not_hidden)
+    note = (note or "").strip() or None
+    committee = acting_committee(user, item.goal)
+    item.hidden_at = item.hidden_reason = item.hidden_note = None
+    item.hidden_by_committee, item.decided_at = None, utcnow()
+    return _decided(ModerationAction(action="restore", note=note, committee=committee,
+                                     moderator_id=user.id, **subject_of(item)))
+
+
+def _decided(action):
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def _told(comment, action):
+    """The comment's author is told of the decision."""
+    event = {"hide": "comment_hidden", "restore": "comment_restored"}[action.action]
+    tell([comment.author_id], event, f"moderation:{action.id}", comment.goal,
+         f"comentario-{comment.id}", reason=action.reason, note=action.note)
+
+
+def restore_comment(user, comment, note):
+    _told(comment, restore(user, comment, note, _l("This comment is not hidden.")))
