@@ -200,8 +200,17 @@ def render_goal(goal, status=200, fragments=None, **forms):
     thread_kind = ("moderator" if can("moderate_goal", goal)
                    else "signed-in" if can_here("comment") else "visitor")
     parts |= {"thread": parts[thread_kind], "checks": parts[f"checks:{thread_kind}"]}
+    # What the ratings and the claim's tally count is read in the figures' one query, when
+    # their parts are to be drawn.
+    claim = goal.reports[0].current if goal.reports else None
+    more = {}
+    if fragments.missing(parts["ratings"]):
+        more["stars"] = ratings.star_columns(goal.id)
+    if claim is not None and checks.claims_delivery(claim) and fragments.missing(parts["now"]):
+        more["tally"] = checks.tally_columns(claim.id)
     figures = feedback.goal_figures(goal, current_user, counts=fragments.missing(
-        parts["now"], parts["count"], parts["thread"]), marks=g.get("readers_marks"))
+        parts["now"], parts["count"], parts["thread"]), marks=g.get("readers_marks"),
+        more=more)
     # A form sent back with its errors is drawn for its reader; otherwise it is kept.
     sent_comment, sent_rating = forms.pop("comment_form", None), forms.pop("rating_form", None)
     parts["comment_form"] = None if sent_comment else parts[
@@ -215,11 +224,12 @@ def render_goal(goal, status=200, fragments=None, **forms):
         fragments=fragments, parts=parts,
         progress=lazy(lambda: GoalProgress(goal.reports[0] if goal.reports else None,
                                            figures.latest_quarter)),
-        tally=lazy(lambda: checks.tallies([goal.reports[0].current.id])[
-            goal.reports[0].current.id]),
+        tally=lazy(lambda: checks.tally_of(figures.more["tally"]) if "tally" in figures.more
+                   else checks.tallies([claim.id])[claim.id]),
         committees=lazy(lambda: goal.objective.committees),
         coming_hearing=lazy(lambda: hearings.next_hearing(plan)),
-        ratings=lazy(lambda: ratings.rating_summary(goal.id)), my_rating=figures.my_stars,
+        ratings=lazy(lambda: ratings.summary_of(figures.more["stars"]) if "stars" in figures.more
+                     else ratings.rating_summary(goal.id)), my_rating=figures.my_stars,
         comment_count=figures.comments, following=figures.following,
         observations=lazy(lambda: observations.observations_of(goal.id)),
         resident_checks=lazy(lambda: checks.checks_of_goal(goal, checks.CHECKS_SHOWN)

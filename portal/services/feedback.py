@@ -147,12 +147,14 @@ class GoalFigures:
     comments: int | None = None  # visible comments, replies included
     conversations: int | None = None  # top-level comments the thread lists
     latest_quarter: str | None = None  # the plan's latest quarter anybody reported on
+    more: dict | None = None  # what other parts of the page asked to be read with these
 
 
-def goal_figures(goal, user, counts=True, marks=None):
+def goal_figures(goal, user, counts=True, marks=None, more=None):
     """The reader's own (whether they follow the goal, the stars they gave it) unless read
     already (``marks``, from ``readers_marks``) or a visitor's, and, unless the page has
-    them drawn already, what the goal page counts; in one query, or none."""
+    them drawn already, what the goal page counts; with them, ``more`` (name → columns,
+    such as ``ratings.star_columns``), read back by name; in one query, or none."""
     if marks is None and user.id is None:
         marks = (False, None)  # a visitor follows nothing and rated nothing
     columns = []
@@ -170,8 +172,15 @@ def goal_figures(goal, user, counts=True, marks=None):
         latest = latest_quarter_query(goal.objective.problem.dimension.plan_id)
         columns += [visible.scalar_subquery(), conversations.scalar_subquery(),
                     latest.scalar_subquery()]
-    found = db.session.execute(select(*columns)).one() if columns else ()
-    return GoalFigures(*(marks or ()), *found)
+    more = more or {}
+    own = len(columns)
+    for extra in more.values():
+        columns += extra
+    found = list(db.session.execute(select(*columns)).one()) if columns else []
+    carried, start = {}, own
+    for name, extra in more.items():
+        carried[name], start = tuple(found[start:start + len(extra)]), start + len(extra)
+    return GoalFigures(*(marks or ()), *found[:own], more=carried)
 
 
 def _readers_marks_statement():

@@ -47,6 +47,18 @@ def _summary(distribution):
             "distribution": distribution}
 
 
+def star_columns(goal_id):
+    """The number of ratings of each star count, as columns another query can carry."""
+    return [select(func.count()).where(Rating.goal_id == goal_id, Rating.stars == n)
+            .scalar_subquery() for n in range(MIN_STARS, MAX_STARS + 1)]
+
+
+def summary_of(star_counts):
+    """The summary ``rating_summary`` gives, from what ``star_columns`` read."""
+    return _summary({str(n): count for n, count in zip(range(MIN_STARS, MAX_STARS + 1),
+                                                        star_counts)})
+
+
 def rating_summaries(goal_ids=None):
     """Average, count and distribution of the ratings of many goals, in one query."""
     query = select(Rating.goal_id, Rating.stars, func.count()).group_by(Rating.goal_id,
