@@ -3,13 +3,12 @@ withdrawing one."""
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
-from sqlalchemy import select
 
 from forms import refuse
 from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
 from forms.feedback import FlagForm, ModerationForm
 from forms.places import place_choices
-from models import DeliveryCheck, Evidence, Flag, Observation, db
+from models import DeliveryCheck, Evidence, Observation, db
 from models.cache import CHECKS
 from portal.lookups import goal_or_404
 from portal.page_cache import cached
@@ -17,7 +16,7 @@ from portal.pages import form_page
 from portal.permissions import ensure, requires
 from portal.reports import report_or_404
 from portal.services import DomainError
-from portal.services import checks, places
+from portal.services import checks, moderation, places
 from portal.services import evidence as service
 from portal.storage import storage
 from portal.terms import goal_url
@@ -159,9 +158,8 @@ def moderate_check(check_id):
             form.reason.errors.append(error.message)
         else:
             return redirect(url_for("feedback.queue"))
-    flags = db.session.scalars(select(Flag).where(Flag.check_id == check.id)
-                               .order_by(Flag.created_at)).all()
-    return form_page("evidence/moderate_check.html", form, check=check, flags=flags)
+    return form_page("evidence/moderate_check.html", form, check=check,
+                     flags=moderation.reports_of(check))
 
 
 @bp.route("/observaciones/<int:observation_id>/evidencia", methods=["GET", "POST"])

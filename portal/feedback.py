@@ -186,9 +186,8 @@ def moderate(comment_id):
             form.reason.errors.append(error.message)
         else:
             return redirect(url_for("feedback.queue"))
-    flags = db.session.scalars(select(Flag).where(Flag.comment_id == comment.id)
-                               .order_by(Flag.created_at)).all()
-    return form_page("feedback/moderate.html", form, comment=comment, flags=flags)
+    return form_page("feedback/moderate.html", form, comment=comment,
+                     flags=moderation.reports_of(comment))
 
 
 def awaiting_decision(model, column, query):

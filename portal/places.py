@@ -78,15 +78,15 @@ def manage():
     return manage_page(form)
 
 
-def manage_page(form, sent=None):
-    """The places and their forms; ``sent`` is an edit sent back with its errors, shown
-    as typed."""
+def manage_page(form, sent=None, slug=None):
+    """The places and their forms; ``sent`` is the edit of the place ``slug`` sent back
+    with its errors, shown as typed."""
     edits = {place.slug: PlaceForm(prefix=place.slug, formdata=None, data={
         "name": place.name, "kind": place.kind, "latitude": place.latitude,
         "longitude": place.longitude, "goals": " ".join(goal.code for goal in place.goals)})
         for place in service.all_places()}
     if sent is not None:
-        edits[sent._prefix[:-1]] = sent
+        edits[slug] = sent
     failed = form.errors or (sent is not None and sent.errors)
     return render_template("places/manage.html", form=form, edits=edits,
                            places=service.all_places()), 400 if failed else 200
@@ -108,4 +108,4 @@ def change(slug):
         else:
             flash(_l("The place %(name)s is saved.", name=place.name), "success")
             return redirect(url_for("places.manage", _anchor=slug))
-    return manage_page(PlaceForm(prefix="nuevo", formdata=None), sent=form)
+    return manage_page(PlaceForm(prefix="nuevo", formdata=None), sent=form, slug=slug)

@@ -15,7 +15,7 @@ from portal.translation import lazy_gettext as _l
 from . import DomainError
 from .evidence import attach, withdraw
 from .feedback import MAX_COMMENT
-from .moderation import hide, reported, restore
+from .moderation import hide, reported, restore, told
 from .notifications import members_watching, tell
 from .plan import ensure_open, in_plan, plan_of
 
@@ -226,21 +226,14 @@ def hide_check(user, check, reason, note):
     """Hidden from every page, the open data and the API; its answer stays counted, as the
     rating given with a hidden comment does."""
     action = hide(user, check, reason, note, _l("Choose the reason for hiding the check."))
-    _told(check, action)
+    told(check, action)
     return action
 
 
 def restore_check(user, check, note):
     action = restore(user, check, note, _l("This check is not hidden."))
-    _told(check, action)
+    told(check, action)
     return action
-
-
-def _told(check, action):
-    """The resident who answered is told of the decision, as a comment's author is."""
-    event = {"hide": "check_hidden", "restore": "check_restored"}[action.action]
-    tell([check.user_id], event, f"moderation:{action.id}", check.goal,
-         f"verificacion-{check.id}", reason=action.reason, note=action.note)
 
 
 def check_rows(plan):

@@ -37,6 +37,13 @@ def subject_of(item):
     return {"comment": item} if isinstance(item, Comment) else {"check": item}
 
 
+def reports_of(item):
+    """The reports a comment or a check received, oldest first: what its moderator reads."""
+    column = Flag.comment_id if isinstance(item, Comment) else Flag.check_id
+    return db.session.scalars(select(Flag).where(column == item.id)
+                              .order_by(Flag.created_at)).all()
+
+
 def reported(user, item, reason, already):
     """Record a user's report of a comment or a check; enough distinct reports since the
     last decision hide it until a moderator decides."""
@@ -61,7 +68,7 @@ def acting_committee(user, goal):
 
 def hide_comment(user, comment, reason, note):
     action = hide(user, comment, reason, note, _l("Choose the reason for hiding the comment."))
-    _told(comment, action)
+    told(comment, action)
 
 
 def hide(user, item, reason, note, no_reason):
@@ -98,12 +105,17 @@ def _decided(action):
     return action
 
 
-def _told(comment, action):
-    """The comment's author is told of the decision."""
-    event = {"hide": "comment_hidden", "restore": "comment_restored"}[action.action]
-    tell([comment.author_id], event, f"moderation:{action.id}", comment.goal,
-         f"comentario-{comment.id}", reason=action.reason, note=action.note)
+def told(item, action):
+    """Whoever wrote the comment, or answered the check, is told of the decision."""
+    if isinstance(item, Comment):
+        events, author_id, anchor = ({"hide": "comment_hidden", "restore": "comment_restored"},
+                                     item.author_id, f"comentario-{item.id}")
+    else:
+        events, author_id, anchor = ({"hide": "check_hidden", "restore": "check_restored"},
+                                     item.user_id, f"verificacion-{item.id}")
+    tell([author_id], events[action.action], f"moderation:{action.id}", item.goal, anchor,
+         reason=action.reason, note=action.note)
 
 
 def restore_comment(user, comment, note):
-    _told(comment, restore(user, comment, note, _l("This comment is not hidden.")))
+    told(comment, restore(user, comment, note, _l("This comment is not hidden.")))
