@@ -91,7 +91,7 @@ def observation_document(observation):
 @bp.get("/api/v1/goals/<code>")
 @cached(REPORTS, goal=True)
 def goal(code):
-    found = goal_by_code(code, plan_id=terms.plan_id())
+    found = goal_by_code(code, context=terms.context())
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
     document = goal_document(found, with_reports=True)
@@ -112,7 +112,7 @@ def goal(code):
 def goal_checks(code):
     """What residents who checked the goal's reported deliveries wrote, placed or
     photographed, newest first; hidden checks are left out."""
-    found = goal_by_code(code, full=False, plan_id=terms.plan_id())
+    found = goal_by_code(code, full=False, context=terms.context())
     if found is None:
         abort(404, description=_l("There is no goal with the code %(code)s.", code=code))
     return jsonify({"goal_code": found.code,

@@ -45,7 +45,7 @@ def show(code):
 @requires("manage_committees")
 def scope(code):
     committee = committee_or_404(code)
-    plan = plan_tree(terms.plan_id())
+    plan = plan_tree(terms.context())
     if request.method == "POST":
         try:
             changed = set_scope(current_user, committee, request.form.getlist("objectives"))

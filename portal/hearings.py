@@ -204,7 +204,7 @@ def acta(hearing_id):
 def summary(hearing_id):
     hearing = hearing_or_404(hearing_id)
     terms.enter(hearing.plan)
-    plan = plan_tree(terms.plan_id())
+    plan = plan_tree(terms.context())
     return render_template("hearings/summary.html", hearing=hearing, plan=plan,
                            summary=service.summary(hearing, plan),
                            now=utcnow())

@@ -11,14 +11,14 @@ from portal.translation import lazy_gettext as _l
 
 def published_plan(tree=True):
     """The current plan, with everything below it unless ``tree`` is false."""
-    plan = plan_tree(terms.plan_id()) if tree else current_plan(terms.plan_id())
+    plan = plan_tree(terms.context()) if tree else current_plan(terms.context())
     if plan is None:
         abort(503, description=_l("The government plan has not been loaded yet."))
     return plan
 
 
 def goal_or_404(code, full=True):
-    found = goal_by_code(code.upper(), full, plan_id=terms.plan_id())
+    found = goal_by_code(code.upper(), full, terms.context())
     if found is None:
         abort(404, description=_l(
             "There is no goal with the code %(code)s. Goal codes look like S7.6.", code=code))

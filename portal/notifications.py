@@ -21,7 +21,7 @@ PAGES = {"goal": "plan.goal", "objective": "plan.objective", "dimension": "plan.
 
 
 def target_or_404(kind, code):
-    target = service.target_of(kind, code, terms.plan_id()) if kind in FOLLOW_KINDS else None
+    target = service.target_of(kind, code, terms.context()) if kind in FOLLOW_KINDS else None
     if target is None:
         abort(404, description=_l("There is nothing to follow at this address."))
     return target

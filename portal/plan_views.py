@@ -30,13 +30,14 @@ def home():
     if not plans:
         abort(503, description=_l("The government plan has not been loaded yet."))
     terms.first_plan_id(plans)
-    if not g.get("term_in_address"):
+    if not terms.context().term_in_address:
         terms.enter(plans[0])  # the latest term, its links carrying its term
+    context = terms.context()
     # Alike for every reader: kept whole, for those signed in too (only the header differs).
-    fragment, hearing_fragment = f"home:{terms.plan_id()}", f"home-hearing:{terms.plan_id()}"
+    fragment, hearing_fragment = f"home:{context.plan_id}", f"home-hearing:{context.plan_id}"
     fragments = Fragments({fragment: (PLAN, REPORTS), hearing_fragment: (PLAN, HEARINGS)})
-    plan = (plan_tree(terms.plan_id()) if fragments.missing(fragment)
-            else next(plan for plan in plans if plan.id == terms.plan_id()))
+    plan = (plan_tree(context) if fragments.missing(fragment)
+            else next(plan for plan in plans if plan.id == context.plan_id))
     return render_template("plan/home.html", plan=plan, fragments=fragments,
                            fragment=fragment, hearing_fragment=hearing_fragment, terms=plans,
                            places=lazy(all_places), progress=lazy(lambda: PlanProgress(plan)),
@@ -94,7 +95,7 @@ def goal_parts(code):
 
 def _goal_parts(code):
     order, page = thread_position()
-    goal = f"goal:{g.get('plan_id', 'first')}:{code}"  # the plan whose addresses have no term
+    goal = f"goal:{terms.context().plan_id or 'first'}:{code}"  # first: no term in its address
     record = ("record-official" if can("publish_reports")
               else "record-admin" if can("withdraw_evidence") else "record")
     names = {part: f"{goal}:{part}" for part in ("now", "ratings", "compare", "facts",
@@ -156,7 +157,7 @@ def goal_fragments(code):
 
 def readers_marks(code):
     """What of the goal page is its signed-in reader's own beyond their kind and its holes."""
-    g.readers_marks = feedback.readers_marks(code.upper(), current_user, terms.plan_id())
+    g.readers_marks = feedback.readers_marks(code.upper(), current_user, terms.context())
     following, stars = g.readers_marks
     return f"{int(following)}:{stars or 0}"
 

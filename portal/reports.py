@@ -1,6 +1,6 @@
 """Publishing official progress: one report at a time, a correction, or a quarter's file
 (CSV or Excel workbook)."""
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from forms.places import place_choices
@@ -30,13 +30,13 @@ bp = Blueprint("reports", __name__)
 def office_plan():
     """The plan a quarter's file is for: the term in the address, or else the latest term,
     the one in office (an archived plan refuses the file)."""
-    if g.get("term_in_address"):
+    if terms.context().term_in_address:
         return published_plan()
     plan = newest_plan()
     if plan is None:
         abort(503, description=_l("The government plan has not been loaded yet."))
     terms.enter(plan)
-    return plan_tree(terms.plan_id())
+    return plan_tree(terms.context())
 
 
 def report_or_404(goal, quarter):

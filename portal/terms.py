@@ -8,6 +8,7 @@ carries the term, so a reader stays in it.
 """
 from flask import abort, current_app, g, url_for
 
+from portal.context import FIRST, Context
 from portal.services import plan as plan_service
 from portal.translation import lazy_gettext as _l
 
@@ -27,17 +28,19 @@ def first_plan_id(plans=None):
     return g.first_plan_id
 
 
-def plan_id():
-    """The plan this request is about, as the services take it: the one whose term its
-    address names, or None for the plan first published (its addresses carry no term)."""
-    return g.get("plan_id")
+def context():
+    """What this request is about, as the services take it (``portal.context``): the plan
+    whose term its address names, or the plan first published (its addresses carry no
+    term)."""
+    return g.get("context", FIRST)
 
 
-def enter(plan):
+def enter(plan, in_address=False):
     """This request is about ``plan``; the addresses it draws carry its term but for the
     plan first published."""
-    g.plan_id = plan.id
-    g.plan_term = plan.term if plan.id != first_plan_id() else None
+    g.context = Context(plan_id=plan.id,
+                        term=plan.term if plan.id != first_plan_id() else None,
+                        term_in_address=in_address)
 
 
 def term_of(goal):
@@ -57,14 +60,13 @@ def _pull_term(endpoint, values):
         plan = plan_service.plan_by_term(values.pop("term"))
         if plan is None:
             abort(404, description=_l("There is no government plan for that term."))
-        enter(plan)
-        g.term_in_address = True
+        enter(plan, in_address=True)
 
 
 def _add_term(endpoint, values):
-    if ("term" not in values and g.get("plan_term")
-            and endpoint in current_app.extensions["termed"]):
-        values["term"] = g.plan_term
+    term = context().term
+    if "term" not in values and term and endpoint in current_app.extensions["termed"]:
+        values["term"] = term
 
 
 def init_app(app):

@@ -114,7 +114,7 @@ def goal_feed(code):
 def search():
     query = request.args.get("q", "")[:200].strip()
     place = place_by_slug(request.args.get("lugar", ""))
-    results = search_goals(query, terms.plan_id()) if query else (place.goals if place else [])
+    results = search_goals(query, terms.context()) if query else (place.goals if place else [])
     if place is not None:
         results = [goal for goal in results if place in goal.places]
     return render_template("transparency/search.html", query=query, results=results,

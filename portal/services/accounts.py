@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from models import (ROLES, AuditEntry, Comment, Committee, Delivery, DeliveryCheck,
-                    Dimension, Evidence, Follow, Goal, HearingQuestion, Notification,
+                    Dimension, Follow, Goal, HearingQuestion, Notification,
                     NotificationSetting, Objective, Rating, RecoveryCode, Report,
                     ReportRevision, Submission, User, UserSession, db)
 from models.base import aware, utcnow

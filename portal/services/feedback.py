@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Comment, Follow, Goal, Rating, db
 from models.base import aware, utcnow
+from portal.context import FIRST
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
@@ -184,8 +185,8 @@ def goal_figures(goal, user, counts=True, marks=None, more=None):
 
 
 def _readers_marks_statement():
-    # The goal by its code in the plan ``plan_id`` names, or in the first plan when that is
-    # None (``plan_key``).
+    # The goal by its code in the context's plan, or in the first plan when it names none
+    # (``plan_key``).
     plan_id = func.coalesce(bindparam("plan_id", type_=Integer), FIRST_PLAN)
     goal_id = (in_plan(select(Goal.id), plan_id).where(Goal.code == bindparam("code"))
                .scalar_subquery())
@@ -201,11 +202,11 @@ def _readers_marks_statement():
 READERS_MARKS = _readers_marks_statement()
 
 
-def readers_marks(code, user, plan_id=None):
+def readers_marks(code, user, context=FIRST):
     """What a goal page shows of its reader beyond their kind: whether they follow the goal
     and the stars they gave it; in one query, by the goal's code, before the goal is read."""
     return db.session.execute(READERS_MARKS, {
-        "code": code, "user_id": user.id, "plan_id": plan_id}).one()
+        "code": code, "user_id": user.id, "plan_id": context.plan_id}).one()
 
 
 def thread(goal, page, order, per_page, total):

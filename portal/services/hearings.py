@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from models import MODERATION_REASONS, Hearing, HearingQuestion, Observation, db
 from models.base import aware, utcnow
+from portal.context import Context
 from portal.quarters import local, local_zone, plan_quarters, quarter_of
 from portal.storage import storage
 from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
@@ -114,7 +115,8 @@ def ask(user, hearing, body, goal_code=None, committee_code=None):
     goal = None
     goal_code = (goal_code or "").strip().upper()
     if goal_code:
-        goal = goal_by_code(goal_code, full=False, plan_id=hearing.plan_id)
+        goal = goal_by_code(goal_code, full=False,
+                            context=Context(plan_id=hearing.plan_id))
         if goal is None:
             raise DomainError(_l("There is no goal with the code %(code)s. Goal codes look "
                                  "like S7.6.", code=goal_code), "goal")

@@ -12,6 +12,7 @@ from models import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, Committe
                     Notification, NotificationSetting, Objective, User, db)
 from models.accounts import committee_member, committee_objective
 from models.base import dialect_insert, utcnow
+from portal.context import FIRST
 from portal.jobs import job, later, queue
 from portal.mail import send_mail
 from portal.quarters import next_local_time
@@ -118,13 +119,13 @@ def members_watching(goal):
         .where(committee_objective.c.objective_id == goal.objective_id)).all()
 
 
-def target_of(kind, code, plan_id=None):
-    """The goal, objective, dimension or committee with this code, of the plan ``plan_id``
-    names (``plan_key``)."""
+def target_of(kind, code, context=FIRST):
+    """The goal, objective, dimension or committee with this code, of the context's plan
+    (``plan_key``)."""
     code = code.upper()
     if kind == "committee":
         return db.session.scalar(select(Committee).where(Committee.code == code))
-    plan = plan_key(plan_id)
+    plan = plan_key(context)
     if kind == "dimension":
         return db.session.scalar(select(Dimension).where(Dimension.plan_id == plan,
                                                          Dimension.code == code))

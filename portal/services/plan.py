@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from models import Dimension, Goal, Objective, Plan, Problem, Report, ReportRevision, db
 from models.base import utcnow
+from portal.context import FIRST
 from portal.importers.structure import fold
 from portal.translation import lazy_gettext as _l
 
@@ -35,15 +36,16 @@ def first_plan_id(plans=None):
     return min(plan.id for plan in plans) if plans else db.session.scalar(FIRST_PLAN_ID)
 
 
-def plan_key(plan_id):
-    """What a query matches a plan's id against: the id, or for None the plan the portal
-    first published (a subquery, so that naming it costs no statement of its own)."""
-    return FIRST_PLAN if plan_id is None else plan_id
+def plan_key(context):
+    """What a query matches a plan's id against: the context's plan, or when it names none
+    the plan the portal first published (a subquery, so that naming it costs no statement
+    of its own)."""
+    return FIRST_PLAN if context.plan_id is None else context.plan_id
 
 
-def current_plan(plan_id=None):
-    """The plan ``plan_id`` names; None names the plan first published."""
-    return db.session.scalars(select(Plan).where(Plan.id == plan_key(plan_id))).first()
+def current_plan(context=FIRST):
+    """The plan of the request's ``context`` (``portal.context``)."""
+    return db.session.scalars(select(Plan).where(Plan.id == plan_key(context))).first()
 
 
 def newest_plan():
@@ -78,12 +80,12 @@ def plan_by_term(term):
                                                  Plan.period_end == int(end))).first()
 
 
-def plan_tree(plan_id=None):
+def plan_tree(context=FIRST):
     """The plan (``current_plan``) with everything below it, in a constant number of
     queries."""
     return db.session.scalars(
         select(Plan)
-        .where(Plan.id == plan_key(plan_id))
+        .where(Plan.id == plan_key(context))
         .options(
             # Four dimensions and their problems are few rows: one query; then the
             # objectives with their goals (some seventy rows): one more.
@@ -101,11 +103,11 @@ def in_plan(statement, plan_id):
             .where(Dimension.plan_id == plan_id))
 
 
-def goal_by_code(code, full=True, plan_id=None):
-    """The goal of the plan ``plan_id`` names (``current_plan``) with what it belongs to, and with its reports, its
-    objective's committees and goals unless the page has them drawn already
+def goal_by_code(code, full=True, context=FIRST):
+    """The goal of the context's plan (``current_plan``) with what it belongs to, and with
+    its reports, its objective's committees and goals unless the page has them drawn already
     (``full=False``: they load when first read)."""
-    current = plan_key(plan_id)
+    current = plan_key(context)
     # What the goal belongs to comes with it, in the same query.
     options = [joinedload(Goal.objective).joinedload(Objective.problem)
                .joinedload(Problem.dimension).joinedload(Dimension.plan)]
@@ -246,13 +248,13 @@ def search_text(goal):
     return fold(" ".join((goal.code, goal.text, objective.text, objective.problem.text)))
 
 
-def search_goals(query, plan_id=None, limit=100):
+def search_goals(query, context=FIRST, limit=100):
     """Goals whose texts, or their objective's or problem's, hold every word of the query,
     accents and case aside; the same on SQLite and PostgreSQL."""
     words = [w for w in fold(query).split() if len(w) > 1][:10]
     if not words:
         return []
-    statement = (in_plan(select(Goal), plan_key(plan_id))
+    statement = (in_plan(select(Goal), plan_key(context))
                  .order_by(Dimension.position, Objective.position, Goal.position).limit(limit)
                  .options(selectinload(Goal.objective).selectinload(Objective.dimension)))
     for word in words:
