@@ -11,10 +11,11 @@ from forms.accounts import EmptyForm
 from models import db
 from models.base import aware, configure_engine
 from portal import (accounts, admin, api, charts, cli, committees, errors, evidence, feedback,
-                    formatting, hearings, holes, i18n, jobs, notifications, page_cache, places,
+                    formatting, hearings, i18n, jobs, notifications, page_cache, places,
                     plan_views, reports, security, terms, text, transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS, followed_name
+from portal.page_cache import holes
 from portal.permissions import can
 from portal.quarters import plan_quarters
 from portal.services.accounts import load_session_user

@@ -117,7 +117,7 @@ def can(name, obj=None, user=None):
 
 def reader_kind(user):
     """What the rules read of a signed-in reader but their id: readers of one kind are shown
-    the same pages, but for the holes that are each reader's own (``portal.holes``)."""
+    the same pages, but for the holes that are each reader's own (``portal.page_cache.holes``)."""
     if user.role != "moderator":
         return user.role
     return user.role + ":" + ",".join(sorted(committee.code for committee in user.committees))

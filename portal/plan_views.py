@@ -10,9 +10,8 @@ from forms.feedback import CommentForm, ObservationForm, RatingForm, ResponseFor
 from models.base import utcnow
 from models.cache import HEARINGS, PLAN, REPORTS, goal_scope, ratings_scope, thread_scope
 from portal import terms
-from portal.holes import kept_form
 from portal.lookups import following, goal_or_404, published_plan
-from portal.page_cache import Fragments, cached
+from portal.page_cache import Fragments, cached, kept_form
 from portal.permissions import can
 from portal.services import checks, feedback, hearings, observations, ratings
 from portal.services.places import all_places

@@ -218,12 +218,12 @@ def test_a_write_while_redis_is_away_is_seen_once_it_is_back(redis_behind_a_prox
 def test_readers_of_a_page_being_drawn_wait_for_it_then_draw_it_themselves(app, monkeypatch):
     import threading
 
-    from portal import page_cache
     from portal.extensions import cache
+    from portal.page_cache import pages as page_cache
 
     kept = {}
-    keep = page_cache._cache_set
-    monkeypatch.setattr(page_cache, "_cache_set",
+    keep = page_cache.cache_set
+    monkeypatch.setattr(page_cache, "cache_set",
                         lambda key, value: kept.setdefault(key, value) and keep(key, value))
     visitor = app.test_client()
     drawn = visitor.get("/metas/S7.6")
@@ -252,3 +252,15 @@ def test_readers_of_a_page_being_drawn_wait_for_it_then_draw_it_themselves(app, 
     visitor.get("/metas/S7.6")
     with app.app_context():
         assert cache.get(page_cache.DRAWING + key) is None
+
+
+def test_every_model_is_in_the_scope_table_or_shown_by_no_page():
+    """A model missing from the table would leave the pages that show it stale (or, as
+    counted everywhere, drawn again at every write): name its scopes, or say no page shows
+    it."""
+    from models import db
+    from portal.page_cache.scopes import INVISIBLE, SCOPES
+
+    models = {mapper.class_ for mapper in db.Model.registry.mappers}
+    assert not set(SCOPES) & set(INVISIBLE)
+    assert sorted(model.__name__ for model in models - set(SCOPES) - set(INVISIBLE)) == []
