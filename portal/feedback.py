@@ -11,11 +11,11 @@ from models import (Comment, DeliveryCheck, Flag, Goal, ModerationAction, Observ
                     ReportRevision, db)
 from models.cache import MODERATION
 from portal.limits import per_address_and
+from portal.goal_page import GoalPage
 from portal.lookups import goal_or_404
 from portal.page_cache import cached
 from portal.pages import form_page
 from portal.permissions import ensure, requires
-from portal.plan_views import render_goal
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
 from portal.services import moderation, observations, ratings
@@ -74,7 +74,7 @@ def post(code):
             flash(_l("Your comment is published."), "success")
             follow_what_one_joins(goal)
             return redirect(back_to(comment))
-    return render_goal(goal, status=400, comment_form=form)
+    return GoalPage(goal, comment_form=form).render(400)
 
 
 @bp.route("/comentarios/<int:comment_id>/responder", methods=["GET", "POST"])
@@ -116,7 +116,7 @@ def rate(code):
                      num=stars), "success")
             follow_what_one_joins(goal)
             return redirect(url_for("plan.goal", code=goal.code, _anchor="calificacion"))
-    return render_goal(goal, status=400, rating_form=form)
+    return GoalPage(goal, rating_form=form).render(400)
 
 
 @bp.route("/comentarios/<int:comment_id>/editar", methods=["GET", "POST"])
@@ -259,7 +259,7 @@ def observe(code):
             follow_what_one_joins(goal)
             return redirect(url_for("plan.goal", code=goal.code,
                                     _anchor=f"observacion-{observation.id}"))
-    return render_goal(goal, status=400, observation_form=form)
+    return GoalPage(goal, observation_form=form).render(400)
 
 
 @bp.post("/observaciones/<int:observation_id>/respuesta")
@@ -278,5 +278,5 @@ def respond(observation_id):
         else:
             flash(_l("The answer is published under the observation."), "success")
             return redirect(goal_url(observation.goal, _anchor=f"observacion-{observation.id}"))
-    return render_goal(observation.goal, status=400, response_form=form,
-                       answering=observation.id)
+    return GoalPage(observation.goal, response_form=form,
+                    answering=observation.id).render(400)

@@ -88,7 +88,7 @@ def show(hearing_id):
 
 def render_hearing(hearing, status=200, ask_form=None, answer_form=None, answering=None):
     """The hearing's page; the views of its forms call it to show their errors in place.
-    A form is built only for who may send it (see ``plan_views.render_goal``)."""
+    A form is built only for who may send it (see ``portal.goal_page.GoalPage``)."""
     asking = can("ask_question") and service.open_for_questions(hearing)
     refusal = None
     if ask_form is not None and not asking:  # closed meanwhile: the reason, without the form

@@ -1,5 +1,8 @@
 """What views answer with."""
+from functools import cache
+
 from flask import render_template
+from werkzeug.local import LocalProxy
 
 
 def form_page(template, form, **context):
@@ -7,3 +10,9 @@ def form_page(template, form, **context):
     (the page shows them)."""
     failed = form.errors or form.form_errors
     return render_template(template, form=form, **context), 400 if failed else 200
+
+
+def lazy(load):
+    """What a page shows only in its parts kept in the cache: read the first time it is used,
+    if ever."""
+    return LocalProxy(cache(load))

@@ -237,12 +237,12 @@ def test_a_check_hidden_by_the_committee_vanishes_everywhere_but_the_tally(app, 
 
 
 def test_the_goal_pages_part_of_checks_is_drawn_again_once_one_is_hidden(app, make_user, seen):
-    from portal.plan_views import goal_fragments, goal_parts
+    from portal.goal_page import SharedParts
 
     def checks_part_key():
         with app.test_request_context("/metas/S7.6"):
-            name = goal_parts("S7.6")["checks:visitor"]
-            return goal_fragments("S7.6").keys[name]
+            shared = SharedParts("S7.6")
+            return shared.fragments.keys[shared.names["checks:visitor"]]
 
     reader = browser(app, make_user(), "resident")
     reader.get("/metas/S7.6")
