@@ -4,7 +4,6 @@ from datetime import date
 
 from flask import Flask
 from flask_babel import format_decimal
-from markupsafe import Markup
 
 import config as config_module
 from forms.accounts import EmptyForm
@@ -15,7 +14,6 @@ from portal import (accounts, admin, api, charts, cli, committees, errors, evide
                     plan_views, reports, security, terms, text, transactions, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS, followed_name
-from portal.page_cache import holes
 from portal.permissions import can
 from portal.quarters import plan_quarters
 from portal.services.accounts import load_session_user
@@ -93,8 +91,7 @@ def create_app(config=None, **overrides):
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
                                  days_waited=days_waited, overdue=overdue,
                                  from_iso=date.fromisoformat, goal_url=terms.goal_url,
-                                 claims_delivery=claims_delivery, followed_name=followed_name,
-                                 READER_HEADER=Markup(holes.HEADER))
+                                 claims_delivery=claims_delivery, followed_name=followed_name)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

@@ -5,6 +5,7 @@ Views declare theirs with ``@requires(NAME)`` (checked before the view runs) and
 about one object, call ``ensure(NAME, obj)`` once the object is loaded. Templates call
 ``can(NAME, obj)``. A test walks the URL map to prove that every write endpoint declares one.
 """
+from datetime import timedelta
 from functools import wraps
 
 from flask import abort
@@ -53,6 +54,12 @@ def oversees_question(user, question):
 
 def is_author(user, comment):
     return comment.author_id == user.id
+
+
+def within_edit_window(created_at, now, minutes):
+    """Whether a comment written at ``created_at`` may still be edited by its author: for
+    ``minutes`` (``COMMENT_EDIT_MINUTES``) after it is written."""
+    return now - created_at <= timedelta(minutes=minutes)
 
 
 def in_committee_of(user, observation):

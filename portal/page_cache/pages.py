@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from models.cache import PLAN, goal_scopes
 from portal.extensions import cache
-from portal.page_cache.holes import emptied, fill
+from portal.page_cache.holes import TEMPLATE_GLOBALS, emptied, fill
 from portal.page_cache.versions import current_versions, remember_built_on
 from portal.permissions import reader_kind
 
@@ -168,4 +168,5 @@ def store_in_cache(response):
 def init_app(app):
     app.before_request(serve_from_cache)
     app.after_request(finish_page)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)  # what the templates write the holes with
 

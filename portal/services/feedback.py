@@ -1,6 +1,5 @@
 """The citizen thread: comments and their replies, and what a goal page reads of it."""
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import Integer, bindparam, func, or_, select, union_all
@@ -10,6 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from models import Comment, Follow, Goal, Rating, db
 from models.base import aware, utcnow
 from portal.context import FIRST
+from portal.permissions import is_author, within_edit_window
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
@@ -76,9 +76,9 @@ def post_comment(user, goal, body, stars=None, parent_id=None):
 
 
 def editable(comment, user):
-    window = timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
-    return (user.id is not None and comment.author_id == user.id and comment.visible
-            and utcnow() - aware(comment.created_at) <= window)
+    return (user.id is not None and is_author(user, comment) and comment.visible
+            and within_edit_window(aware(comment.created_at), utcnow(),
+                                   current_app.config["COMMENT_EDIT_MINUTES"]))
 
 
 def edit_comment(user, comment, body):
