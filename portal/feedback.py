@@ -14,7 +14,7 @@ from portal.limits import per_address_and
 from portal.lookups import goal_or_404
 from portal.page_cache import cached
 from portal.pages import form_page
-from portal.permissions import ensure, requires
+from portal.permissions import ensure, moderation_scope, requires
 from portal.plan_views import render_goal
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
@@ -196,8 +196,8 @@ def awaiting_decision(model, column, query):
     query = (query.join(Flag, column == model.id)
              .where(db.or_(model.decided_at.is_(None), Flag.created_at > model.decided_at))
              .group_by(model.id).order_by(db.func.max(Flag.created_at).desc()))
-    if current_user.role != "admin":
-        objective_ids = [o.id for c in current_user.committees for o in c.objectives]
+    objective_ids = moderation_scope(current_user)
+    if objective_ids is not None:
         query = query.where(goal_id_of(model).in_(
             select(Goal.id).where(Goal.objective_id.in_(objective_ids))))
     return query

@@ -13,7 +13,7 @@ from portal import terms
 from portal.holes import kept_form
 from portal.lookups import following, goal_or_404, published_plan
 from portal.page_cache import Fragments, cached
-from portal.permissions import can
+from portal.permissions import can, can_on, committees_for
 from portal.services import checks, feedback, hearings, observations, ratings
 from portal.services.places import all_places
 from portal.services.plan import all_plans, plan_tree
@@ -120,18 +120,6 @@ def lazy(load):
     return LocalProxy(cache(load))
 
 
-# What nobody does on an archived plan's pages (moderating stays possible: a comment found
-# to hold personal data must be hidden whenever it is found).
-ADDING = {"rate", "comment", "flag_comment", "change_own_comment", "observe_goal",
-          "respond_observation", "publish_reports", "attach_report_evidence",
-          "attach_observation_evidence", "check_delivery", "flag_check"}
-
-
-def can_here(name, obj=None):
-    """``can``, but that nothing is added to an archived plan."""
-    return not (g.get("archived") and name in ADDING) and can(name, obj)
-
-
 def thread_position():
     order = request.args.get("orden")
     order = order if order in feedback.THREAD_ORDERS else feedback.THREAD_ORDERS[0]
@@ -182,22 +170,22 @@ def render_goal(goal, status=200, fragments=None, **forms):
     in place.
     """
     plan = goal.objective.problem.dimension.plan
-    g.archived = plan.archived_at is not None
+    archived = plan.archived_at is not None
     # A form sent to an archived plan's goal is not shown again: its refusal is.
     refusals = [message for form in forms.values() if hasattr(form, "errors")
                 for messages in form.errors.values() for message in messages] \
-        if g.archived else []
+        if archived else []
+    can_here = can_on(goal)  # what the reader may do on this goal's page
     fragments = fragments or goal_fragments(goal.code)
     parts = goal_parts(goal.code)
     order, page = thread_position()
     # A form is built only for who sees it: building one starts a CSRF token in the
     # session, and a page with a session of its own cannot come from the shared cache.
     observation_form = None
-    if can_here("observe_goal", goal):
+    if can_here("observe_goal"):
         observation_form = forms.pop("observation_form", None) or ObservationForm()
         observation_form.committee.choices = [
-            SelectChoice(c.code, c.name) for c in current_user.committees
-            if goal.objective in c.objectives]
+            SelectChoice(c.code, c.name) for c in committees_for(current_user, goal)]
     thread_kind = ("moderator" if can("moderate_goal", goal)
                    else "signed-in" if can_here("comment") else "visitor")
     parts |= {"thread": parts[thread_kind], "checks": parts[f"checks:{thread_kind}"]}
@@ -219,7 +207,7 @@ def render_goal(goal, status=200, fragments=None, **forms):
     parts["rating_form"] = None if sent_rating else parts[
         f"rating_form:{figures.my_stars or 0}"]
     return render_template(
-        "plan/goal.html", goal=goal, can=can_here, archived=g.archived, refusals=refusals,
+        "plan/goal.html", goal=goal, can=can_here, archived=archived, refusals=refusals,
         objective=goal.objective, problem=goal.objective.problem,
         dimension=goal.objective.problem.dimension, plan=plan,
         fragments=fragments, parts=parts,
