@@ -1,5 +1,10 @@
 """What views answer with."""
+from contextlib import contextmanager
+
 from flask import render_template
+
+from forms import refuse
+from portal.services import DomainError
 
 
 def form_page(template, form, **context):
@@ -7,3 +12,14 @@ def form_page(template, form, **context):
     (the page shows them)."""
     failed = form.errors or form.form_errors
     return render_template(template, form=form, **context), 400 if failed else 200
+
+
+@contextmanager
+def refusal_shown(form, field=None):
+    """Do what a form asks; a service's refusal (``DomainError``) is shown on the form, under
+    the field it is about, or else under ``field``, or else above the form, and the view goes
+    on to draw the form again (``form_page``)."""
+    try:
+        yield
+    except DomainError as error:
+        refuse(form, error, field)
