@@ -9,10 +9,12 @@ def submission_token():
     return secrets.token_urlsafe(16)
 
 
-def refuse(form, error, default):
-    """Show a service's refusal under the field it is about, or else under ``default``."""
+def refuse(form, error, default=None):
+    """Show a service's refusal under the field it is about, or else under ``default``, or
+    else above the form."""
     field = form._fields.get(error.field) if error.field else None
-    (field or default).errors.append(error.message)
+    field = field or default
+    (field.errors if field is not None else form.form_errors).append(error.message)
 
 
 class SubmitOnceForm(FlaskForm):

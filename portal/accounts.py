@@ -13,7 +13,7 @@ from models import User, db
 from portal.i18n import current_language, safe_next
 from portal.limits import per_address_and
 from portal.notifications import PAGES as FOLLOWED_PAGES
-from portal.pages import form_page
+from portal.pages import form_page, refusal_shown
 from portal.permissions import needs_second_factor, requires
 from portal.services import DomainError
 from portal.services import accounts as service
@@ -54,11 +54,8 @@ def throttle_failures(key_func, what):
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.password):
             service.register(form.email.data, form.display_name.data, form.password.data)
-        except DomainError as error:
-            form.password.errors.append(error.message)
-        else:
             return render_template("accounts/check_email.html", email=form.email.data)
     return form_page("accounts/register.html", form)
 
@@ -177,11 +174,8 @@ def enrol_second_factor():
     secret = second_factor.unconfirmed_secret(user)
     if form.validate_on_submit():
         submission, _earlier = submissions.claim(user.id, form.once.data)
-        try:
+        with refusal_shown(form, form.code):
             codes = second_factor.enable(user, form.code.data)
-        except DomainError as error:
-            form.code.errors.append(error.message)
-        else:
             next_url = session["pending_sign_in"]["next"]
             if submission is not None:
                 submission.result_url = next_url
@@ -247,12 +241,9 @@ def sign_out():
 def account():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.new_password):
             service.change_password(current_user, form.current_password.data,
                                     form.new_password.data)
-        except DomainError as error:
-            form.new_password.errors.append(error.message)
-        else:
             flash(_l("Your password has been changed; your other sessions have been closed."),
                   "success")
             return redirect(url_for("accounts.account"))
@@ -275,11 +266,8 @@ def account_page(**sent):
 def change_name():
     form = DisplayNameForm(prefix="name")
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.display_name):
             service.change_display_name(current_user, form.display_name.data)
-        except DomainError as error:
-            form.display_name.errors.append(error.message)
-        else:
             flash(_l("Your name is now “%(name)s”.", name=current_user.display_name), "success")
             return redirect(url_for("accounts.account"))
     return account_page(name_form=form)
@@ -352,13 +340,10 @@ def download_data():
 def erase_account():
     form = EraseAccountForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.password):
             service.erase_account(current_user, form.password.data,
                                   keep_contributions=form.contributions.data == "keep",
                                   reason=_l("Removed when its author deleted their account."))
-        except DomainError as error:
-            form.password.errors.append(error.message)
-        else:
             logout_user()
             flash(_l("Your account is deleted."), "success")
             return redirect(url_for("plan.home"))

@@ -1,4 +1,4 @@
-from portal.pages import form_page
+from portal.pages import form_page, refusal_shown
 """Administration: accounts and the audit log."""
 import json
 
@@ -52,12 +52,9 @@ def account(user_id):
     if request.method == "GET":
         form.committees.data = [c.code for c in user.committees]
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form):
             changed = service.update_account(current_user, user, form.role.data,
                                              form.committees.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
             flash(_l("Changes saved.") if changed else _l("Nothing to change."), "success")
             return redirect(url_for("admin.account", user_id=user.id))
     return form_page("admin/account.html", form, user=user)

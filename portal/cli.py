@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import click
 from flask import current_app
@@ -96,12 +97,9 @@ def users_create(email, display_name, role, committees):
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    try:
+    with refusal_told():
         user = create_user(email, display_name, role, password, [c.upper() for c in committees])
         db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from None
     click.echo(_("Account %(email)s created with the role %(role)s.", email=user.email,
                  role=role))
 
@@ -122,12 +120,9 @@ def committees_seed():
     """Create the vigilance committees the plan names, with their default scope."""
     if current_plan() is None:
         raise click.ClickException(_("Import the plan first: committees watch its objectives."))
-    try:
+    with refusal_told():
         created = seed_committees()
         db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from None
     click.echo(ngettext("%(num)s committee created.", "%(num)s committees created.",
                         len(created)) if created
                else _("Nothing changed: the committees already exist."))
@@ -175,10 +170,8 @@ def backup_command(output):
     suffix = "sqlite3" if url.startswith("sqlite") else "dump"
     output = output or os.path.join(current_app.instance_path, "backups",
                                     f"portal-{maintenance.timestamp()}.{suffix}")
-    try:
+    with refusal_told():
         path = maintenance.backup(url, output)
-    except DomainError as error:
-        raise click.ClickException(str(error.message)) from None
     click.echo(_("Backup written to %(path)s.", path=path))
     files = maintenance.backup_files(storage().root, path)
     if files:
@@ -205,12 +198,9 @@ def demo_command(comments, database_url, into_real_database):
     demo_app = make_app(current_app.config["ENV_NAME"],
                         SQLALCHEMY_DATABASE_URI=config.database_url(database_url))
     with demo_app.app_context():
-        try:
+        with refusal_told():
             counts = maintenance.load_demo(current_app.config["PLAN_FILE"], comments,
                                            into_real_database)
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(str(error.message)) from None
     click.echo(_("Demonstration data loaded: %(goals)s, %(reports)s, %(comments)s, %(ratings)s, "
                  "%(observations)s.",
                  goals=ngettext("%(num)s goal", "%(num)s goals", counts["goals"]),
@@ -249,6 +239,16 @@ def translate_update():
 def translate_compile():
     """Compile the catalogs that the portal reads."""
     _pybabel("compile", "-d", _translations_dir())
+
+
+@contextmanager
+def refusal_told():
+    """A service's refusal ends the command with its message, nothing written."""
+    try:
+        yield
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from None
 
 
 @click.command("worker")

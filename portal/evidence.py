@@ -4,7 +4,6 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    request, url_for)
 from flask_login import current_user
 
-from forms import refuse
 from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
 from forms.feedback import FlagForm, ModerationForm
 from forms.places import place_choices
@@ -12,10 +11,9 @@ from models import DeliveryCheck, Evidence, Observation, db
 from models.cache import CHECKS
 from portal.lookups import goal_or_404
 from portal.page_cache import cached
-from portal.pages import form_page
+from portal.pages import form_page, refusal_shown
 from portal.permissions import ensure, requires
 from portal.reports import report_or_404
-from portal.services import DomainError
 from portal.services import checks, moderation, places
 from portal.services import evidence as service
 from portal.storage import storage
@@ -41,14 +39,11 @@ def attach(subject, heading):
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with refusal_shown(form, form.file):
             evidence = service.attach(current_user, subject, upload.read(), upload.filename,
                                       form.caption.data, form.taken_on.data,
                                       form.keep_place.data)
             evidence.places = places.chosen(form.places.data)
-        except DomainError as error:
-            refuse(form, error, form.file)
-        else:
             flash(_l("The file is published with its checksum."), "success")
             return redirect(back_to(subject))
     if form.errors:
@@ -84,12 +79,9 @@ def check(code):
     if form.validate_on_submit():
         upload = form.photo.data
         photo = (upload.read(), upload.filename, None) if upload and upload.filename else None
-        try:
+        with refusal_shown(form, form.answer):
             checks.answer(current_user, goal, form.answer.data, form.comment.data,
                           form.place.data, photo)
-        except DomainError as error:
-            refuse(form, error, form.answer)
-        else:
             flash(_l("Thank you: your answer is counted beside the municipality's report."),
                   "success")
             return redirect(goal_url(goal, _anchor="official-now"))
@@ -128,11 +120,8 @@ def flag_check(check_id):
     check = check_or_404(check_id)
     form = FlagForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.reason):
             checks.flag_check(current_user, check, form.reason.data)
-        except DomainError as error:
-            form.reason.errors.append(error.message)
-        else:
             flash(_l("Thank you: the committee watching this goal will review the check."),
                   "success")
             return redirect(check_url(check))
@@ -147,16 +136,13 @@ def moderate_check(check_id):
     ensure("moderate_goal", check.goal)
     form = ModerationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.reason):
             if request.form.get("action") == "restore":
                 checks.restore_check(current_user, check, form.note.data)
                 flash(_l("The check is visible again."), "success")
             else:
                 checks.hide_check(current_user, check, form.reason.data, form.note.data)
                 flash(_l("The check is hidden; its answer stays counted."), "success")
-        except DomainError as error:
-            form.reason.errors.append(error.message)
-        else:
             return redirect(url_for("feedback.queue"))
     return form_page("evidence/moderate_check.html", form, check=check,
                      flags=moderation.reports_of(check))
@@ -217,11 +203,8 @@ def withdraw(evidence_id):
     evidence = evidence_or_404(evidence_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.reason):
             service.withdraw(current_user, evidence, form.reason.data)
-        except DomainError as error:
-            form.reason.errors.append(error.message)
-        else:
             flash(_l("The file is withdrawn; its checksum and the reason stay listed."),
                   "success")
             return redirect(back_to(evidence.revision or evidence.observation or evidence.check))

@@ -4,7 +4,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from forms import refuse
 from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm, ObservationForm,
                             RatingForm, ReplyForm, ResponseForm)
 from models import (Comment, DeliveryCheck, Flag, Goal, ModerationAction, Observation, Report,
@@ -14,8 +13,8 @@ from portal.limits import per_address_and
 from portal.goal_page import GoalPage
 from portal.lookups import goal_or_404
 from portal.page_cache import cached
-from portal.pages import form_page
-from portal.permissions import ensure, requires
+from portal.pages import form_page, refusal_shown
+from portal.permissions import ensure, moderation_scope, requires
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
 from portal.services import moderation, observations, ratings
@@ -107,11 +106,8 @@ def rate(code):
     goal = goal_or_404(code, full=False)  # a write needs the goal, not its record
     form = RatingForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.stars):
             stars = ratings.rate(current_user, goal, form.stars.data)
-        except DomainError as error:
-            form.stars.errors.append(error.message)
-        else:
             flash(_l("Your rating (%(num)s of 5) is recorded; it replaces any earlier one.",
                      num=stars), "success")
             follow_what_one_joins(goal)
@@ -129,11 +125,8 @@ def edit(comment_id):
         flash(_l("This comment can no longer be edited."), "error")
         return redirect(back_to(comment))
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.body):
             service.edit_comment(current_user, comment, form.body.data)
-        except DomainError as error:
-            form.body.errors.append(error.message)
-        else:
             flash(_l("Your comment is updated."), "success")
             return redirect(back_to(comment))
     return form_page("feedback/edit.html", form, comment=comment)
@@ -156,11 +149,8 @@ def flag(comment_id):
     comment = comment_or_404(comment_id)
     form = FlagForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.reason):
             moderation.flag_comment(current_user, comment, form.reason.data)
-        except DomainError as error:
-            form.reason.errors.append(error.message)
-        else:
             flash(_l("Thank you: the committee watching this goal will review the comment."),
                   "success")
             return redirect(back_to(comment))
@@ -175,16 +165,13 @@ def moderate(comment_id):
     ensure("moderate_goal", comment.goal)
     form = ModerationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.reason):
             if request.form.get("action") == "restore":
                 moderation.restore_comment(current_user, comment, form.note.data)
                 flash(_l("The comment is visible again."), "success")
             else:
                 moderation.hide_comment(current_user, comment, form.reason.data, form.note.data)
                 flash(_l("The comment is hidden; its author is told why."), "success")
-        except DomainError as error:
-            form.reason.errors.append(error.message)
-        else:
             return redirect(url_for("feedback.queue"))
     return form_page("feedback/moderate.html", form, comment=comment,
                      flags=moderation.reports_of(comment))
@@ -196,8 +183,8 @@ def awaiting_decision(model, column, query):
     query = (query.join(Flag, column == model.id)
              .where(db.or_(model.decided_at.is_(None), Flag.created_at > model.decided_at))
              .group_by(model.id).order_by(db.func.max(Flag.created_at).desc()))
-    if current_user.role != "admin":
-        objective_ids = [o.id for c in current_user.committees for o in c.objectives]
+    objective_ids = moderation_scope(current_user)
+    if objective_ids is not None:
         query = query.where(goal_id_of(model).in_(
             select(Goal.id).where(Goal.objective_id.in_(objective_ids))))
     return query
@@ -247,13 +234,10 @@ def observe(code):
     ensure("observe_goal", goal)
     form = ObservationForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.body):
             observation = observations.post_observation(current_user, goal, form.committee.data,
                                                    form.kind.data, form.body.data,
                                                    form.evidence_url.data)
-        except DomainError as error:
-            refuse(form, error, form.body)
-        else:
             flash(_l("The observation is published; the municipality will be asked to answer."),
                   "success")
             follow_what_one_joins(goal)
@@ -271,11 +255,8 @@ def respond(observation_id):
         abort(404)
     form = ResponseForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.body):
             observations.respond(current_user, observation, form.body.data)
-        except DomainError as error:
-            form.body.errors.append(error.message)
-        else:
             flash(_l("The answer is published under the observation."), "success")
             return redirect(goal_url(observation.goal, _anchor=f"observacion-{observation.id}"))
     return GoalPage(observation.goal, response_form=form,

@@ -17,7 +17,7 @@ from models.cache import HEARINGS, PLAN, REPORTS, goal_scope, ratings_scope, thr
 from portal import terms
 from portal.page_cache import Fragments, kept_form
 from portal.pages import lazy
-from portal.permissions import can
+from portal.permissions import can, can_on, committees_for
 from portal.services import checks, feedback, hearings, observations, ratings
 from portal.services.progress import GoalProgress
 
@@ -37,12 +37,6 @@ PART_SCOPES = {
     "hearing": (PLAN, HEARINGS),
     "comment_form": (PLAN,), "rating_form": (PLAN,),
 }
-
-# What nobody does on an archived plan's pages (moderating stays possible: a comment found
-# to hold personal data must be hidden whenever it is found).
-ADDING = {"rate", "comment", "flag_comment", "change_own_comment", "observe_goal",
-          "respond_observation", "publish_reports", "attach_report_evidence",
-          "attach_observation_evidence", "check_delivery", "flag_check"}
 
 # Where a request keeps the marks of its signed-in reader once read (``readers_marks``).
 MARKS_READ = "goal_readers_marks"
@@ -123,12 +117,10 @@ class GoalPage:
         self.comment_form, self.rating_form = comment_form, rating_form
         self.observation_form, self.response_form = observation_form, response_form
         self.answering = answering  # the observation whose answer came back
+        # What the reader may do on this goal's page (nothing is added to an archived plan).
+        self.can = can_on(goal)
         self.thread_kind = ("moderator" if can("moderate_goal", goal)
                             else "signed-in" if self.can("comment") else "visitor")
-
-    def can(self, name, obj=None):
-        """``can``, but that nothing is added to an archived plan."""
-        return not (self.archived and name in ADDING) and can(name, obj)
 
     def refusals(self):
         """A form sent to an archived plan's goal is not shown again: its refusal is."""
@@ -139,11 +131,11 @@ class GoalPage:
                 for messages in form.errors.values() for message in messages]
 
     def _observation_form(self):
-        if not self.can("observe_goal", self.goal):
+        if not self.can("observe_goal"):
             return None
         form = self.observation_form or ObservationForm()
-        form.committee.choices = [SelectChoice(c.code, c.name) for c in current_user.committees
-                                  if self.goal.objective in c.objectives]
+        form.committee.choices = [SelectChoice(c.code, c.name)
+                                  for c in committees_for(current_user, self.goal)]
         return form
 
     def _parts(self, my_stars):

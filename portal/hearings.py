@@ -3,7 +3,6 @@ questions and the answers, the acta, and the printed summary the law asks for.""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from forms import refuse
 from forms.hearings import ActaForm, AnswerForm, HearingForm, HideQuestionForm, question_form
 from models import Hearing, HearingQuestion, db
 from models.base import utcnow
@@ -12,7 +11,7 @@ from portal import terms
 from portal.feedback import account_key
 from portal.limits import per_address_and
 from portal.page_cache import cached
-from portal.pages import form_page
+from portal.pages import form_page, refusal_shown
 from portal.permissions import can, ensure, requires
 from portal.quarters import local, plan_quarters
 from portal.services import DomainError
@@ -67,13 +66,10 @@ def schedule():
     plan = newest_plan()  # hearings account for the term in office
     form = schedule_form(plan)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.place):
             hearing = service.schedule(current_user, plan, form.held_at.data, form.place.data,
                                        form.first_quarter.data, form.last_quarter.data,
                                        form.questions_until.data)
-        except DomainError as error:
-            refuse(form, error, form.place)
-        else:
             flash(_l("The hearing is scheduled; residents may send their questions until "
                      "the deadline."), "success")
             return redirect(url_for("hearings.show", hearing_id=hearing.id))
@@ -113,12 +109,9 @@ def ask(hearing_id):
     hearing = hearing_or_404(hearing_id)
     form = question_form(current_user)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.body):
             question = service.ask(current_user, hearing, form.body.data, form.goal.data,
                                    form.committee.data)
-        except DomainError as error:
-            refuse(form, error, form.body)
-        else:
             flash(_l("Your question is published; the municipality will answer it in writing."),
                   "success")
             return redirect(at_question(question))
@@ -132,11 +125,8 @@ def answer(question_id):
     question = question_or_404(question_id)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.body):
             service.answer(current_user, question, form.body.data)
-        except DomainError as error:
-            form.body.errors.append(error.message)
-        else:
             flash(_l("The answer is published under the question."), "success")
             return redirect(at_question(question))
     return render_hearing(question.hearing, 400, answer_form=form, answering=question.id)
@@ -175,11 +165,8 @@ def attach_acta(hearing_id):
     hearing = hearing_or_404(hearing_id)
     form = ActaForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, form.file):
             service.attach_acta(hearing, form.file.data.read())
-        except DomainError as error:
-            form.file.errors.append(error.message)
-        else:
             flash(_l("The acta is published with the hearing."), "success")
             return redirect(url_for("hearings.show", hearing_id=hearing.id))
     flash(" ".join(str(message) for message in form.file.errors), "error")

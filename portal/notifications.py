@@ -8,7 +8,7 @@ from portal import terms
 from portal.extensions import csrf
 from portal.labels import followed_name
 from portal.pages import form_page
-from portal.permissions import requires
+from portal.permissions import can, plan_of, requires
 from portal.services import DomainError
 from portal.services import notifications as service
 from portal.translation import lazy_gettext as _l
@@ -31,8 +31,8 @@ def target_or_404(kind, code):
 @requires("follow")
 def follow(kind, code):
     target = target_or_404(kind, code)
-    plan = service.plan_of_target(kind, target)
-    if plan is not None and plan.archived_at is not None:
+    if not can("follow", target):
+        plan = plan_of(target)
         abort(400, description=_l("The %(start)s–%(end)s plan is archived: nothing more will "
                                   "happen to follow.", start=plan.period_start,
                                   end=plan.period_end))

@@ -1,9 +1,11 @@
 """Who may do what. Every rule is written here once; views, templates and tests ask it.
 
 A rule is a named predicate over (user, object). Rules combine with ``&`` and ``|``.
-Views declare theirs with ``@requires(NAME)`` (checked before the view runs) and, for rules
-about one object, call ``ensure(NAME, obj)`` once the object is loaded. Templates call
-``can(NAME, obj)``. A test walks the URL map to prove that every write endpoint declares one.
+Views declare theirs with ``@requires(NAME)`` (checked, as far as it can be without the
+object, before the view runs) and, for rules about one object, call ``ensure(NAME, obj)``
+once the object is loaded. Templates call ``can(NAME, obj)``; a page about one object hands
+its templates ``can_on(obj)``. Services refuse what the same rules refuse (``ensure_plan_open``).
+A test walks the URL map to prove that every write endpoint declares one.
 """
 from datetime import timedelta
 from functools import wraps
@@ -11,29 +13,42 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from models import ROLES
+from models import ROLES, Plan
+from portal.services import DomainError
+from portal.translation import lazy_gettext as _l
 
 
 class Rule:
-    """``scoped`` rules are about one object (a goal, a comment) and need it to decide."""
+    """``scoped`` rules are about one object (a goal, a comment) and need it to decide;
+    ``precheck`` answers what can be known without it."""
 
-    def __init__(self, check, needs_sign_in=True, scoped=False):
+    def __init__(self, check, needs_sign_in=True, scoped=False, precheck=None):
         self.check = check
         self.needs_sign_in = needs_sign_in
         self.scoped = scoped
+        self._precheck = precheck or ((lambda _user: True) if scoped
+                                      else (lambda user: self.check(user, None)))
 
     def __call__(self, user, obj=None):
         if self.needs_sign_in and not (user.is_authenticated and user.is_active):
             return False
         return bool(self.check(user, obj))
 
+    def precheck(self, user):
+        """Whether ``user`` may, as far as can be told before the object is loaded."""
+        if self.needs_sign_in and not (user.is_authenticated and user.is_active):
+            return False
+        return bool(self._precheck(user))
+
     def __and__(self, other):
         return Rule(lambda u, o: self(u, o) and other(u, o),
-                    self.needs_sign_in or other.needs_sign_in, self.scoped or other.scoped)
+                    self.needs_sign_in or other.needs_sign_in, self.scoped or other.scoped,
+                    lambda u: self.precheck(u) and other.precheck(u))
 
     def __or__(self, other):
         return Rule(lambda u, o: self(u, o) or other(u, o),
-                    self.needs_sign_in and other.needs_sign_in, self.scoped or other.scoped)
+                    self.needs_sign_in and other.needs_sign_in, self.scoped or other.scoped,
+                    lambda u: self.precheck(u) or other.precheck(u))
 
 
 def role(*names):
@@ -42,14 +57,58 @@ def role(*names):
     return Rule(lambda user, _obj: user.role in names)
 
 
+def committees_for(user, goal):
+    """The user's committees that oversee the goal's objective."""
+    return [committee for committee in user.committees if goal.objective in committee.objectives]
+
+
+def committee_for(user, goal):
+    """The committee a member acts for on a goal (the first of theirs overseeing it); None
+    when none does, as for an admin acting alone."""
+    return next(iter(committees_for(user, goal)), None)
+
+
 def oversees_goal(user, goal):
     """A committee member watching the goal's objective."""
-    return any(goal.objective in committee.objectives for committee in user.committees)
+    return committee_for(user, goal) is not None
+
+
+def moderation_scope(user):
+    """The objectives whose goals' threads ``user`` moderates, by id: None for every goal
+    (an admin), else those their committees oversee (``moderate_goal``)."""
+    if user.role == "admin":
+        return None
+    return [objective.id for committee in user.committees for objective in committee.objectives]
 
 
 def oversees_question(user, question):
     """A committee member watching the goal a hearing question is about."""
     return question.goal is not None and oversees_goal(user, question.goal)
+
+
+def plan_of(obj):
+    """The plan something belongs to (a goal, what is said or reported about one, a
+    hearing); None when it belongs to none."""
+    if obj is None or isinstance(obj, Plan):
+        return obj
+    for parent in PARENTS:
+        if getattr(obj, parent, None) is not None:
+            return plan_of(getattr(obj, parent))
+    return None  # a committee, an account: of no plan
+
+
+# What leads from a row up to its plan: a dimension's plan, an objective's dimension, a
+# goal's objective, a comment's (check's, report's…) goal, a question's hearing.
+PARENTS = ("plan", "dimension", "objective", "goal", "hearing", "observation", "report",
+           "revision")
+
+
+def plan_open(_user, obj):
+    """Nothing is added to a plan whose term has ended (asked without an object: no plan
+    is in question). Moderating stays possible: a comment found to hold personal data must
+    be hidden whenever it is found."""
+    plan = plan_of(obj)
+    return plan is None or plan.archived_at is None
 
 
 def is_author(user, comment):
@@ -78,48 +137,77 @@ EVERYONE = Rule(lambda _user, _obj: True, needs_sign_in=False)
 SIGNED_IN = Rule(lambda _user, _obj: True)
 OFFICIAL = role("official")
 ADMIN = role("admin")
+# Joined into every rule that adds to a plan.
+PLAN_OPEN = Rule(plan_open, needs_sign_in=False, scoped=True)
+
+
+def adding(rule):
+    """``rule``, on a plan whose term has not ended; ``ensure`` tells who may otherwise
+    that the plan is archived, rather than that they may not."""
+    joined = rule & PLAN_OPEN
+    joined.before_archive = rule
+    return joined
 
 RULES = {
     # Forms anybody may send: registering, signing in, choosing a language.
     "public": EVERYONE,
     "manage_own_account": SIGNED_IN,
-    # Following and being told: anyone signed in.
-    "follow": SIGNED_IN,
-    "publish_reports": OFFICIAL,
+    # Following and being told: anyone signed in, what can still happen.
+    "follow": adding(SIGNED_IN),
+    "publish_reports": adding(OFFICIAL),
     "manage_accounts": ADMIN,
     "manage_committees": ADMIN,
     "read_audit_log": ADMIN,
     "moderate_goal": ADMIN | (role("moderator") & Rule(oversees_goal, scoped=True)),
     "moderate": role("moderator", "admin"),
     # Officials speak through reports and answers; their badge marks their comments.
-    "comment": SIGNED_IN,
+    "comment": adding(SIGNED_IN),
     # The rating is the citizens' verdict: the municipality does not rate itself.
-    "rate": role("resident", "moderator"),
-    "flag_comment": SIGNED_IN,
-    "change_own_comment": Rule(is_author, scoped=True),
-    "observe_goal": role("moderator") & Rule(oversees_goal, scoped=True),
-    "respond_observation": OFFICIAL,
+    "rate": adding(role("resident", "moderator")),
+    "flag_comment": adding(SIGNED_IN),
+    "change_own_comment": adding(Rule(is_author, scoped=True)),
+    "observe_goal": adding(role("moderator") & Rule(oversees_goal, scoped=True)),
+    "respond_observation": adding(OFFICIAL),
     # Public hearings: the municipality schedules them and answers in writing; residents
     # and committee members ask; questions are moderated as comments are.
-    "schedule_hearing": OFFICIAL,
+    "schedule_hearing": adding(OFFICIAL),
     "answer_question": OFFICIAL,
-    "ask_question": role("resident", "moderator"),
+    "ask_question": adding(role("resident", "moderator")),
     "moderate_question": ADMIN | (role("moderator") & Rule(oversees_question, scoped=True)),
     # Evidence: the office on its reports, a committee on its own observations.
-    "attach_report_evidence": OFFICIAL,
-    "attach_observation_evidence": role("moderator") & Rule(in_committee_of, scoped=True),
+    "attach_report_evidence": adding(OFFICIAL),
+    "attach_observation_evidence": adding(role("moderator")
+                                          & Rule(in_committee_of, scoped=True)),
     "withdraw_evidence": ADMIN,
     "manage_places": ADMIN,
     # Residents (committee members are residents too) say whether they saw a delivery.
-    "check_delivery": role("resident", "moderator"),
+    "check_delivery": adding(role("resident", "moderator")),
     # A resident's check is reported and moderated as a comment is.
-    "flag_check": SIGNED_IN,
+    "flag_check": adding(SIGNED_IN),
 }
 
 
 def can(name, obj=None, user=None):
     # The user itself, not the proxy: a page asks a few dozen times.
     return RULES[name](user if user is not None else current_user._get_current_object(), obj)
+
+
+def can_on(obj):
+    """``can`` for a page about ``obj``: a rule asked without an object is asked about it
+    (on an archived plan's goal page, nobody may comment)."""
+    return lambda name, other=None: can(name, obj if other is None else other)
+
+
+def ensure_plan_open(obj):
+    """What a service asks before adding to ``obj``'s plan: the ``PLAN_OPEN`` rule, refused
+    in words."""
+    if not plan_open(None, obj):
+        raise DomainError(archived(plan_of(obj)))
+
+
+def archived(plan):
+    return _l("The %(start)s–%(end)s plan is archived: its record is kept as the term ended, "
+              "and nothing new is added to it.", start=plan.period_start, end=plan.period_end)
 
 
 def reader_kind(user):
@@ -145,6 +233,10 @@ def deny():
 
 def ensure(name, obj=None):
     if not can(name, obj):
+        before_archive = getattr(RULES[name], "before_archive", None)
+        if before_archive is not None and before_archive(current_user._get_current_object(),
+                                                         obj):
+            abort(400, description=archived(plan_of(obj)))
         deny()
 
 
@@ -157,7 +249,7 @@ def requires(name):
         def checked(*args, **kwargs):
             if rule.needs_sign_in and not signed_in():
                 deny()
-            if not rule.scoped and not rule(current_user):
+            if not rule.precheck(current_user):
                 deny()
             return view(*args, **kwargs)
 

@@ -202,6 +202,7 @@ def test_authorization_matrix(app, visitor, make_user, published_report, thread_
 
 def test_templates_and_views_ask_the_same_rules(app, make_user):
     from models import User, db
+    from portal.permissions import committee_for, committees_for, moderation_scope
     from portal.services.plan import goal_by_code
 
     with app.test_request_context():
@@ -213,3 +214,50 @@ def test_templates_and_views_ask_the_same_rules(app, make_user):
         assert not can("moderate_goal", goal, user=other)
         assert can("moderate_goal", goal, user=admin)
         assert can("moderate_goal", goal_by_code("I3.2"), user=other)
+        # The committee a member acts for, and what each moderates, come from the same rules.
+        assert [c.code for c in committees_for(right, goal)] == ["COPALE"]
+        assert committee_for(right, goal).code == "COPALE"
+        assert committee_for(other, goal) is None and committee_for(admin, goal) is None
+        assert moderation_scope(admin) is None
+        assert goal.objective_id in moderation_scope(right)
+        assert goal.objective_id not in moderation_scope(other)
+
+
+def test_every_rule_that_adds_is_refused_on_an_archived_plan_and_moderating_is_not(
+        app, make_user):
+    """The archived-plan rule is one predicate joined into the rules that add: asked about
+    anything of the plan, it refuses; moderation is not among them."""
+    from flask_login import login_user
+
+    from models import Comment, User, db
+    from models.base import utcnow
+    from portal.permissions import RULES, can_on, plan_of
+    from portal.services.plan import current_plan, goal_by_code
+
+    with app.test_request_context():
+        resident = db.session.get(User, make_user()[0])
+        member = db.session.get(User, make_user("moderator", committees=("COPALE",))[0])
+        goal = goal_by_code("S4.1")
+        comment = Comment(goal=goal, author=resident, body="Sigue pendiente.")
+        db.session.add(comment)
+        db.session.flush()
+        assert plan_of(comment) is plan_of(goal) is plan_of(goal.objective) is current_plan()
+        assert can("comment", goal, user=resident) and can("change_own_comment", comment,
+                                                           user=resident)
+        login_user(resident)
+        on_goal = can_on(goal)  # what the goal's page asks
+        assert on_goal("comment") and on_goal("change_own_comment", comment)
+        current_plan().archived_at = utcnow()
+        assert not on_goal("comment") and not on_goal("change_own_comment", comment)
+        adding = {name for name, rule in RULES.items() if hasattr(rule, "before_archive")}
+        assert {"comment", "rate", "follow", "publish_reports", "observe_goal"} <= adding
+        assert not adding & {"moderate_goal", "moderate_question", "withdraw_evidence"}
+        for user in (resident, member):
+            assert not can("comment", goal, user=user)
+            assert not can("change_own_comment", comment, user=user)
+            assert not can("rate", goal, user=user)
+        assert not can("observe_goal", goal, user=member)
+        assert can("moderate_goal", goal, user=member)
+        # Asked without an object, a rule is not about a plan: the office's menu stays.
+        assert can("comment", user=resident)
+

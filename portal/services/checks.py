@@ -10,6 +10,7 @@ from models import (CHECK_ANSWERS, MODERATION_REASONS, DeliveryCheck, Evidence, 
                     ReportRevision, db)
 from models.base import aware, utcnow
 from models.places import goal_place
+from portal.permissions import ensure_plan_open
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
@@ -17,7 +18,7 @@ from .evidence import attach, withdraw
 from .feedback import MAX_COMMENT
 from .moderation import hide, reported, restore, told
 from .notifications import members_watching, tell
-from .plan import ensure_open, in_plan, plan_of
+from .plan import in_plan
 
 CLAIMING = ("cumplida", "cumplida_parcialmente")
 MAX_PLACE = 200
@@ -105,7 +106,7 @@ def mine(user, revision):
 
 def answer(user, goal, reply, comment=None, place=None, photo=None):
     """Record (or replace) the resident's answer; ``photo`` is (bytes, filename, taken on)."""
-    ensure_open(goal.objective.dimension.plan)
+    ensure_plan_open(goal)
     revision = claim_of(goal)
     if revision is None:
         raise DomainError(_l("The municipality reports no delivery on this goal to check."))
@@ -209,7 +210,7 @@ def check_or_none(check_id):
 
 def flag_check(user, check, reason):
     """Report a check; enough distinct reports hide it until a moderator decides."""
-    ensure_open(plan_of(check.goal))
+    ensure_plan_open(check)
     if reason not in MODERATION_REASONS:
         raise DomainError(_l("Choose why you report this check."))
     if check.user_id == user.id:

@@ -8,11 +8,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from models import DeliveryCheck, Evidence, Observation, db
 from models.base import utcnow
+from portal.permissions import ensure_plan_open
 from portal.storage import storage
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
-from .plan import ensure_open
+
 
 MAX_CAPTION = 300
 MAX_REASON = 1000
@@ -129,7 +130,7 @@ def attach(actor, subject, data, filename, caption, taken_on, keep_place, limit=
     """Keep a file as evidence of a report revision, an observation or a resident's check
     (``photos_only``: no documents). Everything is checked before anything is written; a
     refusal names the field it is about (``file``, ``caption``, ``taken_on``)."""
-    ensure_open(goal_of(subject).objective.dimension.plan)
+    ensure_plan_open(goal_of(subject))
     limit = limit or current_app.config["EVIDENCE_MAX_FILES"]
     if len(subject.evidence) >= limit:
         raise DomainError(_l("This item already has the %(max)s files it may have.",

@@ -9,12 +9,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from models import Comment, Follow, Goal, Rating, db
 from models.base import aware, utcnow
 from portal.context import FIRST
-from portal.permissions import is_author, within_edit_window
+from portal.permissions import ensure_plan_open, is_author, within_edit_window
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError, SentAgain
 from .notifications import tell
-from .plan import FIRST_PLAN, ensure_open, in_plan, plan_of
+from .plan import FIRST_PLAN, in_plan
 from .ratings import rate
 from .reports import latest_quarter_query
 from .submissions import sent_again_since
@@ -44,7 +44,7 @@ def speaks_for(user):
 
 
 def post_comment(user, goal, body, stars=None, parent_id=None):
-    ensure_open(plan_of(goal))
+    ensure_plan_open(goal)
     body = clean_text(body, MAX_COMMENT, _l("Write something before publishing."))
     parent = None
     if parent_id:
@@ -82,7 +82,7 @@ def editable(comment, user):
 
 
 def edit_comment(user, comment, body):
-    ensure_open(plan_of(comment.goal))
+    ensure_plan_open(comment)
     if not editable(comment, user):
         raise DomainError(_l("This comment can no longer be edited."))
     body = clean_text(body, MAX_COMMENT, _l("Write something before publishing."))
@@ -92,7 +92,7 @@ def edit_comment(user, comment, body):
 
 
 def delete_comment(user, comment):
-    ensure_open(plan_of(comment.goal))
+    ensure_plan_open(comment)
     if comment.author_id != user.id:
         raise DomainError(_l("Only its author can delete a comment."))
     if comment.deleted_at is None:

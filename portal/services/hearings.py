@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from models import MODERATION_REASONS, Hearing, HearingQuestion, Observation, db
 from models.base import aware, utcnow
 from portal.context import Context
+from portal.permissions import ensure_plan_open
 from portal.quarters import local, local_zone, plan_quarters, quarter_of
 from portal.storage import storage
 from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
@@ -19,7 +20,7 @@ from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 from . import DomainError
 from .feedback import clean_text
 from .notifications import tell, tell_followers
-from .plan import ensure_open, goal_by_code
+from .plan import goal_by_code
 from .progress import PlanProgress
 
 MAX_PLACE = 200
@@ -31,7 +32,7 @@ PDF = b"%PDF-"
 def schedule(actor, plan, held_at, place, first_quarter, last_quarter, questions_until):
     """A hearing on the plan; ``held_at`` and ``questions_until`` are naive local times
     (Ilo's), as an official types them."""
-    ensure_open(plan)
+    ensure_plan_open(plan)
     zone = local_zone()
     place = " ".join((place or "").split())
     if not place:
@@ -102,7 +103,7 @@ def questions_by(user, hearing):
 
 
 def ask(user, hearing, body, goal_code=None, committee_code=None):
-    ensure_open(hearing.plan)
+    ensure_plan_open(hearing)
     if not open_for_questions(hearing):
         raise DomainError(_l("On %(date)s the questions for this hearing closed.",
                              date=format_datetime(aware(hearing.questions_until), "short")))

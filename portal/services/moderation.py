@@ -6,18 +6,19 @@ from sqlalchemy.exc import IntegrityError
 
 from models import MODERATION_REASONS, Comment, Flag, ModerationAction, db
 from models.base import utcnow
+from portal.permissions import committee_for, ensure_plan_open
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .notifications import members_watching, tell
-from .plan import ensure_open, plan_of
+
 
 MAX_NOTE = 1000
 
 
 def flag_comment(user, comment, reason):
     """Report a comment; enough distinct reports hide it until a moderator decides."""
-    ensure_open(plan_of(comment.goal))
+    ensure_plan_open(comment)
     if reason not in MODERATION_REASONS:
         raise DomainError(_l("Choose why you report this comment."))
     if comment.author_id == user.id:
@@ -61,11 +62,6 @@ def reported(user, item, reason, already):
         item.hidden_note = item.hidden_by_committee = None
 
 
-def acting_committee(user, goal):
-    """The committee a moderator acts for on this goal; None for an admin acting alone."""
-    return next((c for c in user.committees if goal.objective in c.objectives), None)
-
-
 def hide_comment(user, comment, reason, note):
     action = hide(user, comment, reason, note, _l("Choose the reason for hiding the comment."))
     told(comment, action)
@@ -78,7 +74,7 @@ def hide(user, item, reason, note, no_reason):
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise DomainError(_l("The note may have at most %(max)s characters.", max=MAX_NOTE))
-    committee = acting_committee(user, item.goal)
+    committee = committee_for(user, item.goal)
     now = utcnow()
     item.hidden_at, item.hidden_reason, item.hidden_note = now, reason, note
     item.hidden_by_committee, item.decided_at = committee, now
@@ -92,7 +88,7 @@ def restore(user, item, note, not_hidden):
     if item.hidden_at is None and item.decided_at is not None:
         raise DomainError(not_hidden)
     note = (note or "").strip() or None
-    committee = acting_committee(user, item.goal)
+    committee = committee_for(user, item.goal)
     item.hidden_at = item.hidden_reason = item.hidden_note = None
     item.hidden_by_committee, item.decided_at = None, utcnow()
     return _decided(ModerationAction(action="restore", note=note, committee=committee,

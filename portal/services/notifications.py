@@ -135,13 +135,6 @@ def target_of(kind, code, context=FIRST):
     return db.session.scalar(in_plan(select(Goal), plan).where(Goal.code == code))
 
 
-def plan_of_target(kind, target):
-    """The plan a followed goal, objective or dimension belongs to (a committee: none)."""
-    return {"goal": lambda: target.objective.dimension.plan,
-            "objective": lambda: target.dimension.plan,
-            "dimension": lambda: target.plan}.get(kind, lambda: None)()
-
-
 # E-mail
 
 def events_for(user):

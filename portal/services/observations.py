@@ -4,20 +4,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import OBSERVATION_KINDS, Observation, ObservationResponse, db
+from portal.permissions import committees_for, ensure_plan_open
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
 from .feedback import clean_text
 from .notifications import tell, tell_followers
-from .plan import ensure_open, plan_of
+
 
 MAX_OBSERVATION = 4000
 
 
 def post_observation(user, goal, committee_code, kind, body, evidence_url):
-    ensure_open(plan_of(goal))
-    committee = next((c for c in user.committees
-                      if c.code == committee_code and goal.objective in c.objectives), None)
+    ensure_plan_open(goal)
+    committee = next((c for c in committees_for(user, goal) if c.code == committee_code),
+                     None)
     if committee is None:
         raise DomainError(_l("Your committee does not oversee this goal."), "committee")
     if kind not in OBSERVATION_KINDS:
@@ -39,7 +40,7 @@ def post_observation(user, goal, committee_code, kind, body, evidence_url):
 
 
 def respond(user, observation, body):
-    ensure_open(plan_of(observation.goal))
+    ensure_plan_open(observation)
     if observation.response is not None:
         raise DomainError(_l("This observation already has the municipality's answer."))
     body = clean_text(body, MAX_OBSERVATION, _l("Write the answer."))

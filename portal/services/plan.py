@@ -8,6 +8,7 @@ from models import Dimension, Goal, Objective, Plan, Problem, Report, ReportRevi
 from models.base import utcnow
 from portal.context import FIRST
 from portal.importers.structure import fold
+from portal.permissions import ensure_plan_open
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
@@ -57,18 +58,6 @@ def newest_plan():
 def all_plans():
     """Every term, latest first."""
     return db.session.scalars(select(Plan).order_by(Plan.period_start.desc())).all()
-
-
-def ensure_open(plan):
-    """Refuse to add anything to a plan whose term has ended."""
-    if plan.archived_at is not None:
-        raise DomainError(_l(
-            "The %(start)s–%(end)s plan is archived: its record is kept as the term ended, "
-            "and nothing new is added to it.", start=plan.period_start, end=plan.period_end))
-
-
-def plan_of(goal):
-    return goal.objective.dimension.plan
 
 
 def plan_by_term(term):
@@ -239,7 +228,7 @@ def import_plan(parsed):
                     goal.search_text = text
     db.session.flush()
     if summary.changed:
-        ensure_open(plan)  # an archived term is read as it ended, never rewritten
+        ensure_plan_open(plan)  # an archived term is read as it ended, never rewritten
     return summary
 
 

@@ -5,11 +5,10 @@ from sqlalchemy import func, select
 from models import MAX_STARS, MIN_STARS, Rating, db
 from models.base import dialect_insert, utcnow
 from models.cache import RATINGS, note_change, ratings_scope
-from portal.permissions import can
+from portal.permissions import can, ensure_plan_open
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
-from .plan import ensure_open, plan_of
 
 
 def check_stars(stars):
@@ -26,7 +25,7 @@ def check_stars(stars):
 
 def rate(user, goal, stars):
     """Record the user's rating of the goal; rating again replaces it (one row, always)."""
-    ensure_open(plan_of(goal))
+    ensure_plan_open(goal)
     if not can("rate", user=user):
         raise DomainError(_l("The municipality's accounts do not rate goals."))
     stars = check_stars(stars)

@@ -10,12 +10,13 @@ from sqlalchemy.orm import selectinload
 from models import (REPORT_STATUSES, STATUSES_NEEDING_CAUSE, STATUSES_NEEDING_SOURCES, Goal, Report,
                     ReportRevision, db)
 from models.base import aware
+from portal.permissions import ensure_plan_open
 from portal.quarters import is_plan_quarter, plan_quarters
 from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 from . import DomainError
 from .notifications import tell_followers
-from .plan import ensure_open, in_plan
+from .plan import in_plan
 from .submissions import sent_again_since
 
 MAX_NARRATIVE = 5000
@@ -193,7 +194,7 @@ def publish(actor, goal, quarter, content, reason=None):
     Returns "created", "corrected" or "unchanged". A correction adds a revision: what the
     report said before stays readable.
     """
-    ensure_open(goal.objective.dimension.plan)
+    ensure_plan_open(goal)
     check_quarter(goal.objective.dimension.plan, quarter)
     report = report_for(goal, quarter)
     reason = (reason or "").strip() or None
@@ -280,7 +281,7 @@ def import_reports(actor, plan, quarter, rows, reason=None, errors=()):
 
     ``rows`` are (line, dict) from the CSV reader, ``errors`` what it already found.
     """
-    ensure_open(plan)
+    ensure_plan_open(plan)
     check_quarter(plan, quarter)
     goals = plan_goals(plan)
     errors, planned, seen = list(errors), [], {}
