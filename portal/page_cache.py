@@ -76,6 +76,8 @@ def scopes_of(session, obj):
     if isinstance(obj, ObservationResponse):
         return OBSERVATIONS, goal(session.get(Observation, obj.observation_id).goal_id)
     if isinstance(obj, ModerationAction):
+        if obj.question_id is not None:
+            return MODERATION, HEARINGS
         if obj.check_id is not None:
             return MODERATION, *scopes_of(session, session.get(DeliveryCheck, obj.check_id))
         goal_code = code(session.get(Comment, obj.comment_id).goal_id)
