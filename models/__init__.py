@@ -1,8 +1,9 @@
 from .accounts import ROLES, AuditEntry, Committee, RecoveryCode, User, UserSession
 from .base import db
 from .cache import CacheVersion
-from .feedback import (MAX_STARS, MIN_STARS, MODERATION_REASONS, OBSERVATION_KINDS, Comment, Flag,
-                       ModerationAction, Observation, ObservationResponse, Rating)
+from .feedback import (MAX_STARS, MIN_STARS, OBSERVATION_KINDS, Comment, Observation,
+                       ObservationResponse, Rating)
+from .moderation import MODERATION_REASONS, Flag, ModerationAction
 from .notifications import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, FOLLOW_KINDS,
                             Delivery, Follow, Notification, NotificationSetting)
 from .evidence import CHECK_ANSWERS, EVIDENCE_KINDS, DeliveryCheck, Evidence

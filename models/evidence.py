@@ -7,7 +7,7 @@ from sqlalchemy import (CheckConstraint, Date, DateTime, Float, ForeignKey, Inte
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, one_of, utcnow
-from .feedback import MODERATION_REASONS
+from .moderation import Hideable, hidden_reason_known
 
 EVIDENCE_KINDS = ("image", "pdf")
 
@@ -72,17 +72,16 @@ class Evidence(db.Model):
 CHECK_ANSWERS = ("yes", "partly", "no", "unknown")
 
 
-class DeliveryCheck(db.Model):
+class DeliveryCheck(Hideable, db.Model):
     """A resident's answer to "did you see it?" about a report's claimed delivery: one per
-    resident and report revision; answering again replaces it."""
+    resident and report revision; answering again replaces it. Hidden as comments are; its
+    answer stays counted."""
 
     __tablename__ = "delivery_check"
     __table_args__ = (
         UniqueConstraint("revision_id", "user_id"),
         CheckConstraint(one_of("answer", CHECK_ANSWERS), name="answer_known"),
-        CheckConstraint("hidden_reason IS NULL OR " + one_of("hidden_reason",
-                                                          (*MODERATION_REASONS, "reported")),
-                        name="hidden_reason_known"),
+        hidden_reason_known(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,18 +92,9 @@ class DeliveryCheck(db.Model):
     place: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Hidden as comments are, never deleted: by enough reports ("reported"), or by a
-    # moderator of a committee overseeing the goal. Its answer stays counted.
-    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    hidden_reason: Mapped[str | None] = mapped_column(String(20))
-    hidden_note: Mapped[str | None] = mapped_column(Text)
-    hidden_by_committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"))
-    # When a moderator last decided; reports before it are settled.
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     revision: Mapped["ReportRevision"] = relationship()  # noqa: F821
     user: Mapped["User"] = relationship()  # noqa: F821
-    hidden_by_committee: Mapped["Committee | None"] = relationship()  # noqa: F821
     evidence: Mapped[list[Evidence]] = relationship(back_populates="check",
                                                     order_by="Evidence.id")
 

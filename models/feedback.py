@@ -6,15 +6,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import Committee, User
 from .base import db, one_of, utcnow
+from .moderation import Hideable, hidden_reason_known
 
 MIN_STARS, MAX_STARS = 1, 5
-# Why a comment is reported or hidden; machine names, translated on pages.
-MODERATION_REASONS = ("spam", "offensive", "off_topic", "personal_data")
 OBSERVATION_KINDS = ("observacion", "alerta", "recomendacion")
 
 
-
-class Comment(db.Model):
+class Comment(Hideable, db.Model):
     """A resident's word on a goal; a reply has a parent (one level)."""
 
     __tablename__ = "comment"
@@ -23,9 +21,7 @@ class Comment(db.Model):
         Index("ix_comment_thread", "goal_id", "parent_id", "created_at"),
         CheckConstraint(f"stars IS NULL OR (stars >= {MIN_STARS} AND stars <= {MAX_STARS})",
                         name="stars_range"),
-        CheckConstraint("hidden_reason IS NULL OR " + one_of("hidden_reason",
-                                                          (*MODERATION_REASONS, "reported")),
-                        name="hidden_reason_known"),
+        hidden_reason_known(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,24 +37,16 @@ class Comment(db.Model):
                                                  index=True)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Hidden, never deleted: by enough reports ("reported"), or by a moderator's decision.
-    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    hidden_reason: Mapped[str | None] = mapped_column(String(20))
-    hidden_note: Mapped[str | None] = mapped_column(Text)
-    hidden_by_committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"))
-    # When a moderator last decided; reports before it are settled.
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     author: Mapped[User] = relationship()
     goal: Mapped["Goal"] = relationship()  # noqa: F821
     parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies")
     replies: Mapped[list["Comment"]] = relationship(back_populates="parent",
                                                     order_by="Comment.created_at")
-    hidden_by_committee: Mapped[Committee | None] = relationship()
 
     @property
     def visible(self):
-        return self.hidden_at is None and self.deleted_at is None
+        return super().visible and self.deleted_at is None
 
 
 class Rating(db.Model):
@@ -77,70 +65,6 @@ class Rating(db.Model):
     stars: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
-# A report or a moderator's decision is about a comment or a resident's check, never both.
-ONE_MODERATED = "(comment_id IS NULL) <> (check_id IS NULL)"
-
-
-class Flag(db.Model):
-    """A signed-in user's report of a comment or of a check; one per user and each."""
-
-    __tablename__ = "flag"
-    __table_args__ = (
-        UniqueConstraint("comment_id", "user_id"),
-        UniqueConstraint("check_id", "user_id"),
-        CheckConstraint(one_of("reason", MODERATION_REASONS), name="reason_known"),
-        CheckConstraint(ONE_MODERATED, name="one_subject"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"), index=True)
-    check_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_check.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    reason: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    comment: Mapped[Comment | None] = relationship()
-    check: Mapped["DeliveryCheck | None"] = relationship()  # noqa: F821
-
-
-class ModerationAction(db.Model):
-    """A public record: when, which committee, which reason; never the hidden text."""
-
-    __tablename__ = "moderation_action"
-    __table_args__ = (
-        CheckConstraint("action IN ('hide', 'restore')", name="action_known"),
-        CheckConstraint("reason IS NULL OR " + one_of("reason", MODERATION_REASONS),
-                        name="reason_known"),
-        CheckConstraint(ONE_MODERATED, name="one_subject"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"), index=True)
-    check_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_check.id"), index=True)
-    action: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text)
-    # Null when an admin acted for the portal rather than a committee.
-    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"))
-    moderator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 index=True)
-
-    comment: Mapped[Comment | None] = relationship()
-    check: Mapped["DeliveryCheck | None"] = relationship()  # noqa: F821
-    committee: Mapped[Committee | None] = relationship()
-
-    @property
-    def goal(self):
-        return self.comment.goal if self.comment is not None else self.check.goal
-
-    @property
-    def anchor(self):
-        """Where the moderated item is, on its goal's page."""
-        return (f"comentario-{self.comment_id}" if self.comment_id is not None
-                else f"verificacion-{self.check_id}")
 
 
 class Observation(db.Model):

@@ -6,8 +6,8 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import Committee, User
-from .base import db, one_of, utcnow
-from .feedback import MODERATION_REASONS
+from .base import db, utcnow
+from .moderation import MODERATION_REASONS, Hideable, hidden_reason_known
 
 
 class Hearing(db.Model):
@@ -39,14 +39,14 @@ class Hearing(db.Model):
         back_populates="hearing", order_by="HearingQuestion.created_at")
 
 
-class HearingQuestion(db.Model):
+class HearingQuestion(Hideable, db.Model):
     """A resident's written question for a hearing, optionally on one goal and marked by a
-    committee as its own; the municipality's written answer. Hidden, never deleted."""
+    committee as its own; the municipality's written answer. Hidden as comments are, by a
+    moderator only: questions are not reported."""
 
     __tablename__ = "hearing_question"
     __table_args__ = (
-        CheckConstraint("hidden_reason IS NULL OR " + one_of("hidden_reason", MODERATION_REASONS),
-                        name="hidden_reason_known"),
+        hidden_reason_known(MODERATION_REASONS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,9 +56,6 @@ class HearingQuestion(db.Model):
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    hidden_reason: Mapped[str | None] = mapped_column(String(20))
-    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -66,4 +63,9 @@ class HearingQuestion(db.Model):
     hearing: Mapped[Hearing] = relationship(back_populates="questions")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     goal: Mapped["Goal | None"] = relationship()  # noqa: F821
-    committee: Mapped[Committee | None] = relationship()
+    committee: Mapped[Committee | None] = relationship(foreign_keys=[committee_id])
+
+    @property
+    def restorable(self):
+        """Only a hidden question can be shown again: none waits, reported, for a decision."""
+        return self.hidden_at is not None

@@ -6,8 +6,8 @@ from sqlalchemy.orm import selectinload
 
 from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm, ObservationForm,
                             RatingForm, ReplyForm, ResponseForm)
-from models import (Comment, DeliveryCheck, Flag, Goal, ModerationAction, Observation, Report,
-                    ReportRevision, db)
+from models import (Comment, DeliveryCheck, Flag, Goal, HearingQuestion, ModerationAction,
+                    Observation, Report, ReportRevision, db)
 from models.cache import MODERATION
 from portal.limits import per_address_and
 from portal.goal_page import GoalPage
@@ -220,7 +220,9 @@ def log():
         selectinload(ModerationAction.committee),
         selectinload(ModerationAction.comment).selectinload(Comment.goal),
         selectinload(ModerationAction.check).selectinload(DeliveryCheck.revision)
-        .selectinload(ReportRevision.report).selectinload(Report.goal)),
+        .selectinload(ReportRevision.report).selectinload(Report.goal),
+        selectinload(ModerationAction.question).options(selectinload(HearingQuestion.hearing),
+                                                        selectinload(HearingQuestion.goal))),
         per_page=50, error_out=False)
     return render_template("feedback/log.html", page=page)
 

@@ -154,8 +154,12 @@ def hide(question_id):
 def restore(question_id):
     question = question_or_404(question_id)
     ensure("moderate_question", question)
-    service.restore(question)
-    flash(_l("The question is shown again."), "success")
+    try:
+        service.restore(current_user, question)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_l("The question is shown again."), "success")
     return redirect(at_question(question))
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from models import Hearing, HearingQuestion, Notification, db
+from models import Committee, Hearing, HearingQuestion, ModerationAction, Notification, db
 from tests.conftest import text_of
 from tests.test_evidence import error_under
 from tests.test_thread import browser
@@ -190,6 +190,50 @@ def test_questions_are_moderated_as_comments_are(app, make_user, hearing):
         == 302
     watching.post(f"/preguntas/{spam}/mostrar")
     assert "Compre en mi tienda." in text_of(app.test_client().get(f"/audiencias/{hearing}"))
+
+
+def decided(log):
+    """The questions' rows of the moderation log's text, newest first: (goal, decision, by
+    and reason)."""
+    return re.findall(r"(S7\.6 · )?una pregunta para la audiencia pública del \d+ de \w+ de \d{4} "
+                      r"(Ocultado|Restaurado) ((?:CMS|Administradores del portal) "
+                      r"(?:Spam o publicidad|—))", log)
+
+
+def test_hiding_and_showing_a_question_again_are_on_the_moderation_log(app, make_user, hearing):
+    asker = browser(app, make_user(), "resident")
+    ask(asker, hearing, "Compre en mi tienda.", "S7.6")
+    ask(asker, hearing, "Otra cosa sin meta.")
+    spam, general = question_id(app, "Compre en mi tienda."), question_id(app, "Otra cosa sin meta.")
+    moderator = make_user("moderator", committees=("CMS",))
+    watching = browser(app, moderator, "moderator")
+    admin = browser(app, make_user("admin"), "admin")
+    assert watching.post(f"/preguntas/{spam}/ocultar", data={"reason": "spam"}).status_code \
+        == 302
+    assert admin.post(f"/preguntas/{general}/ocultar", data={"reason": "spam"}).status_code \
+        == 302
+    visitor = app.test_client()
+    page = visitor.get("/moderacion/registro").get_data(as_text=True)
+    log = text_of(visitor.get("/moderacion/registro"))
+    assert decided(log) == [("", "Ocultado", "Administradores del portal Spam o publicidad"),
+                            ("S7.6 · ", "Ocultado", "CMS Spam o publicidad")]
+    assert f'href="/audiencias/{hearing}#pregunta-{spam}"' in page
+    assert "Compre en mi tienda" not in log and "Otra cosa sin meta" not in log
+
+    assert watching.post(f"/preguntas/{spam}/mostrar").status_code == 302
+    assert decided(text_of(visitor.get("/moderacion/registro")))[0] == (
+        "S7.6 · ", "Restaurado", "CMS —")
+    again = watching.post(f"/preguntas/{spam}/mostrar", follow_redirects=True)
+    assert "Esta pregunta no está oculta." in text_of(again)
+    with app.app_context():
+        decisions = db.session.execute(
+            select(ModerationAction.question_id, ModerationAction.action, Committee.code,
+                   ModerationAction.moderator_id)
+            .outerjoin(Committee, Committee.id == ModerationAction.committee_id)
+            .order_by(ModerationAction.id)).all()
+    assert [tuple(row[:3]) for row in decisions] == [
+        (spam, "hide", "CMS"), (general, "hide", None), (spam, "restore", "CMS")]
+    assert decisions[0].moderator_id == moderator[0]
 
 
 def test_the_acta_is_a_pdf_served_as_a_download_with_its_checksum(app, official, hearing,

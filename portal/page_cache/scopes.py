@@ -44,6 +44,8 @@ def _everywhere(_session, _obj):
 
 
 def _moderation(session, action):
+    if action.question_id is not None:
+        return MODERATION, HEARINGS
     if action.check_id is not None:
         return MODERATION, *scopes_of(session, session.get(DeliveryCheck, action.check_id))
     code = _code(session, session.get(Comment, action.comment_id).goal_id)

@@ -592,9 +592,9 @@ def _remove_contributions(user, now, reason):
         comment.deleted_at = comment.deleted_at or now
     for question in db.session.scalars(select(HearingQuestion)
                                        .where(HearingQuestion.author_id == user.id)):
-        if question.answer is None:
+        if question.answer is None and question.decided_at is None:
             db.session.delete(question)
-        else:  # the municipality's answer is on the record; the question's text goes
+        else:  # the answer, or the moderation log, is on the record; the question's text goes
             question.body = ""
     for check in db.session.scalars(select(DeliveryCheck).where(DeliveryCheck.user_id == user.id)):
         check.comment = check.place = None

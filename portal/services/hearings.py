@@ -9,7 +9,7 @@ from flask_babel import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import MODERATION_REASONS, Hearing, HearingQuestion, Observation, db
+from models import Hearing, HearingQuestion, Observation, db
 from models.base import aware, utcnow
 from portal.context import Context
 from portal.permissions import ensure_plan_open
@@ -17,7 +17,7 @@ from portal.quarters import local, local_zone, plan_quarters, quarter_of
 from portal.storage import storage
 from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
-from . import DomainError
+from . import DomainError, moderation
 from .feedback import clean_text
 from .notifications import tell, tell_followers
 from .plan import goal_by_code
@@ -150,13 +150,14 @@ def answer(user, question, body):
 
 
 def hide(user, question, reason):
-    if reason not in MODERATION_REASONS:
-        raise DomainError(_l("Choose the reason for hiding the question."))
-    question.hidden_at, question.hidden_reason, question.hidden_by_id = utcnow(), reason, user.id
+    """Hidden from the hearing's page and its summary, and written on the moderation log as a
+    comment's hiding is."""
+    return moderation.hide(user, question, reason, None,
+                           _l("Choose the reason for hiding the question."))
 
 
-def restore(question):
-    question.hidden_at = question.hidden_reason = question.hidden_by_id = None
+def restore(user, question):
+    return moderation.restore(user, question, None, _l("This question is not hidden."))
 
 
 def attach_acta(hearing, data):

@@ -1,10 +1,12 @@
-"""Moderation of what residents publish, comments and checks alike: reports, hiding and
-restoring by the goal's committees, each decision on the public log."""
+"""Moderation of what residents publish, comments, checks and hearing questions alike:
+reports (of comments and checks), hiding and restoring by the goal's committees or the
+portal's administrators, each decision on the one public log."""
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from models import MODERATION_REASONS, Comment, Flag, ModerationAction, db
+from models import (MODERATION_REASONS, Comment, DeliveryCheck, Flag, HearingQuestion,
+                    ModerationAction, db)
 from models.base import utcnow
 from portal.permissions import committee_for, ensure_plan_open
 from portal.translation import lazy_gettext as _l
@@ -33,9 +35,13 @@ def flag_comment(user, comment, reason):
          f"comentario-{comment.id}")
 
 
+# What can be moderated, as the columns of a report or a decision name it.
+SUBJECTS = {Comment: "comment", DeliveryCheck: "check", HearingQuestion: "question"}
+
+
 def subject_of(item):
-    """A report's or a decision's subject, as its columns name it: a comment or a check."""
-    return {"comment": item} if isinstance(item, Comment) else {"check": item}
+    """A report's or a decision's subject, as its columns name it."""
+    return {SUBJECTS[type(item)]: item}
 
 
 def reports_of(item):
@@ -58,8 +64,13 @@ def reported(user, item, reason, already):
     if item.decided_at is not None:
         pending = pending.where(Flag.created_at > item.decided_at)
     if db.session.scalar(pending) >= current_app.config["COMMENT_HIDE_AFTER_REPORTS"]:
-        item.hidden_at, item.hidden_reason = utcnow(), "reported"
-        item.hidden_note = item.hidden_by_committee = None
+        item.hide("reported", utcnow())
+
+
+def acting_committee(user, item):
+    """The committee a moderator acts for on what they decide; None for an admin acting
+    alone, or on what concerns no goal (a hearing question on the plan as a whole)."""
+    return None if item.goal is None else committee_for(user, item.goal)
 
 
 def hide_comment(user, comment, reason, note):
@@ -68,29 +79,31 @@ def hide_comment(user, comment, reason, note):
 
 
 def hide(user, item, reason, note, no_reason):
-    """A moderator hides a comment or a check, with a reason the public log shows."""
+    """A moderator hides a comment, a check or a hearing question, with a reason the public
+    log shows."""
     if reason not in MODERATION_REASONS:
         raise DomainError(no_reason)
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise DomainError(_l("The note may have at most %(max)s characters.", max=MAX_NOTE))
-    committee = committee_for(user, item.goal)
+    committee = acting_committee(user, item)
     now = utcnow()
-    item.hidden_at, item.hidden_reason, item.hidden_note = now, reason, note
-    item.hidden_by_committee, item.decided_at = committee, now
+    item.hide(reason, now, note, committee)
+    item.decided_at = now
     return _decided(ModerationAction(action="hide", reason=reason, note=note,
                                      committee=committee, moderator_id=user.id,
                                      **subject_of(item)))
 
 
 def restore(user, item, note, not_hidden):
-    """A moderator shows a hidden comment or check again, or keeps a reported one visible."""
-    if item.hidden_at is None and item.decided_at is not None:
+    """A moderator shows a hidden comment, check or question again, or keeps a reported one
+    visible."""
+    if not item.restorable:
         raise DomainError(not_hidden)
     note = (note or "").strip() or None
-    committee = committee_for(user, item.goal)
-    item.hidden_at = item.hidden_reason = item.hidden_note = None
-    item.hidden_by_committee, item.decided_at = None, utcnow()
+    committee = acting_committee(user, item)
+    item.show()
+    item.decided_at = utcnow()
     return _decided(ModerationAction(action="restore", note=note, committee=committee,
                                      moderator_id=user.id, **subject_of(item)))
 

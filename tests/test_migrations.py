@@ -1,0 +1,92 @@
+"""Migrations that move data keep it: each is run on a database of its own at the revision
+before, holding the rows it moves, then up and back down."""
+import uuid
+from datetime import datetime, timezone
+
+import flask_migrate
+import pytest
+from sqlalchemy import text
+
+import config
+from app import create_app
+from models import db
+from portal.importers import parse_plan_file
+from portal.services.accounts import create_user
+from portal.services.committees import seed_committees
+from portal.services.plan import import_plan
+from tests.conftest import PASSWORDS, PLAN_FILE
+from tests.live import drop_scratch_database, scratch_database
+
+# Hearing questions recorded who hid them in a column of their own, and were on no log.
+QUESTIONS_OWN_HIDER, QUESTIONS_ON_THE_LOG = "f2b7c9d41e6a", "0405367a0b83"
+HIDDEN_AT = datetime(2026, 11, 30, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def scratch_app(database_url, tmp_path):
+    """An app on an empty database of its own, of the kind the session tests on."""
+    name = f"migration_{uuid.uuid4().hex[:12]}"
+    url = scratch_database(database_url, tmp_path, name)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=config.database_url(url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    drop_scratch_database(database_url, name)
+
+
+def rows(statement, **values):
+    return db.session.execute(text(statement), values).all()
+
+
+def test_hidden_questions_stay_hidden_and_who_hid_them_goes_to_the_log(scratch_app):
+    with scratch_app.app_context():
+        flask_migrate.upgrade(revision=QUESTIONS_OWN_HIDER)
+        import_plan(parse_plan_file(PLAN_FILE))
+        seed_committees()
+        moderator = create_user("cms@example.org", "Comité de salud", "moderator",
+                                PASSWORDS["moderator"], ("CMS",))
+        admin = create_user("admin@example.org", "Administración", "admin", PASSWORDS["admin"])
+        resident = create_user("vecina@example.org", "Vecina", "resident",
+                               PASSWORDS["resident"])
+        db.session.flush()
+        moderator_id, admin_id = moderator.id, admin.id
+        plan_id = db.session.scalar(text("SELECT id FROM plan"))
+        goal_id = db.session.scalar(text("SELECT id FROM goal WHERE code = 'S7.6'"))
+        cms = db.session.scalar(text("SELECT id FROM committee WHERE code = 'CMS'"))
+        db.session.execute(text(
+            "INSERT INTO hearing (id, plan_id, held_at, place, first_quarter, last_quarter,"
+            " questions_until, created_by_id, created_at) VALUES (1, :plan, :at, 'Auditorio',"
+            " '2021-T1', '2021-T4', :at, :admin, :at)"),
+            {"plan": plan_id, "at": HIDDEN_AT, "admin": admin_id})
+        question = ("INSERT INTO hearing_question (id, hearing_id, author_id, goal_id, body,"
+                    " created_at, hidden_at, hidden_reason, hidden_by_id) VALUES (:id, 1,"
+                    " :author, :goal, :body, :at, :hidden_at, :reason, :by)")
+        for values in (
+                {"id": 1, "goal": goal_id, "body": "Compre en mi tienda.", "hidden_at": HIDDEN_AT,
+                 "reason": "spam", "by": moderator_id},
+                {"id": 2, "goal": None, "body": "Fuera de tema.", "hidden_at": HIDDEN_AT,
+                 "reason": "off_topic", "by": admin_id},
+                {"id": 3, "goal": goal_id, "body": "¿Cuándo?", "hidden_at": None, "reason": None,
+                 "by": None}):
+            db.session.execute(text(question), {"author": resident.id, "at": HIDDEN_AT,
+                                                **values})
+        db.session.commit()
+        db.session.close()  # a migration runs on a connection of its own
+
+        flask_migrate.upgrade(revision=QUESTIONS_ON_THE_LOG)
+        assert rows("SELECT id, hidden_at IS NOT NULL, hidden_reason, hidden_by_committee_id,"
+                    " decided_at IS NOT NULL FROM hearing_question ORDER BY id") == [
+            (1, True, "spam", cms, True), (2, True, "off_topic", None, True),
+            (3, False, None, None, False)]
+        assert rows("SELECT question_id, action, reason, committee_id, moderator_id"
+                    " FROM moderation_action ORDER BY question_id") == [
+            (1, "hide", "spam", cms, moderator_id), (2, "hide", "off_topic", None, admin_id)]
+        db.session.close()
+
+        flask_migrate.downgrade(revision=QUESTIONS_OWN_HIDER)
+        assert rows("SELECT id, hidden_reason, hidden_by_id, hidden_at IS NOT NULL"
+                    " FROM hearing_question ORDER BY id") == [
+            (1, "spam", moderator_id, True), (2, "off_topic", admin_id, True),
+            (3, None, None, False)]
+        assert rows("SELECT count(*) FROM moderation_action") == [(0,)]
