@@ -12,7 +12,7 @@ from portal.services.notifications import set_cadence
 from tests.conftest import PASSWORDS, count, sign_in, text_of
 from tests.test_checks import check, claimed  # noqa: F401 (claimed is a fixture)
 from tests.test_email import mailing_app, smtp  # noqa: F401 (fixtures)
-from tests.test_hearings import ask, hearing, official  # noqa: F401 (fixtures)
+from tests.test_hearings import ask, hearing, official, question_id  # noqa: F401 (fixtures)
 from tests.test_notifications import queued_app, run_worker  # noqa: F401 (a fixture)
 from tests.test_thread import browser, comment_id
 
@@ -247,6 +247,26 @@ def test_deleting_may_remove_the_comments_and_questions(app, ana, hearing):
     assert count(app, Comment, author_id=user[0], body="") == 1
     assert count(app, HearingQuestion, author_id=user[0]) == 0
     assert "Pregunta que se va." not in text_of(app.test_client().get(f"/audiencias/{hearing}"))
+
+
+def test_a_question_a_moderator_decided_on_stays_emptied_so_the_log_keeps_its_subject(
+        app, ana, hearing, make_user):
+    user, client = ana
+    ask(client, hearing, "Pregunta que se oculta.")
+    ask(client, hearing, "Pregunta sin decidir.")
+    hidden = question_id(app, "Pregunta que se oculta.")
+    admin = browser(app, make_user("admin"), "admin")
+    assert admin.post(f"/preguntas/{hidden}/ocultar", data={"reason": "spam"}).status_code \
+        == 302
+    assert erase(client, "remove").status_code == 302
+    with app.app_context():
+        kept = db.session.get(HearingQuestion, hidden)
+        assert kept is not None and kept.body == "" and kept.hidden_at is not None
+    assert count(app, HearingQuestion, author_id=user[0]) == 1  # the undecided one is gone
+    log = app.test_client().get("/moderacion/registro").get_data(as_text=True)
+    assert f'href="/audiencias/{hearing}#pregunta-{hidden}"' in log
+    page = text_of(app.test_client().get(f"/audiencias/{hearing}"))
+    assert "Pregunta que se oculta." not in page and "Pregunta sin decidir." not in page
 
 
 @pytest.mark.parametrize("form, field", [
