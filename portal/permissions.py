@@ -64,8 +64,9 @@ def committees_for(user, goal):
 
 def committee_for(user, goal):
     """The committee a member acts for on a goal (the first of theirs overseeing it); None
-    when none does, as for an admin acting alone."""
-    return next(iter(committees_for(user, goal)), None)
+    when none does, as for an admin acting alone, or when there is no goal (a hearing
+    question on the plan as a whole)."""
+    return None if goal is None else next(iter(committees_for(user, goal)), None)
 
 
 def oversees_goal(user, goal):

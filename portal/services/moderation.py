@@ -67,12 +67,6 @@ def reported(user, item, reason, already):
         item.hide("reported", utcnow())
 
 
-def acting_committee(user, item):
-    """The committee a moderator acts for on what they decide; None for an admin acting
-    alone, or on what concerns no goal (a hearing question on the plan as a whole)."""
-    return None if item.goal is None else committee_for(user, item.goal)
-
-
 def hide_comment(user, comment, reason, note):
     action = hide(user, comment, reason, note, _l("Choose the reason for hiding the comment."))
     told(comment, action)
@@ -86,7 +80,7 @@ def hide(user, item, reason, note, no_reason):
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise DomainError(_l("The note may have at most %(max)s characters.", max=MAX_NOTE))
-    committee = acting_committee(user, item)
+    committee = committee_for(user, item.goal)
     now = utcnow()
     item.hide(reason, now, note, committee)
     item.decided_at = now
@@ -101,7 +95,7 @@ def restore(user, item, note, not_hidden):
     if not item.restorable:
         raise DomainError(not_hidden)
     note = (note or "").strip() or None
-    committee = acting_committee(user, item)
+    committee = committee_for(user, item.goal)
     item.show()
     item.decided_at = utcnow()
     return _decided(ModerationAction(action="restore", note=note, committee=committee,
