@@ -68,7 +68,7 @@ def create_app(config=None, **overrides):
     def commit_once(response):
         """The request's one commit; an error answer changes nothing."""
         if response.status_code < 400:
-            db.session.commit()
+            jobs.commit()
         else:
             db.session.rollback()
         return response
@@ -76,10 +76,10 @@ def create_app(config=None, **overrides):
     # Registered after compression and the commit, so that it runs first: it stores the
     # plain page, and fills its reader's holes before the commit expires what it read.
     page_cache.init_app(app)
-    # Around each commit, in this order: jobs run without Redis (development) write in the
-    # committing transaction and flush; then the page cache bumps the versions of all that
-    # changed, what those jobs wrote included; once committed, jobs are queued and versions
-    # mirrored; a rollback forgets both.
+    # Around each commit, in this order: the page cache bumps the versions of all that
+    # changed; once committed, the jobs recorded are queued (without Redis, ``jobs.commit``
+    # runs them next, each in a transaction of its own) and the versions mirrored; a
+    # rollback forgets both.
     transactions.around_commits(jobs.COMMIT_LISTENERS, page_cache.COMMIT_LISTENERS)
 
     app.jinja_env.globals.update(LABELS=LABELS, languages=i18n.language_choices,

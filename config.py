@@ -42,9 +42,12 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_KEY_PREFIX = "portal:"
     PAGE_CACHE = True
-    # The queue of background jobs (notifications, e-mail); without it, jobs run in the
-    # request that asks for them.
+    # The queue of background jobs (notifications, e-mail); without it, jobs run once the
+    # request that asks for them has committed, each in a transaction of its own.
     JOBS_REDIS_URL = os.environ.get("REDIS_URL")
+    # A recorded job not done this many seconds after it was put on the queue was lost with
+    # the queue, or keeps failing: the worker's relay puts it on again, backing off.
+    JOBS_RELAY_AFTER = 30
     PAGE_CACHE_SECONDS = 600
     # How long readers of a page being drawn for a reader before them wait for it.
     PAGE_CACHE_WAIT = 0.5

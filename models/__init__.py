@@ -4,6 +4,7 @@ from .cache import CacheVersion
 from .feedback import (MAX_STARS, MIN_STARS, OBSERVATION_KINDS, Comment, Observation,
                        ObservationResponse, Rating)
 from .moderation import MODERATION_REASONS, Flag, ModerationAction
+from .outbox import OutboxEntry
 from .notifications import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, FOLLOW_KINDS,
                             Delivery, Follow, Notification, NotificationSetting)
 from .evidence import CHECK_ANSWERS, EVIDENCE_KINDS, DeliveryCheck, Evidence
@@ -19,7 +20,8 @@ __all__ = [
     "ModerationAction", "Observation", "ObservationResponse", "Rating", "RecoveryCode",
     "db", "GOAL_KINDS", "REPORT_STATUSES", "ROLES", "STATUSES_NEEDING_CAUSE",
     "STATUSES_NEEDING_SOURCES", "AuditEntry", "CacheVersion", "Committee", "Dimension", "EVENTS",
-    "FOLLOW_KINDS", "Follow", "Goal", "Notification", "Objective", "CADENCES", "DEFAULT_CADENCE",
+    "FOLLOW_KINDS", "Follow", "Goal", "Notification", "Objective", "OutboxEntry", "CADENCES",
+    "DEFAULT_CADENCE",
     "Delivery", "EVENTS_FOR_ROLE", "NotificationSetting", "Hearing", "HearingQuestion", "EVIDENCE_KINDS", "Evidence",
     "CHECK_ANSWERS", "DeliveryCheck", "PLACE_KINDS", "Place",
     "Plan", "Problem", "Report", "ReportRevision", "Submission", "User", "UserSession",

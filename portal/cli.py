@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 
 import click
@@ -44,7 +45,7 @@ def plan_import(path):
     try:
         parsed = parse_plan_file(path)
         summary = import_plan(parsed)
-        db.session.commit()
+        jobs.commit()
     except (PlanFormatError, DomainError) as error:
         db.session.rollback()
         raise click.ClickException(_("%(path)s was not imported: %(error)s",
@@ -99,7 +100,7 @@ def users_create(email, display_name, role, committees):
         password = sys.stdin.readline().rstrip("\r\n")
     with refusal_told():
         user = create_user(email, display_name, role, password, [c.upper() for c in committees])
-        db.session.commit()
+        jobs.commit()
     click.echo(_("Account %(email)s created with the role %(role)s.", email=user.email,
                  role=role))
 
@@ -110,7 +111,7 @@ def places_seed():
     if current_plan() is None:
         raise click.ClickException(_("Import the plan first: places name its goals."))
     created = seed_places()
-    db.session.commit()
+    jobs.commit()
     click.echo(ngettext("%(num)s place created.", "%(num)s places created.", len(created)) if created
                else _("Nothing changed: the places already exist."))
 
@@ -122,7 +123,7 @@ def committees_seed():
         raise click.ClickException(_("Import the plan first: committees watch its objectives."))
     with refusal_told():
         created = seed_committees()
-        db.session.commit()
+        jobs.commit()
     click.echo(ngettext("%(num)s committee created.", "%(num)s committees created.",
                         len(created)) if created
                else _("Nothing changed: the committees already exist."))
@@ -142,7 +143,7 @@ def reports_import(path, quarter, reason):
         with open(path, "rb") as handle:
             rows, shape_errors, place = parse_reports(handle.read())
         outcome = import_reports(None, plan, quarter, rows, reason, shape_errors)
-        db.session.commit()
+        jobs.commit()
     except FileFormatError as error:
         db.session.rollback()
         raise click.ClickException(f"{path}, {error.where}: {error.message}") from None
@@ -251,6 +252,37 @@ def refusal_told():
         raise click.ClickException(str(error.message)) from None
 
 
+class RelayingWorker(SimpleWorker):
+    """A worker in the app's process that, before it waits for a job and every
+    ``RELAY_EVERY`` seconds while it waits, puts on the queue again the recorded jobs that
+    were lost (Redis away when they were recorded, or restarted empty)."""
+
+    RELAY_EVERY = 5
+    next_relay = 0.0
+
+    def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
+        while True:
+            if time.monotonic() >= self.next_relay:
+                self.relay()
+                self.next_relay = time.monotonic() + self.RELAY_EVERY
+            if timeout is None:  # burst: what is waiting, then stop
+                return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
+            found = super().dequeue_job_and_maintain_ttl(min(timeout, self.RELAY_EVERY),
+                                                         self.RELAY_EVERY)
+            if found is not None:
+                return found
+
+    def relay(self):
+        try:
+            relayed = jobs.relay()
+        except Exception:  # the database or Redis away: the next round tries again
+            db.session.rollback()
+            self.log.warning("Relay of recorded jobs failed", exc_info=True)
+        else:
+            if relayed:
+                self.log.info("%d recorded jobs put on the queue again", relayed)
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Run the jobs waiting, then stop.")
 @with_appcontext
@@ -262,7 +294,7 @@ def worker_command(burst):
     schedule_weekly_digests(portal_queue)
     schedule_reminders(portal_queue)
     # One process for the app's whole life: jobs share its context and connections.
-    SimpleWorker([portal_queue], connection=portal_queue.connection).work(
+    RelayingWorker([portal_queue], connection=portal_queue.connection).work(
         burst=burst, with_scheduler=True)
 
 
