@@ -7,7 +7,9 @@ with their own comments) is drawn around them on every request, or left as holes
 the page's way out (``portal.page_cache.holes``). The goal's view builds it, and so do the
 views of the thread's forms, with the form sent back, to show its errors in place.
 """
-from flask import current_app, g, render_template, request
+from typing import NamedTuple
+
+from flask import current_app, render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -37,10 +39,6 @@ PART_SCOPES = {
     "hearing": (PLAN, HEARINGS),
     "comment_form": (PLAN,), "rating_form": (PLAN,),
 }
-
-# Where a request keeps the marks of its signed-in reader once read (``readers_marks``).
-MARKS_READ = "goal_readers_marks"
-
 
 def thread_position():
     order = request.args.get("orden")
@@ -86,21 +84,22 @@ class SharedParts:
         return self.fragments.missing(*(self.names[part] for part in parts))
 
 
-def readers_marks(code):
-    """Whether the signed-in reader follows the goal and the stars they gave it, read once a
-    request, by the goal's code before the goal is read: the page cache names them in the key
-    of the reader's page, and the page drawn shows the same."""
-    read = g.setdefault(MARKS_READ, {})
-    if code not in read:
-        read[code] = feedback.readers_marks(code, current_user, terms.context())
-    return read[code]
+class ReadersMarks(NamedTuple):
+    """What the goal page shows of its signed-in reader beyond their kind and its holes:
+    whether they follow the goal and the stars they gave it. The page cache reads them
+    before the page (``cached(readers=ReadersMarks.read)``), names the reader's page by them,
+    and hands them to the view that draws it."""
 
+    following: bool
+    stars: int | None
 
-def readers_key(code):
-    """What of the goal page is its signed-in reader's own beyond their kind and its holes
-    (``cached(readers=…)``)."""
-    following, stars = readers_marks(code.upper())
-    return f"{int(following)}:{stars or 0}"
+    @classmethod
+    def read(cls, code):
+        """By the goal's code, before the goal is read."""
+        return cls(*feedback.readers_marks(code.upper(), current_user, terms.context()))
+
+    def __str__(self):
+        return f"{int(self.following)}:{self.stars or 0}"
 
 
 class GoalPage:
@@ -109,9 +108,10 @@ class GoalPage:
     A form is built only for who sees it: building one starts a CSRF token in the session,
     and a page with a session of its own cannot come from the shared cache."""
 
-    def __init__(self, goal, shared=None, *, comment_form=None, rating_form=None,
+    def __init__(self, goal, shared=None, *, marks=None, comment_form=None, rating_form=None,
                  observation_form=None, response_form=None, answering=None):
         self.goal, self.plan = goal, goal.objective.problem.dimension.plan
+        self.marks = marks  # the reader's, when read already (``ReadersMarks``)
         self.archived = self.plan.archived_at is not None
         self.shared = shared or SharedParts(goal.code)
         self.comment_form, self.rating_form = comment_form, rating_form
@@ -160,7 +160,7 @@ class GoalPage:
             more["tally"] = checks.tally_columns(claim.id)
         return claim, feedback.goal_figures(
             goal, current_user, counts=shared.missing("now", "count", f"thread:{self.thread_kind}"),
-            marks=g.get(MARKS_READ, {}).get(goal.code), more=more)
+            marks=self.marks, more=more)
 
     def render(self, status=200):
         goal, plan = self.goal, self.plan

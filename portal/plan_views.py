@@ -3,7 +3,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 
 from models.cache import HEARINGS, PLAN, REPORTS
 from portal import terms
-from portal.goal_page import GoalPage, SharedParts, readers_key
+from portal.goal_page import GoalPage, ReadersMarks, SharedParts
 from portal.lookups import following, goal_or_404, published_plan
 from portal.page_cache import Fragments, cached
 from portal.pages import lazy
@@ -17,7 +17,7 @@ bp = Blueprint("plan", __name__)
 
 
 @bp.get("/")
-@cached(REPORTS, HEARINGS, readers=lambda: "")  # nothing of its reader's own but the header
+@cached(REPORTS, HEARINGS, readers=True)  # nothing of its reader's own but the header
 def home():
     plans = all_plans()  # the latest term first
     if not plans:
@@ -72,10 +72,10 @@ def objective(code):
 
 
 @bp.get("/metas/<code>")
-@cached(REPORTS, HEARINGS, goal=True, readers=readers_key)
-def goal(code):
+@cached(REPORTS, HEARINGS, goal=True, readers=ReadersMarks.read)
+def goal(code, reader=None):
     shared = SharedParts(code.upper())
     found = goal_or_404(code, full=shared.missing("now", "record", "facts", "siblings"))
     if code != found.code:
         return redirect(url_for("plan.goal", code=found.code), 301)
-    return GoalPage(found, shared).render()
+    return GoalPage(found, shared, marks=reader).render()

@@ -24,9 +24,12 @@ def cached(*scopes, goal=False, readers=None):
     """Cache a view's page for visitors under the versions of ``scopes`` (and of the goal
     named by its ``code`` when ``goal``). A view not marked is never cached.
 
-    ``readers``, a function of the view's arguments, names what the page shows of a
-    signed-in reader beyond their kind (``reader_kind``) and its holes (``holes``):
-    their page is then kept too, once for each kind of reader and what it names."""
+    ``readers``, a function of the view's arguments, reads what the page shows of a
+    signed-in reader beyond their kind (``reader_kind``) and its holes (``holes``); its
+    text names it in the key: their page is then kept too, once for each kind of reader and
+    what it names. A page drawn for them is handed what it read as the view's ``reader``
+    argument, so that the view does not read it again. ``readers=True``: the page shows
+    nothing of its reader's own but its kind and its holes."""
     def mark(view):
         view.page_scopes = (PLAN, *scopes)
         view.goal_page = goal
@@ -122,13 +125,16 @@ def _serve_visitor(scopes):
 def _serve_reader(scopes, readers):
     # Read in the request's transaction, which loading the reader opened already.
     versions = current_versions(scopes, in_transaction=True)
+    own = readers(**request.view_args) if callable(readers) else ""
     key = (f"reader-page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}:"
-           f"{reader_kind(current_user)}:{readers(**request.view_args)}")
+           f"{reader_kind(current_user)}:{own}")
     hit = _cached_or_claimed(key)
     if hit is not None:  # its holes are filled on the way out (``finish_page``)
         body, content_type = hit
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
     g.reader_page_key, g.page_versions = key, dict(zip(scopes, versions, strict=True))
+    if callable(readers):
+        request.view_args["reader"] = own  # the view is called with these arguments
     return None
 
 
