@@ -9,9 +9,9 @@ import config as config_module
 from forms.accounts import EmptyForm
 from models import db
 from models.base import aware, configure_engine
-from portal import (accounts, admin, api, charts, cli, committees, errors, evidence, feedback,
-                    formatting, hearings, i18n, jobs, notifications, page_cache, places,
-                    plan_views, reports, security, terms, text, transactions, transparency)
+from portal import commands, formatting, jobs, page_cache, security, terms, text, transactions
+from portal.views import (accounts, admin, api, charts, committees, errors, evidence, feedback,
+                          hearings, i18n, notifications, places, plan, reports, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS, followed_name
 from portal.permissions import can
@@ -55,12 +55,12 @@ def create_app(config=None, **overrides):
     login_manager.login_message = _l("Sign in to continue.")
     login_manager.login_message_category = "info"
 
-    for module in (plan_views, i18n, api, accounts, admin, committees, reports, feedback,
+    for module in (plan, i18n, api, accounts, admin, committees, reports, feedback,
                    transparency, notifications, hearings, evidence, places):
         app.register_blueprint(module.bp)
     terms.init_app(app)
     errors.register(app)
-    cli.register(app, create_app)
+    commands.register(app, create_app)
     cache.init_app(app)
     compress.init_app(app)
 

@@ -12,7 +12,7 @@ Without ``REDIS_URL`` (development) there is no worker: ``commit`` runs the reco
 once the transaction that recorded them has committed, each in a transaction of its own, as
 the worker would.
 
-The worker is a command (``flask --app app worker``, in ``portal.cli``).
+The worker is a command (``flask --app app worker``, in ``portal.commands``).
 """
 import importlib
 import json

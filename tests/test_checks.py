@@ -237,7 +237,7 @@ def test_a_check_hidden_by_the_committee_vanishes_everywhere_but_the_tally(app, 
 
 
 def test_the_goal_pages_part_of_checks_is_drawn_again_once_one_is_hidden(app, make_user, seen):
-    from portal.goal_page import SharedParts
+    from portal.views.goal_page import SharedParts
 
     def checks_part_key():
         with app.test_request_context("/metas/S7.6"):

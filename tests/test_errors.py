@@ -31,7 +31,7 @@ def raised_on_the_about_page(code):
             if code == 500:
                 raise RuntimeError("an error nobody expected")
             abort(code)
-        monkeypatch.setattr("portal.plan_views.render_template", fail)
+        monkeypatch.setattr("portal.views.plan.render_template", fail)
         return client.get("/acerca")
     return trigger
 

@@ -9,7 +9,7 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from models import Observation, Rating, ReportRevision, User, db
-from portal import charts
+from portal.views import charts
 from portal.services.observations import post_observation, respond
 from portal.services.ratings import rate
 from portal.services.plan import goal_by_code

@@ -73,7 +73,7 @@ def _demonstration(app):
     """Demonstration data, the staff accounts of the browser tests, and what the demo lacks
     so that no page measured is empty: budgets, hearings with questions and an acta, a photo, a
     resident's check, a reported and a hidden comment, an admin's change, notifications."""
-    from portal.maintenance import load_demo
+    from portal.commands.maintenance import load_demo
     from portal.services import checks, evidence, feedback, moderation
     from portal.services.accounts import create_user, update_account
     from portal.services.plan import current_plan, goal_by_code

@@ -10,10 +10,10 @@ from forms.accounts import (DisplayNameForm, EmailChangeForm, EraseAccountForm,
                             PasswordChangeForm, PasswordResetForm, PasswordResetRequestForm,
                             RegisterForm, SecondFactorForm, SignInForm)
 from models import User, db
-from portal.i18n import current_language, safe_next
+from portal.views.i18n import current_language, safe_next
 from portal.limits import per_address_and
-from portal.notifications import PAGES as FOLLOWED_PAGES
-from portal.pages import form_page, refusal_shown
+from portal.views.notifications import PAGES as FOLLOWED_PAGES
+from portal.views.pages import form_page, refusal_shown
 from portal.permissions import needs_second_factor, requires
 from portal.services import DomainError
 from portal.services import accounts as service

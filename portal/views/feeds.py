@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from models import Observation, ObservationResponse, Report, ReportRevision, db
 from models.base import aware, utcnow
-from portal.i18n import current_language
+from portal.views.i18n import current_language
 from portal.labels import OBSERVATION_KIND_LABELS, REPORT_STATUS_LABELS
 from portal.services.checks import tallies
 

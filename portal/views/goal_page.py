@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.cache import HEARINGS, PLAN, REPORTS, goal_scope, ratings_scope, thread_scope
 from portal import terms
 from portal.page_cache import Fragments, kept_form
-from portal.pages import lazy
+from portal.views.pages import lazy
 from portal.permissions import can, can_on, committees_for
 from portal.services import checks, feedback, hearings, observations, ratings
 from portal.services.progress import GoalProgress

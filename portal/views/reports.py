@@ -10,9 +10,9 @@ from portal import terms
 from portal.importers.reports_csv import template_csv
 from portal.importers.reports_xlsx import XLSX_TYPE, parse_reports, template_xlsx
 from portal.importers.structure import FileFormatError
-from portal.lookups import goal_or_404, published_plan
+from portal.views.lookups import goal_or_404, published_plan
 from portal.page_cache import cached
-from portal.pages import form_page
+from portal.views.pages import form_page
 from portal.permissions import requires
 from portal.quarters import plan_quarters
 from portal.services import DomainError

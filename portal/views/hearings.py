@@ -8,10 +8,10 @@ from models import Hearing, HearingQuestion, db
 from models.base import utcnow
 from models.cache import HEARINGS, OBSERVATIONS, RATINGS, REPORTS
 from portal import terms
-from portal.feedback import account_key
+from portal.views.feedback import account_key
 from portal.limits import per_address_and
 from portal.page_cache import cached
-from portal.pages import form_page, refusal_shown
+from portal.views.pages import form_page, refusal_shown
 from portal.permissions import can, ensure, requires
 from portal.quarters import local, plan_quarters
 from portal.services import DomainError
@@ -84,7 +84,7 @@ def show(hearing_id):
 
 def render_hearing(hearing, status=200, ask_form=None, answer_form=None, answering=None):
     """The hearing's page; the views of its forms call it to show their errors in place.
-    A form is built only for who may send it (see ``portal.goal_page.GoalPage``)."""
+    A form is built only for who may send it (see ``portal.views.goal_page.GoalPage``)."""
     asking = can("ask_question") and service.open_for_questions(hearing)
     refusal = None
     if ask_form is not None and not asking:  # closed meanwhile: the reason, without the form

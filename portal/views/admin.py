@@ -1,4 +1,4 @@
-from portal.pages import form_page, refusal_shown
+from portal.views.pages import form_page, refusal_shown
 """Administration: accounts and the audit log."""
 import json
 

@@ -3,10 +3,10 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 
 from models.cache import HEARINGS, PLAN, REPORTS
 from portal import terms
-from portal.goal_page import GoalPage, ReadersMarks, SharedParts
-from portal.lookups import following, goal_or_404, published_plan
+from portal.views.goal_page import GoalPage, ReadersMarks, SharedParts
+from portal.views.lookups import following, goal_or_404, published_plan
 from portal.page_cache import Fragments, cached
-from portal.pages import lazy
+from portal.views.pages import lazy
 from portal.services import hearings
 from portal.services.places import all_places
 from portal.services.plan import all_plans, plan_tree

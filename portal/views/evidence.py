@@ -9,11 +9,11 @@ from forms.feedback import FlagForm, ModerationForm
 from forms.places import place_choices
 from models import DeliveryCheck, Evidence, Observation, db
 from models.cache import CHECKS
-from portal.lookups import goal_or_404
+from portal.views.lookups import goal_or_404
 from portal.page_cache import cached
-from portal.pages import form_page, refusal_shown
+from portal.views.pages import form_page, refusal_shown
 from portal.permissions import ensure, requires
-from portal.reports import report_or_404
+from portal.views.reports import report_or_404
 from portal.services import checks, moderation, places
 from portal.services import evidence as service
 from portal.storage import storage

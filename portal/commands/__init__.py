@@ -15,7 +15,8 @@ from rq import SimpleWorker
 
 import config
 from models import ROLES, db
-from portal import jobs, maintenance
+from portal import jobs
+from portal.commands import maintenance
 from portal.importers import PlanFormatError, parse_plan_file
 from portal.importers.plan_json import plan_document
 from portal.importers.reports_xlsx import parse_reports

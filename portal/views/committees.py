@@ -5,7 +5,7 @@ from flask_login import current_user
 from models.base import utcnow
 from models.cache import ACCOUNTS, OBSERVATIONS
 from portal import terms
-from portal.lookups import following
+from portal.views.lookups import following
 from portal.page_cache import cached
 from portal.permissions import requires
 from portal.services import DomainError

@@ -5,8 +5,8 @@ from models.base import aware
 from models.cache import CHECKS, OBSERVATIONS, REPORTS
 from portal import terms
 from portal.importers.plan_json import plan_document
-from portal.lookups import published_plan
-from portal.openapi import openapi_document
+from portal.views.lookups import published_plan
+from portal.views.openapi import openapi_document
 from portal.page_cache import cached
 from portal.services import checks, feedback, observations, ratings
 from portal.services.answers import answer_rows

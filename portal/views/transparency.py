@@ -7,9 +7,9 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 from models.base import utcnow
 from models.cache import CHECKS, COMMENTS, OBSERVATIONS, RATINGS, REPORTS
 from portal import terms
-from portal.feeds import atom_feed
-from portal.lookups import goal_or_404, published_plan
-from portal.opendata import DATASETS
+from portal.views.feeds import atom_feed
+from portal.views.lookups import goal_or_404, published_plan
+from portal.views.opendata import DATASETS
 from portal.page_cache import cached
 from portal.quarters import plan_quarters
 from portal.services.answers import answer_figures

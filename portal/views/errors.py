@@ -17,7 +17,7 @@ from werkzeug.exceptions import (BadRequest, HTTPException, InternalServerError,
 from models import db
 from portal.extensions import limiter
 from portal.formatting import number
-from portal.i18n import safe_next
+from portal.views.i18n import safe_next
 from portal.limits import what_is_limited
 from portal.services import DomainError
 from portal.translation import lazy_gettext as _l

@@ -7,7 +7,7 @@ from models import FOLLOW_KINDS
 from portal import terms
 from portal.extensions import csrf
 from portal.labels import followed_name
-from portal.pages import form_page
+from portal.views.pages import form_page
 from portal.permissions import can, plan_of, requires
 from portal.services import DomainError
 from portal.services import notifications as service

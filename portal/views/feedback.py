@@ -10,10 +10,10 @@ from models import (Comment, DeliveryCheck, Flag, Goal, HearingQuestion, Moderat
                     Observation, Report, ReportRevision, db)
 from models.cache import MODERATION
 from portal.limits import per_address_and
-from portal.goal_page import GoalPage
-from portal.lookups import goal_or_404
+from portal.views.goal_page import GoalPage
+from portal.views.lookups import goal_or_404
 from portal.page_cache import cached
-from portal.pages import form_page, refusal_shown
+from portal.views.pages import form_page, refusal_shown
 from portal.permissions import ensure, moderation_scope, requires
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
