@@ -1,0 +1,59 @@
+"""``/salud``: what a load balancer asks each app server before it sends it readers."""
+from functools import cache
+
+from alembic.script import ScriptDirectory
+from flask import Blueprint, current_app, jsonify
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from models import db
+from portal.extensions import talisman
+
+bp = Blueprint("health", __name__)
+
+# A load balancer asks every few seconds: an answer slower than this is no answer.
+REDIS_TIMEOUT_SECONDS = 1
+
+
+@cache
+def newest_revision(directory):
+    """The schema this code expects: the head of its migrations (code, not state)."""
+    return ScriptDirectory(directory).get_current_head()
+
+
+def _database():
+    try:
+        found = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+    except DBAPIError:
+        db.session.rollback()
+        return "unreachable"
+    expected = newest_revision(current_app.extensions["migrate"].directory)
+    return "ok" if found == expected else "migrations pending"
+
+
+def _redis():
+    urls = {current_app.config.get(name) for name in ("JOBS_REDIS_URL", "CACHE_REDIS_URL")}
+    urls.discard(None)
+    if not urls:
+        return "not used"
+    try:
+        for url in urls:
+            Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
+                           socket_connect_timeout=REDIS_TIMEOUT_SECONDS).ping()
+    except RedisError:
+        return "unreachable"
+    return "ok"
+
+
+@bp.get("/salud")
+@talisman(force_https=False)  # asked by the load balancer on the servers' own plain port
+def health():
+    """200 when this server can serve: its database reachable and at the schema its code
+    expects, and Redis reachable where it is used; 503 otherwise, with what failed."""
+    checks = {"database": _database(), "redis": _redis()}
+    healthy = all(state in ("ok", "not used") for state in checks.values())
+    response = jsonify(status="ok" if healthy else "unavailable", **checks)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if healthy else 503
