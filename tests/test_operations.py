@@ -2,11 +2,29 @@
 import shutil
 import sqlite3
 import subprocess
+import threading
+import time
+import uuid
+from datetime import timedelta
 
+import flask_migrate
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from models import Comment, db
+import config
+from app import create_app
+from models import Comment, Hearing, Plan, User, db
+from models.base import utcnow
+from portal import jobs
+from portal.commands.maintenance import files_not_matching, table_counts
+from portal.importers import parse_plan_file
+from portal.services.accounts import create_user
+from portal.services.feedback import post_comment
+from portal.services.hearings import attach_acta
+from portal.services.plan import goal_by_code, import_plan
+from portal.storage import storage
+from tests.conftest import PASSWORDS, PLAN_FILE, text_of
+from tests.live import drop_scratch_database, scratch_database
 
 
 def test_backup_is_a_consistent_copy(migrated_app, database_url, tmp_path):
@@ -83,3 +101,89 @@ def test_demo_data_never_goes_into_a_real_database_without_the_flag(migrated_app
             "VALUES ('alcaldia@ilo.gob.pe', 'Alcaldía', 'x', 'official', CURRENT_TIMESTAMP)"))
     refused = runner.invoke(args=["demo", "--comments", "5", "--database", target])
     assert refused.exit_code == 1 and "1 cuenta real:" in refused.output
+
+
+def test_a_backup_taken_while_residents_write_restores_whole(database_url, tmp_path):
+    """The restore drill: residents write while the copy is taken; restored into a new
+    database and files folder, it holds every write acknowledged before the copy began,
+    its files match their SHA-256, and it serves the same goal pages."""
+    names = [f"drill_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("source", "restored")]
+    source_url, restored_url = (scratch_database(database_url, tmp_path, name)
+                                for name in names)
+    source = create_app("testing", SQLALCHEMY_DATABASE_URI=config.database_url(source_url),
+                        FILES_ROOT=str(tmp_path / "files"))
+    with source.app_context():
+        flask_migrate.upgrade()
+        import_plan(parse_plan_file(PLAN_FILE))
+        official = create_user("oficina@example.org", "Oficina", "official",
+                               PASSWORDS["official"])
+        resident = create_user("vecina@example.org", "Vecina", "resident",
+                               PASSWORDS["resident"])
+        db.session.flush()
+        hearing = Hearing(plan_id=db.session.scalar(select(Plan.id)),
+                          held_at=utcnow() - timedelta(days=2), place="Auditorio",
+                          first_quarter="2021-T1", last_quarter="2021-T4",
+                          questions_until=utcnow() - timedelta(days=3),
+                          created_by_id=official.id)
+        db.session.add(hearing)
+        attach_acta(hearing, b"%PDF-1.4 acta de la audiencia")
+        db.session.commit()
+        resident_id = resident.id
+
+    acknowledged, stop = [], threading.Event()
+
+    def residents_write():
+        with source.app_context():
+            number = 0
+            while not stop.is_set():
+                number += 1
+                post_comment(db.session.get(User, resident_id), goal_by_code("S7.6"),
+                             f"Comentario {number} durante la copia")
+                jobs.commit()
+                acknowledged.append(f"Comentario {number} durante la copia")
+
+    writer = threading.Thread(target=residents_write)
+    writer.start()
+    try:
+        while len(acknowledged) < 5:
+            time.sleep(0.05)
+        before_copy = list(acknowledged)
+        copy = tmp_path / "copia"
+        result = source.test_cli_runner().invoke(args=["backup", "--output", str(copy)])
+        assert result.exit_code == 0, result.output
+        while len(acknowledged) < len(before_copy) + 5:  # writes go on after the copy
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        writer.join(timeout=30)
+
+    restored = create_app("testing",
+                          SQLALCHEMY_DATABASE_URI=config.database_url(restored_url),
+                          FILES_ROOT=str(tmp_path / "restored-files"))
+    result = restored.test_cli_runner().invoke(args=["restore", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert "Se restauraron" in result.output
+    with source.app_context():
+        source_counts = table_counts()
+    with restored.app_context():
+        restored_counts = table_counts()
+        bodies = set(db.session.scalars(select(Comment.body)))
+        assert files_not_matching(storage()) == []
+    assert set(before_copy) <= bodies
+    written = {"comment", "cache_version", "outbox", "submission"}
+    assert ({t: n for t, n in restored_counts.items() if t not in written}
+            == {t: n for t, n in source_counts.items() if t not in written})
+    assert len(before_copy) <= restored_counts["comment"] <= source_counts["comment"]
+    for page in ("/metas/S1.1", "/dimensiones/E", "/audiencias"):
+        assert text_of(restored.test_client().get(page)) == text_of(
+            source.test_client().get(page))
+
+    # A second restore into the now full database is refused, and changes nothing.
+    again = restored.test_cli_runner().invoke(args=["restore", str(copy)])
+    assert again.exit_code != 0 and "no está vacía" in again.output
+    for app in (source, restored):
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    for name in names:
+        drop_scratch_database(database_url, name)

@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from rq import SimpleWorker
+from sqlalchemy import inspect
 
 import config
 from models import ROLES, db
@@ -180,6 +181,37 @@ def backup_command(output):
         click.echo(_("Uploaded files written to %(path)s.", path=files))
 
 
+@click.command("restore")
+@with_appcontext
+@click.argument("copy", type=click.Path(exists=True, dir_okay=False))
+@click.option("--files", "files_archive", type=click.Path(exists=True, dir_okay=False),
+              help="The uploaded files' archive (default: the one beside the copy, if any).")
+def restore_command(copy, files_archive):
+    """Restore a copy written by ``backup`` into this configuration's database, which must
+    be empty, and its files into FILES_ROOT; then check every file against its SHA-256."""
+    if inspect(db.engine).get_table_names():
+        raise click.ClickException(_("The database is not empty: restore into a new, empty "
+                                     "database, then point the portal at it."))
+    files_archive = files_archive or (f"{copy}.files.tar.gz"
+                                      if os.path.exists(f"{copy}.files.tar.gz") else None)
+    with refusal_told():
+        restored_files = (maintenance.restore_files(files_archive, storage().root)
+                          if files_archive else 0)
+        maintenance.restore(str(db.engine.url.render_as_string(hide_password=False)), copy)
+    db.session.remove()
+    counts = maintenance.table_counts()
+    click.echo(_("Restored %(rows)s rows in %(tables)s tables.", rows=sum(counts.values()),
+                 tables=len(counts)))
+    if restored_files:
+        click.echo(ngettext("%(num)s uploaded file restored.",
+                            "%(num)s uploaded files restored.", restored_files))
+    wrong = maintenance.files_not_matching(storage())
+    for key, why in wrong:
+        click.echo(f"{key}: {why}", err=True)
+    if wrong:
+        raise click.ClickException(_("Some files the database names are missing or altered."))
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--comments", type=click.IntRange(0, 1_000_000), default=1000, show_default=True,
@@ -307,5 +339,6 @@ def register(app, make_app):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(worker_command)

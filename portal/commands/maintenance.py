@@ -1,4 +1,5 @@
 """Operating the portal: consistent backups, and demonstration data for measuring it."""
+import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -11,8 +12,8 @@ import flask_migrate
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
-from models import (Comment, Goal, Observation, ObservationResponse, Rating, Report, ReportRevision,
-                    User, db)
+from models import (Comment, Evidence, Goal, Hearing, Observation, ObservationResponse, Rating,
+                    Report, ReportRevision, User, db)
 from models.base import utcnow
 from models.cache import COMMENTS, RATINGS, goal_scopes, note_change
 from portal.importers import parse_plan_file
@@ -43,30 +44,97 @@ def backup_files(root, output):
     return archive
 
 
+def restore(url, copy):
+    """Load a copy ``backup`` wrote into the empty database at ``url``: SQLite's online
+    backup the other way, or pg_restore in one transaction (all or nothing)."""
+    copy = Path(copy)
+    if not copy.is_file():
+        raise DomainError(_l("There is no backup at %(path)s.", path=str(copy)))
+    _copy_database(make_url(url), sqlite=lambda database: (f"file:{copy}?mode=ro", database),
+                   postgresql=lambda plain: ["pg_restore", "--no-owner", "--exit-on-error",
+                                             "--single-transaction", f"--dbname={plain}",
+                                             str(copy)])
+
+
+def restore_files(archive, root):
+    """Put the files of an archive ``backup_files`` wrote under ``root``; a file already
+    there with other content is refused, before anything is written. Returns how many."""
+    root = Path(root)
+    with tarfile.open(archive) as tar:
+        members = [member for member in tar.getmembers() if member.isfile()]
+        for member in members:
+            name = Path(member.name)
+            if name.parts[0] != "files" or ".." in name.parts or name.is_absolute():
+                raise DomainError(_l("%(name)s is not a file the portal keeps.",
+                                     name=member.name))
+            target = root.joinpath(*name.parts[1:])
+            if target.exists() and target.read_bytes() != tar.extractfile(member).read():
+                raise DomainError(_l("%(path)s exists with other content; restore into an "
+                                     "empty folder.", path=str(target)))
+        for member in members:
+            target = root.joinpath(*Path(member.name).parts[1:])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(tar.extractfile(member).read())
+    return len(members)
+
+
+def files_not_matching(store):
+    """The files the database names whose content is missing or not what it recorded:
+    (key, why) for each, none when every file is whole."""
+    recorded = [*db.session.execute(select(Evidence.key, Evidence.sha256)),
+                *db.session.execute(select(Hearing.acta_key, Hearing.acta_sha256)
+                                    .where(Hearing.acta_key.is_not(None)))]
+    wrong = []
+    for key, digest in recorded:
+        if not store.exists(key):
+            wrong.append((key, "missing"))
+            continue
+        with store.open(key) as handle:
+            if hashlib.sha256(handle.read()).hexdigest() != digest:
+                wrong.append((key, "altered"))
+    return wrong
+
+
+def table_counts():
+    """Rows in each table of the portal's database, by name."""
+    return {table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
 def backup(url, output):
     """A consistent copy of the database: SQLite's online backup, or pg_dump's snapshot."""
-    url = make_url(url)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    _copy_database(make_url(url), sqlite=lambda database: (database, str(output)),
+                   postgresql=lambda plain: ["pg_dump", "--format=custom", "--no-owner",
+                                             f"--file={output}", plain])
+    return output
+
+
+def _copy_database(url, sqlite, postgresql):
+    """Copy between a database and a file: for SQLite, from and to as ``sqlite`` names them
+    (given the database's path), by SQLite's online backup; for PostgreSQL, by the
+    command ``postgresql`` writes (given the database's plain URL)."""
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(url.database)
-        target = sqlite3.connect(output)
+        source_name, target_name = sqlite(url.database)
+        source = sqlite3.connect(source_name, uri=source_name.startswith("file:"))
+        target = sqlite3.connect(target_name)
         with target:
             source.backup(target)
         source.close()
         target.close()
     elif url.get_backend_name() == "postgresql":
-        if shutil.which("pg_dump") is None:
-            raise DomainError(_l("pg_dump is needed to back up PostgreSQL; install the "
-                                 "postgresql-client package."))
-        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        result = subprocess.run(["pg_dump", "--format=custom", "--no-owner",
-                                 f"--file={output}", plain], capture_output=True, text=True)
+        command = postgresql(url.set(drivername="postgresql")
+                             .render_as_string(hide_password=False))
+        if shutil.which(command[0]) is None:
+            raise DomainError(_l("%(command)s is needed; install the postgresql-client "
+                                 "package.", command=command[0]))
+        result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
-            raise DomainError(_l("pg_dump failed: %(error)s", error=result.stderr.strip()))
+            raise DomainError(_l("%(command)s failed: %(error)s", command=command[0],
+                                 error=result.stderr.strip()))
     else:
         raise DomainError(_l("Backups know SQLite and PostgreSQL only."))
-    return output
 
 
 def refuse_real_database(allow_real):
