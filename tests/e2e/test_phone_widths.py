@@ -37,6 +37,7 @@ NOT_PAGES = {
     "api.answers": "JSON",
     "api.goal_checks": "JSON",
     "api.openapi": "JSON",
+    "health.health": "JSON for the load balancer",
     "reports.template": "a CSV download",
     "accounts.download_data": "a JSON download of one's own data",
     "reports.template_workbook": "an XLSX download",
