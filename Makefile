@@ -7,17 +7,18 @@ BIN := $(VENV)/bin
 PLAN_FILE ?= data/plan-ilo-2019-2022.txt
 FLASK := $(BIN)/flask --app app
 CHROMIUM ?= /usr/bin/chromium
+HAPROXY ?= /usr/sbin/haproxy
 # Headless Chromium and the fonts pages are drawn with; no desktop recommends (printing,
 # power management). Wait for another install to finish instead of failing on its lock.
 BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-liberation
 APT_OPTIONS := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test setup setup-dev database translations browser screenshots bench clean
+.PHONY: run test setup setup-dev database translations browser balancer screenshots bench clean
 
 run: setup database
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup-dev translations browser node_modules/.package-lock.json
+test: setup-dev translations browser balancer node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 setup: $(VENV)/.installed translations
@@ -55,6 +56,17 @@ browser:
 	      apt-get $(APT_OPTIONS) install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
 	  else \
 	    echo "Chromium is missing: 'sudo apt-get install chromium' runs the browser tests too."; \
+	  fi; \
+	fi
+
+# Debian's HAProxy, the load balancer in front of the two app servers of tests/cluster.py.
+balancer:
+	@if [ ! -x $(HAPROXY) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get $(APT_OPTIONS) update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get $(APT_OPTIONS) install -y -qq --no-install-recommends haproxy; \
+	  else \
+	    echo "HAProxy is missing: 'sudo apt-get install haproxy' runs the two-server tests too."; \
 	  fi; \
 	fi
 
