@@ -6,7 +6,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
-from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
 babel = Babel()
@@ -16,7 +15,6 @@ csrf = CSRFProtect()
 mail = Mail()
 # Counters live in RATELIMIT_STORAGE_URI: Redis in production, shared by every app server.
 limiter = Limiter(key_func=get_remote_address)
-talisman = Talisman()
 compress = Compress()
 # The read cache of rendered pages: Redis in production, shared by every app server.
 cache = Cache()

@@ -1,8 +1,8 @@
 """Security headers on every answer, and the proxy in front of the portal."""
 from flask import abort, request
+from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.extensions import talisman
 from portal.translation import lazy_gettext as _l
 
 # No inline script and no third party: everything comes from the portal itself. Images may
@@ -22,8 +22,10 @@ CONTENT_SECURITY_POLICY = {
 
 
 def secure(app):
+    """Talisman keeps its options on itself, not on the app: each app gets its own, so that
+    two apps in one process (a test's) never take each other's."""
     https = app.config["FORCE_HTTPS"]
-    talisman.init_app(
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=https,
         strict_transport_security=https,
