@@ -13,7 +13,7 @@ HAPROXY ?= /usr/sbin/haproxy
 BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-liberation
 APT_OPTIONS := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test setup setup-dev database translations browser balancer screenshots bench clean
+.PHONY: run test setup setup-dev database translations browser balancer screenshots bench faults clean
 
 run: setup database
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -77,6 +77,11 @@ screenshots: setup-dev translations browser node_modules/.package-lock.json
 bench: setup-dev translations browser bench/node_modules/.package-lock.json
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get $(APT_OPTIONS) install -y -qq --no-install-recommends wrk; }
 	$(BIN)/python bench/run.py
+
+# The portal under faults (bench/faults.py): two app servers behind HAProxy, PostgreSQL, Redis
+# and the SMTP server taken away in turn under load; prints what was answered and kept.
+faults: setup-dev translations balancer
+	$(BIN)/python bench/faults.py
 
 # Lighthouse, for the benchmark only.
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json

@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -148,6 +148,9 @@ def register(app):
         except DBAPIError:
             db.session.invalidate()
         app.logger.error("Database unavailable on %s: %s", request.path, error)
+        # The reader is loaded from the database: the page that says it is away is drawn for
+        # a visitor (Flask-Login keeps the request's user in g._login_user).
+        g._login_user = app.login_manager.anonymous_user()
         if wants_json():
             response = jsonify({"error": {"status": 503, "message": str(TITLES[503])}})
         else:

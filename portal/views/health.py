@@ -48,13 +48,22 @@ def _redis():
 
 @bp.get("/salud")
 def health():
-    """200 when this server can serve: its database reachable and at the schema its code
-    expects, and Redis reachable where it is used; 503 otherwise, with what failed."""
+    """What this app server finds: its database (reachable, at the schema its code expects)
+    and Redis (reachable where used). 503 only when this server cannot serve and another
+    could: its code does not match the schema (a release whose migrations have not run).
+    The database or Redis away is every server's lot: the answer stays 200, saying
+    "degraded", so that the balancer keeps sending readers to the portal, which serves its
+    own 503 page and the pages it keeps without the database, and everything without Redis."""
     checks = {"database": _database(), "redis": _redis()}
-    healthy = all(state in ("ok", "not used") for state in checks.values())
-    response = jsonify(status="ok" if healthy else "unavailable", **checks)
+    if checks["database"] == "migrations pending":
+        status, code = "unavailable", 503
+    elif all(state in ("ok", "not used") for state in checks.values()):
+        status, code = "ok", 200
+    else:
+        status, code = "degraded", 200
+    response = jsonify(status=status, **checks)
     response.headers["Cache-Control"] = "no-store"
-    return response, 200 if healthy else 503
+    return response, code
 
 
 # Asked by the load balancer on the servers' own plain port: never sent to HTTPS
