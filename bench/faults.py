@@ -6,8 +6,8 @@ reached through TCP forwarders that can be cut, and a local SMTP server. Under a
 e-mailed to its author at once), each fault in turn for FAULT_SECONDS, then as long again to
 recover: PostgreSQL away, Redis away, the SMTP server stopped, one app server killed (then
 started again). Printed per phase: requests, answered 2xx/3xx, 503, other answers or errors
-(must be 0), replies acknowledged (302) and found in the database afterwards (must be equal);
-at the end, every reply's e-mail sent once.
+(must be 0 but for requests a dying server was answering), replies acknowledged (302) and
+found in the database afterwards (must be equal); at the end, every reply's e-mail sent once.
 """
 import email
 import http.cookiejar
@@ -35,6 +35,8 @@ WRITES_PER_SECOND = 3
 RESIDENTS = 10
 PASSWORD = "clave-de-prueba-de-fallas"
 MARKER = "Respuesta bajo falla"
+MARKED_DOWN_SECONDS = 2
+IN_FLIGHT = "server killed, until marked down"
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -103,13 +105,13 @@ class Load:
         self.stopping = threading.Event()
         self.lock = threading.Lock()
 
-    def count(self, status):
+    def count(self, status, method="GET"):
         kind = ("ok" if status is not None and status < 400 else
                 "503" if status == 503 else "other")
         with self.lock:
             self.counts.setdefault(self.phase, Counter())[kind] += 1
             if kind == "other":
-                self.others[status or "no answer"] += 1
+                self.others[f"{method} {status or 'no answer'}"] += 1
 
     def fetch(self, opener, request):
         try:
@@ -139,7 +141,7 @@ class Load:
                 data=urllib.parse.urlencode({"csrf_token": token, "body": body}).encode(),
                 headers={"Cookie": cookie})
             status = self.fetch(opener, request)
-            self.count(status)
+            self.count(status, "POST")
             if status == 302:
                 with self.lock:
                     self.acknowledged[phase] += 1
@@ -260,8 +262,13 @@ def measure(cluster, database_proxy, redis_proxy, smtp, comment_id, inbox):
         fault("PostgreSQL away", database_proxy.stop, database_proxy.start)
         fault("Redis away", redis_proxy.stop, redis_proxy.start)
         fault("SMTP server stopped", smtp.stop, smtp.start)
-        fault("one app server killed", lambda: cluster.kill(1),
-              cluster.servers[1].start)
+        # Until the balancer marks the server down (two failed checks, half a second
+        # apart), a request it was answering is cut off: HAProxy sends a read again to the
+        # other server, but never a form it cannot replay.
+        load.phase = IN_FLIGHT
+        cluster.kill(1)
+        time.sleep(MARKED_DOWN_SECONDS)
+        fault("one app server killed", lambda: None, cluster.servers[1].start)
     replies = sum(load.acknowledged.values())
     deadline = time.monotonic() + 600  # an e-mail that failed is tried again after 60 s
     while len(inbox.received) < replies and time.monotonic() < deadline:
@@ -277,7 +284,7 @@ def report(url, load, inbox):
     for phase, counts in load.counts.items():
         bodies = load.bodies.get(phase, [])
         found = stored(url, bodies)
-        failed |= counts["other"] > 0 or found != len(bodies)
+        failed |= (counts["other"] > 0 and phase != IN_FLIGHT) or found != len(bodies)
         print(f"{phase:32}{sum(counts.values()):>9}{counts['ok']:>9}{counts['503']:>6}"
               f"{counts['other']:>7}{len(bodies):>9}{found:>7}")
     if load.others:
@@ -294,8 +301,9 @@ def report(url, load, inbox):
     print(f"\nreplies acknowledged: {len(bodies)}; e-mailed to their author: "
           f"{len(replied & set(emailed))}; sent twice: {twice}")
     failed |= replied != set(emailed) or twice > 0
-    print("\n     " + ("MISSED" if failed else "met") + "  no other errors, every write "
-          "acknowledged found, every e-mail sent once")
+    print("\n     " + ("MISSED" if failed else "met") + "  no other errors (but requests cut "
+          "off in flight by a server's death), every write acknowledged found, every e-mail "
+          "sent once")
     sys.exit(1 if failed else 0)
 
 
