@@ -13,7 +13,7 @@ HAPROXY ?= /usr/sbin/haproxy
 BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-liberation
 APT_OPTIONS := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test setup setup-dev database translations browser balancer screenshots bench faults clean
+.PHONY: run test setup setup-dev database translations browser balancer screenshots bench faults soak clean
 
 run: setup database
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -82,6 +82,11 @@ bench: setup-dev translations browser bench/node_modules/.package-lock.json
 # and the SMTP server taken away in turn under load; prints what was answered and kept.
 faults: setup-dev translations balancer
 	$(BIN)/python bench/faults.py
+
+# The mixed load for SOAK_SECONDS (600) on the same set-up: no error answers, memory steady,
+# the database's connections within the pools (bench/soak.py).
+soak: setup-dev translations balancer
+	$(BIN)/python bench/soak.py
 
 # Lighthouse, for the benchmark only.
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json

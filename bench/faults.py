@@ -44,10 +44,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fresh_database():
+def fresh_database(name="portal_faults"):
     import psycopg
 
-    name = "portal_faults"
     with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
