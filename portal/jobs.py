@@ -61,7 +61,7 @@ def job(function):
 def later(job_function, *args):
     """Run ``job_function(*args)`` once this transaction has committed, and only then."""
     entry = OutboxEntry(job=f"{job_function.__module__}:{job_function.__qualname__}",
-                        arguments=json.dumps(args), created_at=utcnow(), relays=0)
+                        arguments=json.dumps(args))
     db.session.add(entry)
     db.session.info.setdefault("recorded", []).append(entry)
 

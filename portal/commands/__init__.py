@@ -197,7 +197,7 @@ def restore_command(copy, files_archive):
     with refusal_told():
         restored_files = (maintenance.restore_files(files_archive, storage().root)
                           if files_archive else 0)
-        maintenance.restore(str(db.engine.url.render_as_string(hide_password=False)), copy)
+        maintenance.restore(db.engine.url.render_as_string(hide_password=False), copy)
     db.session.remove()
     counts = maintenance.table_counts()
     click.echo(_("Restored %(rows)s rows in %(tables)s tables.", rows=sum(counts.values()),

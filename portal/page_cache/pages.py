@@ -125,7 +125,9 @@ def _serve_visitor(scopes):
 def _serve_reader(scopes, readers):
     # Read in the request's transaction, which loading the reader opened already.
     versions = current_versions(scopes, in_transaction=True)
-    own = readers(**request.view_args) if callable(readers) else ""
+    own = ""
+    if callable(readers):  # the view is called with these arguments, what they read too
+        own = request.view_args["reader"] = readers(**request.view_args)
     key = (f"reader-page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}:"
            f"{reader_kind(current_user)}:{own}")
     hit = _cached_or_claimed(key)
@@ -133,8 +135,6 @@ def _serve_reader(scopes, readers):
         body, content_type = hit
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
     g.reader_page_key, g.page_versions = key, dict(zip(scopes, versions, strict=True))
-    if callable(readers):
-        request.view_args["reader"] = own  # the view is called with these arguments
     return None
 
 
