@@ -9,9 +9,7 @@ started again). Printed per phase: requests, answered 2xx/3xx, 503, other answer
 (must be 0 but for requests a dying server was answering), replies acknowledged (302) and
 found in the database afterwards (must be equal); at the end, every reply's e-mail sent once.
 """
-import email
 import http.cookiejar
-import json
 import os
 import re
 import sys
@@ -21,13 +19,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from email import policy
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from run import ADMIN_URL, ROOT, NoRedirect, goal_paths
 
-ADMIN_URL = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_DATABASE = 11
 FAULT_SECONDS = float(os.environ.get("FAULT_SECONDS", "20"))
 READERS = 4
@@ -37,11 +31,6 @@ PASSWORD = "clave-de-prueba-de-fallas"
 MARKER = "Respuesta bajo falla"
 MARKED_DOWN_SECONDS = 2
 IN_FLIGHT = "server killed, until marked down"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def fresh_database(name="portal_faults"):
@@ -161,16 +150,8 @@ class Load:
             thread.join(timeout=60)
 
 
-def stored(url, bodies):
-    import psycopg
-
-    with psycopg.connect(url) as connection:
-        found = {row[0] for row in connection.execute(
-            "SELECT body FROM comment WHERE body LIKE %s", (f"{MARKER}%",))}
-    return sum(body in found for body in bodies)
-
-
 def reply_ids(url, bodies):
+    """The ids of the replies stored with these bodies (each body is written once)."""
     import psycopg
 
     with psycopg.connect(url) as connection:
@@ -180,10 +161,9 @@ def reply_ids(url, bodies):
 
 def main():
     import redis
-    import subprocess
-    from aiosmtpd.controller import Controller
 
-    from tests.cluster import Cluster, free_port
+    from tests.cluster import Cluster
+    from tests.live import SmtpServer
     from tests.tcp_proxy import TcpProxy
 
     url = fresh_database()
@@ -194,57 +174,23 @@ def main():
     proxied_database = url.replace("127.0.0.1:5432", f"127.0.0.1:{database_proxy.port}")
     proxied_redis = f"redis://127.0.0.1:{redis_proxy.port}/{REDIS_DATABASE}"
     redis.Redis.from_url(proxied_redis).flushdb()
-
-    class Inbox:
-        received = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.received.append(envelope.content)
-            return "250 OK"
-
-    class Smtp:  # a stopped controller does not start again: a new one takes its port
-        def __init__(self):
-            self.port, self.controller = free_port(), None
-
-        def start(self):
-            self.controller = Controller(inbox, hostname="127.0.0.1", port=self.port)
-            self.controller.start()
-
-        def stop(self):
-            self.controller.stop()
-
-    inbox = Inbox()
-    smtp = Smtp()
+    smtp = SmtpServer()
     smtp.start()
-    smtp_port = smtp.port
-    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_port, "MAIL_USE_TLS": "false",
-            "COMMENT_LIMIT": "1000000 per minute", "SIGN_IN_LIMIT": "1000000 per minute",
-            "JOBS_RELAY_AFTER": 10}
+    settings = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, "MAIL_USE_TLS": "false",
+                "COMMENT_LIMIT": "1000000 per minute", "SIGN_IN_LIMIT": "1000000 per minute",
+                "JOBS_RELAY_AFTER": 10}
     print(f"Faults · 2 app servers behind HAProxy · {READERS} readers, "
           f"{WRITES_PER_SECOND} replies/s · {FAULT_SECONDS:.0f} s each, then as long to recover")
-    with Cluster(proxied_database, proxied_redis, **mail) as cluster:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "worker"], cwd=ROOT,
-            env=cluster.servers[0].environment, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            load = measure(cluster, database_proxy, redis_proxy, smtp, comment_id, inbox)
-        finally:
-            os.killpg(worker.pid, 15)
-            worker.wait(timeout=30)
+    with Cluster(proxied_database, proxied_redis, jobs=True, **settings) as cluster:
+        load = measure(cluster, database_proxy, redis_proxy, smtp, comment_id)
     smtp.stop()
     database_proxy.stop()
     redis_proxy.stop()
-    report(url, load, inbox)
+    report(url, load, smtp.inbox)
 
 
-def measure(cluster, database_proxy, redis_proxy, smtp, comment_id, inbox):
+def measure(cluster, database_proxy, redis_proxy, smtp, comment_id):
     """The load, each fault in turn, and the wait for the e-mails; returns the load."""
-    plan = json.loads(urllib.request.urlopen(cluster.base + "/api/v1/plan").read())
-    paths = ["/"] + [f"/metas/{goal['code']}" for dimension in plan["dimensions"]
-                     for problem in dimension["problems"]
-                     for objective in problem["objectives"]
-                     for goal in objective["goals"]]
     residents = [signed_in(cluster.base, f"vecino{n}@example.org") for n in range(RESIDENTS)]
 
     def fault(name, away, back):
@@ -255,7 +201,7 @@ def measure(cluster, database_proxy, redis_proxy, smtp, comment_id, inbox):
         load.phase = f"{name}: recovered"
         time.sleep(FAULT_SECONDS)
 
-    with Load(cluster.base, paths, residents, comment_id) as load:
+    with Load(cluster.base, goal_paths(cluster), residents, comment_id) as load:
         load.phase = "no fault"
         time.sleep(FAULT_SECONDS / 2)
         fault("PostgreSQL away", database_proxy.stop, database_proxy.start)
@@ -270,7 +216,7 @@ def measure(cluster, database_proxy, redis_proxy, smtp, comment_id, inbox):
         fault("one app server killed", lambda: None, cluster.servers[1].start)
     replies = sum(load.acknowledged.values())
     deadline = time.monotonic() + 600  # an e-mail that failed is tried again after 60 s
-    while len(inbox.received) < replies and time.monotonic() < deadline:
+    while len(smtp.inbox.messages) < replies and time.monotonic() < deadline:
         time.sleep(1)
     time.sleep(5)  # a duplicate would arrive now
     return load
@@ -282,7 +228,7 @@ def report(url, load, inbox):
     failed = False
     for phase, counts in load.counts.items():
         bodies = load.bodies.get(phase, [])
-        found = stored(url, bodies)
+        found = len(reply_ids(url, bodies))
         failed |= (counts["other"] > 0 and phase != IN_FLIGHT) or found != len(bodies)
         print(f"{phase:32}{sum(counts.values()):>9}{counts['ok']:>9}{counts['503']:>6}"
               f"{counts['other']:>7}{len(bodies):>9}{found:>7}")
@@ -291,10 +237,9 @@ def report(url, load, inbox):
                                             for what, count in load.others.items()))
     bodies = [body for phase in load.bodies.values() for body in phase]
     emailed = Counter()
-    for content in inbox.received:
-        text = email.message_from_bytes(content, policy=policy.default)
+    for _recipients, message in inbox.messages:
         emailed.update(re.findall(r"#comentario-(\d+)",
-                                  text.get_body(("plain",)).get_content()))
+                                  message.get_body(("plain",)).get_content()))
     replied = {str(comment_id) for comment_id in reply_ids(url, bodies)}
     twice = sum(count > 1 for count in emailed.values())
     print(f"\nreplies acknowledged: {len(bodies)}; e-mailed to their author: "

@@ -8,18 +8,14 @@ gunicorn processes together) and the database's connections. It fails on any ans
 third of the run over the middle third by more than CLIMB), and on more connections than
 the servers' pools allow.
 """
-import json
 import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
-from faults import REDIS_DATABASE, RESIDENTS, Load, fresh_database, seed, signed_in, stored
+from faults import REDIS_DATABASE, RESIDENTS, Load, fresh_database, reply_ids, seed, signed_in
+from run import goal_paths
 
-ROOT = Path(__file__).resolve().parent.parent
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
 SAMPLE_SECONDS = float(os.environ.get("SOAK_SAMPLE_SECONDS", "30"))
 CLIMB = 0.10  # and at least CLIMB_BYTES
@@ -67,38 +63,24 @@ def main():
     print(f"Soak · 2 app servers of {WORKERS} workers behind HAProxy · {SOAK_SECONDS:.0f} s, "
           f"sampled every {SAMPLE_SECONDS:.0f} s")
     samples = []
-    with Cluster(url, redis_url, workers=WORKERS, **settings) as cluster:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "worker"], cwd=ROOT,
-            env=cluster.servers[0].environment, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            plan = json.loads(urllib.request.urlopen(cluster.base + "/api/v1/plan").read())
-            paths = ["/"] + [f"/metas/{goal['code']}" for dimension in plan["dimensions"]
-                             for problem in dimension["problems"]
-                             for objective in problem["objectives"]
-                             for goal in objective["goals"]]
-            residents = [signed_in(cluster.base, f"vecino{n}@example.org")
-                         for n in range(RESIDENTS)]
-            with Load(cluster.base, paths, residents, comment_id) as load:
-                load.phase = "soak"
-                started = time.monotonic()
-                while time.monotonic() - started < SOAK_SECONDS:
-                    time.sleep(SAMPLE_SECONDS)
-                    sample = ([resident_memory(server.process.pid)
-                               for server in cluster.servers],
-                              connections(url, "portal_soak"))
-                    samples.append(sample)
-                    print(f"{time.monotonic() - started:6.0f} s  memory "
-                          + ", ".join(f"{memory / 2**20:.1f} MB" for memory in sample[0])
-                          + f"  connections {sample[1]}", flush=True)
-        finally:
-            os.killpg(worker.pid, 15)
-            worker.wait(timeout=30)
+    with Cluster(url, redis_url, workers=WORKERS, jobs=True, **settings) as cluster:
+        residents = [signed_in(cluster.base, f"vecino{n}@example.org")
+                     for n in range(RESIDENTS)]
+        with Load(cluster.base, goal_paths(cluster), residents, comment_id) as load:
+            load.phase = "soak"
+            started = time.monotonic()
+            while time.monotonic() - started < SOAK_SECONDS:
+                time.sleep(SAMPLE_SECONDS)
+                sample = ([resident_memory(server.process.pid) for server in cluster.servers],
+                          connections(url, "portal_soak"))
+                samples.append(sample)
+                print(f"{time.monotonic() - started:6.0f} s  memory "
+                      + ", ".join(f"{memory / 2**20:.1f} MB" for memory in sample[0])
+                      + f"  connections {sample[1]}", flush=True)
 
     counts = load.counts["soak"]
     bodies = load.bodies.get("soak", [])
-    found = stored(url, bodies)
+    found = len(reply_ids(url, bodies))
     print(f"\nrequests {sum(counts.values())}: 2xx/3xx {counts['ok']}, 503 {counts['503']}, "
           f"other {counts['other']}; replies acknowledged {len(bodies)}, found {found}")
     failed = counts["503"] + counts["other"] > 0 or found != len(bodies)

@@ -5,12 +5,13 @@ one Redis: the portal as it runs in production, for the tests and the benchmark.
         cluster.base             # the load balancer
         cluster.servers[0].base  # one app server, reached directly
         cluster.kill(0)          # SIGKILL, as a machine that dies
+
+With ``jobs=True`` an RQ worker runs beside them (``flask worker``).
 """
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -46,12 +49,6 @@ backend servers
 {servers}
 """
 SERVER_LINE = "    server app{number} 127.0.0.1:{port} check inter 500ms fall 2 rise 1"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def answers(url, seconds=30):
@@ -92,8 +89,9 @@ class AppServer:
 
 
 class Cluster:
-    def __init__(self, database_url, redis_url, servers=2, workers=2, **settings):
-        """``settings``: PORTAL_* settings of every app server, such as COMMENT_LIMIT."""
+    def __init__(self, database_url, redis_url, servers=2, workers=2, jobs=False, **settings):
+        """``jobs``: an RQ worker runs beside the servers (``flask worker``);
+        ``settings``: PORTAL_* settings of every process, such as COMMENT_LIMIT."""
         self.folder = Path(tempfile.mkdtemp(prefix="portal-cluster-"))
         prefix = f"cluster-{secrets.token_hex(4)}:"
         environment = {
@@ -104,6 +102,7 @@ class Cluster:
             "PORTAL_CACHE_KEY_PREFIX": prefix, "PORTAL_RATELIMIT_KEY_PREFIX": prefix,
             "PORTAL_SESSION_COOKIE_SECURE": "false",  # plain http on loopback
             **{f"PORTAL_{name}": str(value) for name, value in settings.items()}}
+        self.environment, self.jobs, self.worker = environment, jobs, None
         self.servers = [AppServer(environment, workers) for _ in range(servers)]
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -122,6 +121,11 @@ class Cluster:
                                              stderr=subprocess.DEVNULL)
             if not answers(self.base + "/salud"):
                 raise RuntimeError("the load balancer did not start")
+            if self.jobs:
+                self.worker = subprocess.Popen(
+                    [sys.executable, "-m", "flask", "--app", "app", "worker"], cwd=ROOT,
+                    env=self.environment, start_new_session=True,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except BaseException:
             self.__exit__()
             raise
@@ -132,6 +136,9 @@ class Cluster:
         self.servers[number].stop(signal.SIGKILL)
 
     def __exit__(self, *_):
+        if self.worker is not None and self.worker.poll() is None:
+            os.killpg(self.worker.pid, signal.SIGTERM)
+            self.worker.wait(timeout=30)
         if self.balancer is not None and self.balancer.poll() is None:
             self.balancer.terminate()
             self.balancer.wait(timeout=10)

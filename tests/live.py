@@ -1,11 +1,16 @@
-"""A live portal on 127.0.0.1 in a thread, and a small browser-less HTTP client for it."""
+"""A live portal on 127.0.0.1 in a thread, a small browser-less HTTP client for it, and the
+SMTP server its e-mail goes to."""
+import email
+import socket
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from email import policy
 from http.cookiejar import CookieJar
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
@@ -51,9 +56,8 @@ class Visitor:
     """One person's browser: cookies kept, redirects followed, every answer recorded."""
 
     def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.base, self.jar = base, CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.answers = []
 
     def request(self, path, data=None):
@@ -71,3 +75,37 @@ class Visitor:
 
     def post(self, path, data):
         return self.request(path, data)
+
+
+class Inbox:
+    """What the SMTP server received, parsed."""
+
+    def __init__(self):
+        self.messages, self.raw = [], []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.raw.append(envelope.content.decode())
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpServer:
+    """An SMTP server on 127.0.0.1 that can be stopped and started again on its port (a
+    stopped controller does not start again: a new one takes its place)."""
+
+    def __init__(self):
+        self.inbox, self.port, self.controller = Inbox(), free_port(), None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()

@@ -1,14 +1,12 @@
 """Two app servers behind a real load balancer (HAProxy), sharing PostgreSQL and Redis: a
 reader's session, the pages, the rate limits and a form's one-time token hold whichever
 server answers, and one server dying fails no reader's request."""
-import http.cookiejar
+import os
 import re
 import socket
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 
 import flask_migrate
@@ -24,7 +22,7 @@ from portal.services.committees import seed_committees
 from portal.services.plan import import_plan
 from tests.cluster import HAPROXY, Cluster
 from tests.conftest import PASSWORDS, PLAN_FILE, TEST_REDIS_URL, redis_or_skip
-from tests.live import drop_scratch_database, scratch_database
+from tests.live import Visitor, drop_scratch_database, scratch_database
 
 EMAIL = "vecina@example.org"
 CLUSTER_REDIS_URL = TEST_REDIS_URL.rsplit("/", 1)[0] + "/12"
@@ -34,7 +32,6 @@ CLUSTER_REDIS_URL = TEST_REDIS_URL.rsplit("/", 1)[0] + "/12"
 def cluster(database_url, tmp_path_factory):
     if not database_url.startswith("postgres"):
         pytest.skip("several app servers share PostgreSQL")
-    import os
     if not os.path.exists(HAPROXY):
         if os.environ.get("CI"):
             pytest.fail("HAProxy is not installed (make test installs it)")
@@ -59,27 +56,12 @@ def cluster(database_url, tmp_path_factory):
     drop_scratch_database(database_url, name)
 
 
-class Browser:
-    """One person's browser: its cookies go to whichever address it is pointed at."""
+class Browser(Visitor):
+    """One person's browser, pointed at whole addresses: its cookies go to whichever
+    server it asks."""
 
     def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, url):
-        try:
-            with self.opener.open(url, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def post(self, url, data):
-        body = urllib.parse.urlencode(data).encode()
-        try:
-            with self.opener.open(url, body, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+        super().__init__("")
 
     def form(self, url, **fields):
         """The hidden fields of the first form on the page with the CSRF token."""

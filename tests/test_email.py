@@ -1,12 +1,8 @@
 """E-mail for real: a worker on Redis sends through an SMTP server on 127.0.0.1."""
-import email
 import re
-import socket
 from contextlib import contextmanager
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import select
 
@@ -14,39 +10,9 @@ from models import Delivery, NotificationSetting, db
 from portal import jobs
 from portal.extensions import mail
 from tests.conftest import text_of
+from tests.live import SmtpServer
 from tests.test_notifications import queued_app, run_worker  # noqa: F401 (a fixture)
 from tests.test_thread import browser, comment_id
-
-
-class Inbox:
-    """What the SMTP server received, parsed."""
-
-    def __init__(self):
-        self.messages, self.raw = [], []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
-        self.raw.append(envelope.content.decode())
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SmtpServer:
-    def __init__(self):
-        self.inbox, self.port, self.controller = Inbox(), free_port(), None
-
-    def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        self.controller.stop()
 
 
 @pytest.fixture

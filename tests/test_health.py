@@ -3,7 +3,7 @@ from sqlalchemy import text
 
 from app import create_app
 from models import db
-from tests.test_email import free_port
+from tests.live import free_port
 from tests.test_resilience import proxied_app  # noqa: F401 (a fixture)
 
 

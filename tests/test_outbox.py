@@ -9,7 +9,8 @@ from models import Follow, OutboxEntry, db
 from models.base import utcnow
 from portal import jobs
 from portal.jobs import job, later
-from tests.test_email import free_port, mailing_app, sending_mail_to, smtp  # noqa: F401
+from tests.live import free_port
+from tests.test_email import mailing_app, smtp  # noqa: F401
 from tests.test_notifications import publish, queued_app, run_worker, told  # noqa: F401
 from tests.test_thread import browser
 

@@ -23,8 +23,7 @@ from portal.services.accounts import create_user
 from portal.services.plan import goal_by_code, import_plan
 from portal.services.reports import clean_report, publish
 from tests.conftest import PASSWORDS, PLAN_FILE, ROOT, TEST_REDIS_URL, redis_or_skip
-from tests.live import drop_scratch_database, scratch_database
-from tests.test_email import free_port
+from tests.live import drop_scratch_database, free_port, scratch_database
 
 FOLLOWERS = 3
 # A Redis database of the test's own: the worker process listens on the portal's queue.
