@@ -67,9 +67,13 @@ def create_app(config=None, **overrides):
 
     @app.after_request
     def commit_once(response):
-        """The request's one commit; an error answer changes nothing."""
+        """The request's one commit; an error answer changes nothing. A commit the database
+        refuses, gone away meanwhile, is answered as any statement it refuses: 503."""
         if response.status_code < 400:
-            jobs.commit()
+            try:
+                jobs.commit()
+            except errors.DATABASE_AWAY as error:
+                return errors.database_unavailable(error)
         else:
             db.session.rollback()
         return response

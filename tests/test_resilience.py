@@ -84,3 +84,22 @@ def test_a_signed_in_resident_writing_with_the_database_away_is_told_503(databas
             db.session.remove()
             db.engine.dispose()
         drop_scratch_database(database_url, name)
+
+
+def test_a_commit_the_database_refuses_is_answered_503(app, make_user, monkeypatch):
+    """The connection dropped between the page's last statement and its commit: the request's
+    commit happens after the view, where no error handler sees it; it answers the 503 page
+    all the same, never a 500."""
+    from sqlalchemy.exc import OperationalError
+
+    from portal import jobs
+
+    def dropped():
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    client = app.test_client()
+    sign_in(app, client, make_user()[1], "resident")
+    monkeypatch.setattr(jobs, "commit", dropped)
+    answer = client.post("/metas/S7.6/comentarios", data={"body": "Se perdió la conexión"})
+    assert answer.status_code == 503
+    assert "El portal no está disponible en este momento" in text_of(answer)

@@ -5,7 +5,7 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, g, jsonify, render_template, request, url_for
+from flask import current_app, g, jsonify, make_response, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -109,6 +109,29 @@ def set_aside_unread_body():
                             files=ImmutableMultiDict())
 
 
+# What the database raises when it is down or unreachable, at any statement or the commit.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+
+
+def database_unavailable(error):
+    """The database is down or unreachable: say so, and recover once it is back
+    (pool_pre_ping replaces the dead connections). Also answers a request whose commit it
+    refused (``app.commit_once``), which no error handler sees."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.invalidate()
+    current_app.logger.error("Database unavailable on %s: %s", request.path, error)
+    # The reader is loaded from the database: the page that says it is away is drawn for a
+    # visitor (Flask-Login keeps the request's user in g._login_user).
+    g._login_user = current_app.login_manager.anonymous_user()
+    if wants_json():
+        response = jsonify({"error": {"status": 503, "message": str(TITLES[503])}})
+    else:
+        response = render_template("errors/unavailable.html")
+    return make_response(response, 503, {"Retry-After": "60"})
+
+
 def register(app):
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -138,24 +161,8 @@ def register(app):
         db.session.rollback()
         return render_error(BadRequest(description=error.message))
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    def database_unavailable(error):
-        """The database is down or unreachable: say so, and recover once it is back
-        (pool_pre_ping replaces the dead connections)."""
-        try:
-            db.session.rollback()
-        except DBAPIError:
-            db.session.invalidate()
-        app.logger.error("Database unavailable on %s: %s", request.path, error)
-        # The reader is loaded from the database: the page that says it is away is drawn for
-        # a visitor (Flask-Login keeps the request's user in g._login_user).
-        g._login_user = app.login_manager.anonymous_user()
-        if wants_json():
-            response = jsonify({"error": {"status": 503, "message": str(TITLES[503])}})
-        else:
-            response = render_template("errors/unavailable.html")
-        return response, 503, {"Retry-After": "60"}
+    for away in DATABASE_AWAY:
+        app.register_error_handler(away, database_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected_error(error):
