@@ -86,6 +86,7 @@ def create_app(config=None, **overrides):
     # runs them next, each in a transaction of its own) and the versions mirrored; a
     # rollback forgets both.
     transactions.around_commits(jobs.COMMIT_LISTENERS, page_cache.COMMIT_LISTENERS)
+    security.behind_proxies(app)
 
     app.jinja_env.globals.update(LABELS=LABELS, languages=i18n.language_choices,
                                  current_language=i18n.current_language, can=can, EmptyForm=EmptyForm,

@@ -6,6 +6,7 @@ import gzip
 import http.cookiejar
 import json
 import os
+import pickle
 import re
 import secrets
 import shutil
@@ -25,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.yardstick import capture  # noqa: E402  (the project's root is on the path now)
+
 ADMIN_URL = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/14")
 DURATION = os.environ.get("BENCH_DURATION", "10s")
@@ -36,6 +39,14 @@ GOAL = "/metas/S7.6"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WRITE_RATES = (1, 5, 20)
 TURNS = 3  # runs of each load, in turn with the others
+# What every request of the benchmark says of itself, as a browser would: it takes gzip, and
+# its user agent is the one the residents signed in with (a session is tied to it).
+AGENT = "portal-bench"
+BROWSER = (f"User-Agent: {AGENT}", "Accept-Encoding: gzip")
+# The pages for visitors measured against the yardstick, as a visitor reads their way down.
+VISITOR_PAGES = (("home", "/"), ("dimension", "/dimensiones/S"), ("objective", "/objetivos/S7"),
+                 ("goal", GOAL))
+SIGNED_IN_PAGES = (("goal, signed in", GOAL), ("home, signed in", "/"))
 SHARE = max(1, round(float(DURATION.rstrip("s")) / TURNS))  # the seconds of each such run
 
 
@@ -65,6 +76,9 @@ def free_port():
 class Server:
     """gunicorn serving the production configuration on 127.0.0.1."""
 
+    APP = "app:create_app()"
+    ready = "/acerca"  # a path it answers once started
+
     def __init__(self, database_url):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -83,24 +97,43 @@ class Server:
     def __enter__(self):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", WORKERS, "--bind",
-             f"127.0.0.1:{self.port}", "--log-level", "warning", "app:create_app()"],
+             f"127.0.0.1:{self.port}", "--log-level", "warning", self.APP],
             cwd=ROOT, env=self.env, start_new_session=True)
         for _ in range(100):
             try:
-                urllib.request.urlopen(self.base + "/acerca", timeout=1)
+                urllib.request.urlopen(self.base + self.ready, timeout=1)
                 return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"{self.APP} did not start")
 
     def __exit__(self, *_):
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=20)
 
 
+class Yardstick(Server):
+    """The same gunicorn serving ``bench/yardstick.py``: plain Flask sending from memory the
+    answers the portal sent (``capture``)."""
+
+    APP = "bench.yardstick:create_app()"
+
+    def __init__(self, answers):
+        super().__init__("")
+        self.file = tempfile.NamedTemporaryFile(suffix=".pickle", delete=False)
+        pickle.dump(answers, self.file)
+        self.file.close()
+        self.env["YARDSTICK_ANSWERS"] = self.file.name
+        self.ready = next(iter(answers))  # a path it answers once started
+
+    def __exit__(self, *details):
+        super().__exit__(*details)
+        os.unlink(self.file.name)
+
+
 def wrk(url, script=None, *script_args, headers=(), duration=DURATION):
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--latency"]
-    for header in headers:
+    for header in (*BROWSER, *headers):
         command += ["-H", header]
     if script:
         command += ["-s", script, url, "--", *script_args]
@@ -197,6 +230,7 @@ def signed_in_residents(server, count):
     for number in range(count):
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener.addheaders = [("User-Agent", AGENT)]
         page = opener.open(server.base + "/entrar").read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         data = urllib.parse.urlencode({
@@ -239,7 +273,7 @@ class SteadyWriter(threading.Thread):
             else:
                 path, data = goal + "/comentarios", {"body": f"{self.marker} {sent}"}
             request = urllib.request.Request(
-                self.server.base + path, headers={"Cookie": cookie},
+                self.server.base + path, headers={"Cookie": cookie, "User-Agent": AGENT},
                 data=urllib.parse.urlencode({"csrf_token": token, **data}).encode())
             try:
                 status = opener.open(request, timeout=10).status
@@ -273,21 +307,44 @@ def mixed_load(server, residents, rate, paths_file, duration):
     return reading
 
 
-def mixed_rate(server, residents, rate, paths_file, database_url):
-    """The mixed load at one rate, in turn with the bare page: the median of each, and every
-    write counted."""
+def mixed_rate(server, yardstick, residents, rate, paths_file, database_url):
+    """The mixed load at one rate, in turn with the bare page and the yardstick reading the
+    same pages: the median of each, and every write counted."""
+    read_pages = str(ROOT / "bench" / "read_pages.lua")
     runs = in_turn({
         "bare": lambda share: wrk(server.base + "/acerca", duration=share),
+        "yardstick": lambda share: wrk(yardstick.base + "/", read_pages, paths_file,
+                                       duration=share),
         "mixed": lambda share: mixed_load(server, residents, rate, paths_file, share)})
     readings, writers = runs["mixed"], [run["writer"] for run in runs["mixed"]]
     hits = sum(run["hits"] for run in readings)
     return {"rps": median_run(readings)["rps"], "bare": median_run(runs["bare"])["rps"],
+            "yardstick": median_run(runs["yardstick"])["rps"],
             "hit_ratio": hits / max(1, hits + sum(run["misses"] for run in readings)),
             "accepted": sum(w.accepted for w in writers),
             "refused": sum(w.refused for w in writers),
             "comments": sum(w.comments for w in writers),
             "stored": sum(stored_comments(database_url, run["marker"]) for run in readings),
             "non_2xx": sum(run["non_2xx"] for run in readings)}
+
+
+def against_yardstick(server, pages, headers=()):
+    """Each page, the yardstick sending the bytes the portal sent for it, and the bare page,
+    all loaded in turn: each load's median run. The pages are read once first: what is
+    measured is a page from the cache."""
+    asked = dict(header.split(": ", 1) for header in (*BROWSER, *headers))
+    for _, path in pages:
+        urllib.request.urlopen(urllib.request.Request(server.base + path, headers=asked)).read()
+    answers = capture(server.base, [path for _, path in pages], asked)
+    with Yardstick(answers) as yardstick:
+        loads = {"bare": lambda share: wrk(server.base + "/acerca", duration=share)}
+        for name, path in pages:
+            loads[name] = lambda share, path=path: wrk(server.base + path, headers=headers,
+                                                       duration=share)
+            loads[f"{name}, yardstick"] = lambda share, path=path: wrk(yardstick.base + path,
+                                                                       duration=share)
+        runs = in_turn(loads)
+    return {name: median_run(found) for name, found in runs.items()}
 
 
 # The goal's words, its official status, then its target, dimension, problem and objective
@@ -358,8 +415,11 @@ def main():
     results, mixed = {}, {}
     for size in SIZES:
         with Server(urls[size]) as server:
-            results.update(interleaved(server, size))
-            if size == 10_000:
+            if size != 10_000:
+                results.update(interleaved(server, size))
+            else:  # the bare, home and goal rows too, from the same loads
+                visitors = against_yardstick(server, VISITOR_PAGES)
+                results.update({(size, name): run for name, run in visitors.items()})
                 size_bytes, encoding, third_party = transferred(server.base + GOAL)
                 round_trip = first_round_trip(server.base + GOAL)
                 residents = signed_in_residents(server, 50)
@@ -374,25 +434,24 @@ def main():
                                                        posting["output"]).groups())
                 stored = stored_comments(urls[size], marker)
                 cookie = residents[0].split("\t")[0]
-                # In turn with their own yardstick, as the mixed load.
-                signed = in_turn({"bare": lambda share: wrk(server.base + "/acerca",
-                                                            duration=share), **{
-                    name: lambda share, path=path: wrk(server.base + path, duration=share,
-                                                       headers=[f"Cookie: {cookie}"])
-                    for name, path in (("goal, signed in", GOAL), ("home, signed in", "/"))}})
-                signed_bare = median_run(signed.pop("bare"))["rps"]
-                results.update({(size, name): median_run(runs)
-                                for name, runs in signed.items()})
+                # In turn with their own bare page and yardstick, as the mixed load.
+                signed = against_yardstick(server, SIGNED_IN_PAGES,
+                                           headers=[f"Cookie: {cookie}"])
+                signed_bare = signed.pop("bare")["rps"]
+                results.update({(size, name): run for name, run in signed.items()})
                 read = goal_paths(server)
                 with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as paths:
                     paths.write("\n".join(read) + "\n")
                 # Every page read once first, as the single pages are: what is measured is
                 # what the writes cost the readers, not a cold cache.
+                browser = dict(header.split(": ", 1) for header in BROWSER)
                 for path in read:
-                    urllib.request.urlopen(server.base + path).read()
-                for rate in WRITE_RATES:
-                    mixed[rate] = mixed_rate(server, residents[1:], rate, paths.name,
-                                             urls[size])
+                    urllib.request.urlopen(urllib.request.Request(server.base + path,
+                                                                  headers=browser)).read()
+                with Yardstick(capture(server.base, read, browser)) as yardstick:
+                    for rate in WRITE_RATES:
+                        mixed[rate] = mixed_rate(server, yardstick, residents[1:], rate,
+                                                 paths.name, urls[size])
                 os.unlink(paths.name)
                 scores = lighthouse(server.base)
     pages = ["/acerca", "/", GOAL]
@@ -419,8 +478,18 @@ def main():
         print(f"{name + ' (10,000)':<40}{row['rps']:>10.0f}{row['p50']:>10}{row['p99']:>10}"
               f"{row['rps'] / signed_bare:>9.2f}{both:>9}")
     print()
+    print(f"{'from the cache, against the yardstick':<40}{'req/s':>10}{'yardstick':>11}"
+          f"{'× yardstick':>13}{'× bare':>9}")
+    yardstick_ratio = {}
+    for name, _ in (*VISITOR_PAGES, *SIGNED_IN_PAGES):
+        row, plain = results[(10_000, name)], results[(10_000, f"{name}, yardstick")]
+        own_bare = signed_bare if "signed in" in name else bare
+        yardstick_ratio[name] = row["rps"] / plain["rps"]
+        print(f"{name + ' (10,000)':<40}{row['rps']:>10.0f}{plain['rps']:>11.0f}"
+              f"{yardstick_ratio[name]:>13.2f}{row['rps'] / own_bare:>9.2f}")
+    print()
     print(f"{'mixed load: 71 goals and home read':<40}{'req/s':>10}{'bare':>8}{'× bare':>9}"
-          f"{'hits':>7}{'writes/s':>10}{'lost':>6}")
+          f"{'yardstick':>11}{'× yardstick':>13}{'hits':>7}{'writes/s':>10}{'lost':>6}")
     lost_mixed = 0
     for rate in WRITE_RATES:
         row = mixed[rate]
@@ -428,7 +497,8 @@ def main():
         lost_mixed += lost + row["refused"]
         seconds = TURNS * SHARE
         print(f"{f'while residents write {rate}/s':<40}{row['rps']:>10.0f}{row['bare']:>8.0f}"
-              f"{row['rps'] / row['bare']:>9.2f}{row['hit_ratio']:>7.0%}"
+              f"{row['rps'] / row['bare']:>9.2f}{row['yardstick']:>11.0f}"
+              f"{row['rps'] / row['yardstick']:>13.2f}{row['hit_ratio']:>7.0%}"
               f"{row['accepted'] / seconds:>10.1f}{lost:>6}")
     print()
     print(f"{'Lighthouse (mobile, slow 4G)':<28}" + "".join(
@@ -470,6 +540,12 @@ def main():
         "signed-in goal and home ≤ 8 statements": max(signed_queries.values()) <= 8
         and max(kept_queries.values()) <= 8,
         "pages read ≥ 0.8 × bare at 5 writes/s": mixed[5]["rps"] >= 0.8 * mixed[5]["bare"],
+        "visitors' pages from the cache ≥ 0.5 × the yardstick": min(
+            yardstick_ratio[name] for name, _ in VISITOR_PAGES) >= 0.5,
+        "signed-in pages from the cache ≥ 0.25 × the yardstick": min(
+            yardstick_ratio[name] for name, _ in SIGNED_IN_PAGES) >= 0.25,
+        "pages read at 5 writes/s ≥ 0.4 × the yardstick":
+            mixed[5]["rps"] >= 0.4 * mixed[5]["yardstick"],
         "0 lost writes": refused == 0 and accepted <= stored and lost_mixed == 0,
         "goal page < 60 KB, no third party": size_bytes < 60 * 1024 and not third_party,
         "commitment and status in the first 14 KB": round_trip,

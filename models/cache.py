@@ -1,5 +1,5 @@
 """The versions of what pages show, kept with the data so that they change in its transaction."""
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, Boolean, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db
@@ -17,6 +17,12 @@ class CacheVersion(db.Model):
 
     scope: Mapped[str] = mapped_column(String(80), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Bumped, and not yet known to be in the cache server's mirror of the versions
+    # (``portal.page_cache.mirror``).
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (Index("ix_cache_version_pending", "scope",
+                            postgresql_where=text("pending"), sqlite_where=text("pending")),)
 
 
 # The parts of the content pages show. PLAN is on every page: the plan, the committees and

@@ -39,6 +39,11 @@ def secure(app):
                             "browsing-topics": "()"},
     )
     app.before_request(refuse_nul_characters)
+
+
+def behind_proxies(app):
+    """Call last, so that everything in front of the portal (its page cache's front layer)
+    sees the client as the proxies name it."""
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx or a load balancer: the client's address and scheme come from it.
         hops = app.config["TRUSTED_PROXIES"]

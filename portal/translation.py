@@ -31,3 +31,9 @@ FORMATTING_LOCALES = {"es": "es_PE"}
 def formatting_locale(language):
     """The Babel locale a language's figures, dates and times are written in."""
     return FORMATTING_LOCALES.get(language, language)
+
+
+def language_of(cookies, config):
+    """The interface language a reader chose (its cookie), else the portal's default."""
+    chosen = cookies.get(config["LANGUAGE_COOKIE"])
+    return chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]

@@ -219,15 +219,15 @@ def test_readers_of_a_page_being_drawn_wait_for_it_then_draw_it_themselves(app, 
     import threading
 
     from portal.extensions import cache
-    from portal.page_cache import pages as page_cache
+    from portal.page_cache import hits
+    from portal.page_cache import store as page_cache
 
     kept = {}
-    keep = page_cache.cache_set
-    monkeypatch.setattr(page_cache, "cache_set",
-                        lambda key, value: kept.setdefault(key, value) and keep(key, value))
+    keep = page_cache.cache_set_many
+    monkeypatch.setattr(hits, "cache_set_many", lambda values: kept.update(values) or keep(values))
     visitor = app.test_client()
     drawn = visitor.get("/metas/S7.6")
-    key = next(key for key in kept if key.startswith("page:"))
+    key = next(key for key in kept if key.startswith("page:") and key.endswith(":identity"))
     with app.app_context():  # another server claimed it: it is being drawn
         cache.delete(key)
         cache.add(page_cache.DRAWING + key, 1, timeout=10)

@@ -5,7 +5,8 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from portal.extensions import cache
-from portal.page_cache.pages import cache_set, versions_read
+from portal.page_cache.pages import versions_read
+from portal.page_cache.store import cache_set
 from portal.page_cache.versions import current_versions
 
 

@@ -95,11 +95,15 @@ def _own_actions():
     minutes = current_app.config["COMMENT_EDIT_MINUTES"]
     now = utcnow()
     actions = get_template_attribute("_macros/feedback.html", "own_actions")
+    reader = current_user._get_current_object()
+    reader_id = str(reader.id)
 
     def fill_one(match):
+        if match[2] != reader_id:  # someone else's: the rules give its author's actions only
+            return match[4]
         comment = OwnComment(*map(int, match.groups()[:2]),
                              datetime.fromtimestamp(int(match[3]), UTC))
-        if not can("change_own_comment", comment):
+        if not can("change_own_comment", comment, reader):
             return match[4]
         return str(actions(comment.id, within_edit_window(comment.created_at, now, minutes)))
     return fill_one

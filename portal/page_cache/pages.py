@@ -3,21 +3,17 @@ reader's with what is theirs alone left as holes (``holes``), once for each kind
 the holes filled on its way out. The page is kept under the versions it was read with
 (``versions``); a page just made out of date is drawn by one request while the others wait.
 """
-import time
-
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-from models.cache import PLAN, goal_scopes
-from portal.extensions import cache
+from models.cache import PLAN
+from portal.page_cache.hits import (KEEP, LOOKED_UP, AnswerHits, limited_gets, page_key,
+                                    page_scopes)
 from portal.page_cache.holes import TEMPLATE_GLOBALS, emptied, fill
-from portal.page_cache.versions import current_versions, remember_built_on
+from portal.page_cache.store import cache_set, cached_or_claimed, release_claim
+from portal.page_cache.versions import kept_page, mirror_versions
 from portal.permissions import reader_kind
-
-# A page being drawn, so that the readers asking for it meanwhile wait for it; the claim
-# lapses by itself if its request never ends.
-DRAWING, DRAWING_SECONDS = "drawing:", 10
 
 
 def cached(*scopes, goal=False, readers=None):
@@ -38,70 +34,12 @@ def cached(*scopes, goal=False, readers=None):
     return mark
 
 
-def _page_scopes(view):
-    scopes = getattr(view, "page_scopes", None)
-    if scopes and view.goal_page:
-        scopes = (*scopes, *goal_scopes(request.view_args["code"].upper()))
-    return scopes
-
-
-def cache_get(key):
-    try:
-        return cache.get(key)
-    except Exception:  # the cache server is away: serve from the database
-        current_app.logger.warning("Page cache unavailable", exc_info=True)
-        return None
-
-
-def cache_set(key, value):
-    try:
-        cache.set(key, value, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-        return True
-    except Exception:
-        current_app.logger.warning("Page cache unavailable", exc_info=True)
-        return False
-
-
-def _cached_or_claimed(key):
-    """The page kept under ``key``, or None when this request is to draw it.
-
-    A page just made out of date by a write is asked for by many readers at once: one
-    claims its drawing and the others wait a moment for it (never for the older page),
-    then draw it themselves if it has not come."""
-    hit = cache_get(key)
-    if hit is not None:
-        return hit
-    try:
-        claimed = cache.add(DRAWING + key, 1, timeout=DRAWING_SECONDS)
-    except Exception:
-        return None
-    if claimed:
-        g.page_drawing = DRAWING + key
-        return None
-    deadline = time.monotonic() + current_app.config["PAGE_CACHE_WAIT"]
-    while time.monotonic() < deadline:
-        time.sleep(0.02)
-        hit = cache_get(key)
-        if hit is not None:
-            return hit
-    return None
-
-
-def _release_claim():
-    claim = g.pop("page_drawing", None)
-    if claim:
-        try:
-            cache.delete(claim)
-        except Exception:  # it lapses by itself
-            current_app.logger.warning("Page cache unavailable", exc_info=True)
-
-
 def serve_from_cache():
     if request.method != "GET" or not current_app.config["PAGE_CACHE"]:
         return None
     view = current_app.view_functions.get(request.endpoint)
-    scopes = _page_scopes(view)
-    if not scopes:
+    scopes = page_scopes(view, request.view_args)
+    if not scopes or limited_gets(current_app, request.endpoint):
         return None
     if not request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
         return _serve_visitor(scopes)
@@ -112,30 +50,43 @@ def serve_from_cache():
 
 
 def _serve_visitor(scopes):
-    versions = current_versions(scopes)
-    key = f"page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}"
-    hit = _cached_or_claimed(key)
+    """A visitor's page the front layer (``hits``) found no page for, or that was being
+    drawn meanwhile: this request draws it, or takes the one drawn meanwhile."""
+    key, versions, hit = _looked_up(scopes, page_key(request, current_app.config), "",
+                                    ":identity", request.environ.pop(LOOKED_UP, None))
     if hit is not None:
-        body, content_type = hit
+        headers, body = hit
+        content_type = next(value for name, value in headers if name == "Content-Type")
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
     g.page_cache_key, g.page_versions = key, dict(zip(scopes, versions, strict=True))
     return None
 
 
 def _serve_reader(scopes, readers):
-    # Read in the request's transaction, which loading the reader opened already.
-    versions = current_versions(scopes, in_transaction=True)
     own = ""
     if callable(readers):  # the view is called with these arguments, what they read too
         own = request.view_args["reader"] = readers(**request.view_args)
-    key = (f"reader-page:{get_locale()}:{request.full_path}:{','.join(map(str, versions))}:"
-           f"{reader_kind(current_user)}:{own}")
-    hit = _cached_or_claimed(key)
+    key, versions, hit = _looked_up(scopes, f"reader-page:{get_locale()}:{request.full_path}:",
+                                    f":{reader_kind(current_user)}:{own}", "",
+                                    in_transaction=True)
     if hit is not None:  # its holes are filled on the way out (``finish_page``)
         body, content_type = hit
         return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
     g.reader_page_key, g.page_versions = key, dict(zip(scopes, versions, strict=True))
     return None
+
+
+def _looked_up(scopes, head, tail, variant, versions=None, in_transaction=False):
+    """The page's key (``head`` + versions + ``tail``), the versions and the page kept in its
+    ``variant``, or one drawn meanwhile; or None for the page when this request draws it.
+    ``versions``: those the front layer found no page under."""
+    hit = None
+    if versions is None:
+        versions, hit = kept_page(scopes, head, tail + variant, in_transaction)
+    key = head + ",".join(map(str, versions)) + tail
+    if hit is None:
+        hit = cached_or_claimed(key + variant)
+    return key, versions, hit
 
 
 def versions_read():
@@ -156,22 +107,28 @@ def finish_page(response):
         filled = fill(html)
         if filled != html:
             response.set_data(filled)
-    response = store_in_cache(response)
-    _release_claim()  # once the page is kept, for those waiting for it
+    keep_for_visitors(response)
+    # Once the page is kept, for those waiting for it: by the front layer, which keeps it.
+    if KEEP not in request.environ:
+        release_claim(g.pop("page_drawing", None))
     return response
 
 
-def store_in_cache(response):
+def keep_for_visitors(response):
+    """Ask the front layer (``hits``) to keep a visitor's page as it is sent."""
     key = g.pop("page_cache_key", None)
     if (key and response.status_code == 200 and not session.modified
             and not response.direct_passthrough and "Set-Cookie" not in response.headers):
-        if cache_set(key, (response.get_data(), response.content_type)):
-            remember_built_on(g.page_versions)
+        request.environ[KEEP] = (key, g.page_versions, response.get_data(),
+                                 g.pop("page_drawing", None))
         response.headers["X-Cache"] = "miss"
-    return response
 
 
 def init_app(app):
+    """Before the portal, its front layer answers visitors' hits; in it, a reader's hit is
+    served before the view, and the page drawn on a miss kept on its way out."""
+    mirror_versions(app)
+    app.wsgi_app = AnswerHits(app)
     app.before_request(serve_from_cache)
     app.after_request(finish_page)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)  # what the templates write the holes with

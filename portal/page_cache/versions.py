@@ -1,22 +1,46 @@
 """The versions of the parts of the content: bumped in the transaction of the write that
-changes them, mirrored in the cache server for the moments the database is away, read before
-a page is served."""
+changes them, mirrored in the cache server once committed (``portal.page_cache.mirror``), read before a page
+is served: from the mirror while it is trusted, else from the database, else (the database
+away) from the mirror all the same."""
+import threading
+import time
+
+import redis
 from flask import current_app
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
 from models import CacheVersion, db
 from models.base import dialect_insert
 from models.cache import note_change
-from portal.extensions import cache
+import portal.page_cache.mirror as mirror
 from portal.page_cache.scopes import scopes_of
+from portal.page_cache.store import cache_get
 
-# Where the latest versions are mirrored, for the moments the database is away.
-MIRROR = "version:"
 # The versions of some scopes: built once, for a page served from the cache is mostly this
 # one statement, and building it again for each request took a third of its time.
 VERSIONS = (select(CacheVersion.scope, CacheVersion.version)
             .where(CacheVersion.scope.in_(bindparam("scopes", expanding=True))))
+# The same, as PostgreSQL's driver takes it: nothing to compile or expand on the way.
+VERSIONS_ON_POSTGRESQL = (f"SELECT scope, version FROM {CacheVersion.__tablename__} "
+                          "WHERE scope = ANY(%(scopes)s)")
+# What a renewal of the mirror's trust clears once it has mirrored it.
+# (The table's, not the model's: a statement for many rows at once, no object to update.)
+_TABLE = CacheVersion.__table__
+MIRRORED = (update(_TABLE)
+            .where(_TABLE.c.scope == bindparam("mirrored_scope"),
+                   _TABLE.c.version == bindparam("mirrored_version"))
+            .values(pending=False))
+
+# Each thread's connection for reading versions outside any transaction, kept from one
+# request to the next: a page drawn again is one statement on it, with no pool checkout
+# and no ping before it.
+_held = threading.local()
+
+
+def app_mirror():
+    """This app's mirror of the versions in its cache server."""
+    return current_app.extensions["version_mirror"]
 
 
 def current_versions(scopes, in_transaction=False):
@@ -29,9 +53,7 @@ def current_versions(scopes, in_transaction=False):
         if isinstance(bind, Engine) and not in_transaction:
             # One round trip outside the request's transaction: a page served from the cache
             # opens none. A miss reads its data after this, so never older than the versions.
-            with bind.connect() as connection:
-                found = dict(connection.execution_options(isolation_level="AUTOCOMMIT")
-                             .execute(VERSIONS, parameters).all())
+            found = dict(_read_outside_transactions(bind, parameters))
         else:  # a session bound to one connection (the tests' transaction) reads through it
             found = dict(db.session.execute(VERSIONS, parameters).all())
     except DBAPIError:
@@ -39,18 +61,103 @@ def current_versions(scopes, in_transaction=False):
             db.session.rollback()
         except DBAPIError:
             db.session.invalidate()
-        mirrored = cache.get_many(*(MIRROR + scope for scope in scopes))
-        found = dict(zip(scopes, mirrored, strict=True))
+        found = dict(zip(scopes, _mirrored_or_none(scopes), strict=True))
     return [found.get(scope) or 0 for scope in scopes]
 
 
-def remember_built_on(versions):
-    """Tell a mirror never written (a new cache server) what a page kept was built on; a
-    newer version a commit writes is never overwritten."""
+def kept_page(scopes, head, tail, in_transaction=False):
+    """The versions of ``scopes`` and the page kept under ``head`` + versions + ``tail`` (or
+    None): one round trip to the cache server while its mirror is trusted, else the versions
+    from the database (``current_versions``) and the page from the cache server."""
+    kept = app_mirror()
+    if kept.trusted:
+        try:
+            found = kept.lookup(scopes, head, tail)
+        except redis.RedisError:  # away: the page is drawn from the database
+            current_app.logger.warning("Page cache unavailable", exc_info=True)
+            return current_versions(scopes, in_transaction), None
+        if found is not None:
+            return found
+        renew_trust()
+    versions = current_versions(scopes, in_transaction)
+    return versions, cache_get(head + ",".join(map(str, versions)) + tail)
+
+
+def _mirrored_or_none(scopes):
     try:
-        for scope, version in versions.items():
-            cache.add(MIRROR + scope, version, timeout=0)
-    except Exception:
+        return app_mirror().read(scopes)
+    except redis.RedisError:
+        current_app.logger.warning("Page cache unavailable", exc_info=True)
+        return [None] * len(scopes)
+
+
+def _read_outside_transactions(engine, parameters):
+    """The versions on this thread's kept connection; a connection the database dropped
+    meanwhile is replaced once, as the pool's ping would have. SQLite, where a connection
+    kept would keep its transaction, takes one from the pool each time."""
+    if engine.dialect.name != "postgresql":
+        with engine.connect() as connection:
+            return connection.execute(VERSIONS, parameters).all()
+    for attempt in (1, 2):
+        connection = getattr(_held, "connection", None)
+        if connection is not None and connection.engine is not engine:
+            connection.close()  # another app's, in a process that built several (tests)
+        if connection is None or connection.closed or connection.engine is not engine:
+            connection = _held.connection = engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT")
+        try:
+            return connection.exec_driver_sql(VERSIONS_ON_POSTGRESQL, parameters).all()
+        except DBAPIError as error:
+            connection.close()
+            _held.connection = None
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    return None
+
+
+def renew_trust():
+    """Mirror every version still pending, or every version when the mirror is not known to
+    be whole, clear what was mirrored, then trust the mirror for a while (``portal.page_cache.mirror``). Left
+    to another request renewing it meanwhile; a cache server or database away renews
+    nothing."""
+    kept = app_mirror()
+    try:
+        began = kept.begin_renewal()
+        if began is None:
+            return
+        whole = kept.is_whole()
+        statement = select(CacheVersion.scope, CacheVersion.version, CacheVersion.pending)
+        if whole:
+            statement = statement.where(CacheVersion.pending)
+        bind = db.session.get_bind()
+        if isinstance(bind, Engine):
+            with bind.begin() as connection:
+                rows = connection.execute(statement).all()
+                kept.raise_to({scope: version for scope, version, _ in rows}, whole=not whole)
+                _clear_pending(connection, rows)
+        else:  # the tests' transaction
+            rows = db.session.execute(statement).all()
+            kept.raise_to({scope: version for scope, version, _ in rows}, whole=not whole)
+            _clear_pending(db.session, rows)
+            db.session.commit()
+        kept.trust(began)
+    except (redis.RedisError, DBAPIError):
+        current_app.logger.warning("Page cache versions not renewed", exc_info=True)
+
+
+def _clear_pending(connection, rows):
+    mirrored = [{"mirrored_scope": scope, "mirrored_version": version}
+                for scope, version, pending in rows if pending]
+    if mirrored:
+        connection.execute(MIRRORED, mirrored)
+
+
+def remember_built_on(versions):
+    """Tell the mirror what a page kept was built on, for the moments the database is away
+    (and a new cache server): raised only, so never below a commit mirrored meanwhile."""
+    try:
+        app_mirror().raise_to(versions)
+    except redis.RedisError:
         current_app.logger.warning("Page cache unavailable", exc_info=True)
 
 
@@ -63,15 +170,18 @@ def _note_flushed(session, _context):
 
 
 def _bump_before_commit(session):
-    """Bump, in the committing transaction, the versions of what it changed."""
+    """Bump, in the committing transaction, the versions of what it changed; each is pending
+    until a renewal of the mirror's trust has seen it mirrored."""
     session.flush()
     scopes = sorted(session.info.pop("changed_scopes", ()))  # one order: no deadlock
     if not scopes:
         return
     insert = dialect_insert(session)(CacheVersion)
-    statement = (insert.values([{"scope": scope, "version": 1} for scope in scopes])
+    statement = (insert.values([{"scope": scope, "version": 1, "pending": True}
+                                for scope in scopes])
                  .on_conflict_do_update(index_elements=["scope"],
-                                        set_={"version": CacheVersion.version + 1})
+                                        set_={"version": CacheVersion.version + 1,
+                                              "pending": True})
                  .returning(CacheVersion.scope, CacheVersion.version))
     session.info["bumped"] = dict(session.execute(statement).all())
 
@@ -79,16 +189,24 @@ def _bump_before_commit(session):
 def _mirror_after_commit(session):
     bumped = session.info.pop("bumped", None)
     if bumped:
+        kept = app_mirror()
         try:
-            cache.set_many({MIRROR + scope: version for scope, version in bumped.items()},
-                           timeout=0)
-        except Exception:  # the versions are committed; only the mirror lags
+            kept.raise_to(bumped)
+        except Exception:  # the versions are committed; the mirror lags
             current_app.logger.warning("Page cache unavailable", exc_info=True)
+            if kept.trusted:
+                # Answer once every trust given before this commit has lapsed (``portal.page_cache.mirror``).
+                time.sleep(mirror.TRUST_SECONDS)
 
 
 def _forget_after_rollback(session, _previous_transaction):
     session.info.pop("changed_scopes", None)
     session.info.pop("bumped", None)
+
+
+def mirror_versions(app):
+    """Give ``app`` its mirror of the versions (``app_mirror``)."""
+    app.extensions["version_mirror"] = mirror.Mirror.for_app(app)
 
 
 # What the page cache does around a commit (``portal.transactions.around_commits`` orders

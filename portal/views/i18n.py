@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
 
-from portal.translation import formatting_locale
+from portal.translation import formatting_locale, language_of
 
 bp = Blueprint("i18n", __name__)
 
@@ -14,10 +14,7 @@ LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 def chosen_language():
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
-    if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return language_of(request.cookies, current_app.config)
 
 
 def select_locale():

@@ -1,0 +1,138 @@
+"""The versions mirrored in the cache server, so that a page from the cache costs one round
+trip to it and none to the database.
+
+The database holds the versions (``versions``). Each commit mirrors those it bumped into
+one hash in the cache server, never lowering one (``Mirror.raise_to``), and marks them
+pending in the database until a renewal (``versions.renew_trust``) has seen them in the
+mirror. A request may take the mirror for the database only while the cache server holds
+the trust mark, which lapses by itself TRUST_SECONDS after the renewal that set it began.
+A renewal mirrors every pending version (every version, when the mirror is not known to be
+whole) before it sets the mark.
+
+Never stale: a commit whose mirroring fails (the cache server away from it) answers only
+TRUST_SECONDS after that. By then the marks set by renewals begun before its commit have
+lapsed, and any renewal begun after it read its versions as pending and mirrored them
+before setting its own mark, or could not reach the cache server and set none. So a reader
+after that answer reads either the database or a mirror holding the commit's versions.
+
+The mirror is one hash, so that a cache server short of memory drops all of it or none: a
+version missing from a hash known to be whole (its WHOLE field) is a part never written,
+version 0. Without Redis (a development server's SimpleCache) the mirror is a dict in the
+cache, never trusted: pages are then always looked up under the database's versions.
+"""
+import redis
+from cachelib.redis import RedisCache
+
+from portal.extensions import cache
+
+# The hash of the versions, the field saying it holds every version, and the trust mark.
+HASH, WHOLE, TRUSTED = "versions", "*whole*", "versions-trusted"
+# How long a renewal's trust lasts, counted from when the renewal began; a commit that
+# cannot mirror its versions waits as long before it answers.
+TRUST_SECONDS = 2.0
+# A renewal under way, so that the requests finding the trust lapsed meanwhile leave it to
+# that one.
+RENEWING, RENEWING_MILLISECONDS = "versions-renewing", 1000
+
+# Each version raised to the one given, never lowered: two commits mirrored in the other
+# order leave the newer.
+RAISE = """
+for i = 1, #ARGV, 2 do
+  local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]))
+  if current == nil or current < tonumber(ARGV[i + 1]) then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+return 1
+"""
+# Under the trust mark (KEYS[2]), the versions of some parts (ARGV[3…]) and the page kept
+# under them: its key is ARGV[1] .. versions .. ARGV[2]. 0 when the mirror is not trusted.
+LOOKUP = """
+if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('HEXISTS', KEYS[1], ARGV[3]) == 0 then
+  return 0
+end
+local versions = {}
+for i = 4, #ARGV do
+  versions[#versions + 1] = redis.call('HGET', KEYS[1], ARGV[i]) or '0'
+end
+local joined = table.concat(versions, ',')
+return {joined, redis.call('GET', ARGV[1] .. joined .. ARGV[2])}
+"""
+
+
+class Mirror:
+    """The mirror of one app's cache server (``for_app``)."""
+
+    trusted = False  # whether ``lookup`` may answer
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    @classmethod
+    def for_app(cls, app):
+        backend = app.extensions["cache"][cache]
+        if isinstance(backend, RedisCache):
+            return RedisMirror(backend, app.config)
+        return cls(backend)
+
+    def raise_to(self, versions):
+        kept = self.backend.get(HASH) or {}
+        kept.update({scope: max(version, kept.get(scope, 0))
+                     for scope, version in versions.items()})
+        self.backend.set(HASH, kept, timeout=0)
+
+    def read(self, scopes):
+        kept = self.backend.get(HASH) or {}
+        return [kept.get(scope) for scope in scopes]
+
+
+class RedisMirror(Mirror):
+    trusted = True
+
+    def __init__(self, backend, config):
+        super().__init__(backend)
+        self.prefix = backend.key_prefix
+        self.client = redis.Redis.from_url(config["CACHE_REDIS_URL"],
+                                           **(config.get("CACHE_OPTIONS") or {}))
+        self.hash = self.prefix + HASH
+        self._raise = self.client.register_script(RAISE)
+        self._lookup = self.client.register_script(LOOKUP)
+
+    def raise_to(self, versions, whole=False):
+        """Raise the mirrored versions to ``versions``; ``whole``: they are every version."""
+        arguments = [item for pair in sorted(versions.items()) for item in pair]
+        for start in range(0, len(arguments), 2000):  # a script's arguments, a chunk at once
+            self._raise(keys=[self.hash], args=arguments[start:start + 2000])
+        if whole:
+            self.client.hset(self.hash, WHOLE, 1)
+
+    def read(self, scopes):
+        return [None if version is None else int(version)
+                for version in self.client.hmget(self.hash, list(scopes))]
+
+    def lookup(self, scopes, head, tail):
+        """Under trust: (the versions of ``scopes``, the page kept as ``head`` + versions +
+        ``tail`` or None); None when the mirror is not trusted. One round trip."""
+        found = self._lookup(keys=[self.hash, self.prefix + TRUSTED],
+                             args=[self.prefix + head, tail, WHOLE, *scopes])
+        if not found:
+            return None
+        versions, page = found
+        return ([int(version) for version in versions.split(b",")],
+                None if page is None else self.backend.serializer.loads(page))
+
+    def is_whole(self):
+        return bool(self.client.hexists(self.hash, WHOLE))
+
+    def begin_renewal(self):
+        """The cache server's time in milliseconds, when no other renewal is under way."""
+        if not self.client.set(self.prefix + RENEWING, 1, nx=True,
+                               px=RENEWING_MILLISECONDS):
+            return None
+        seconds, microseconds = self.client.time()
+        return seconds * 1000 + microseconds // 1000
+
+    def trust(self, began):
+        """Trust the mirror until TRUST_SECONDS after the renewal ``began`` (its time)."""
+        self.client.set(self.prefix + TRUSTED, 1, pxat=began + int(TRUST_SECONDS * 1000))
+        self.client.delete(self.prefix + RENEWING)
