@@ -17,7 +17,6 @@ from portal.extensions import babel, cache, compress, csrf, limiter, login_manag
 from portal.labels import LABELS, followed_name
 from portal.permissions import can
 from portal.quarters import plan_quarters
-from portal.services.accounts import load_session_user
 from portal.services.answers import answer_deadline, days_waited, overdue
 from portal.services.checks import claims_delivery
 from portal.services.feedback import editable
@@ -50,7 +49,7 @@ def create_app(config=None, **overrides):
     limiter.init_app(app)
     mail.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(accounts.load_reader)
     login_manager.anonymous_user = accounts.AnonymousUser
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Sign in to continue.")

@@ -268,3 +268,30 @@ def test_without_redis_the_mirror_is_never_trusted(app):
 
     assert not app.extensions["version_mirror"].trusted
     assert type(app.extensions["version_mirror"]) is Mirror
+
+
+def test_a_readers_hit_that_would_write_is_left_to_the_portal(served):
+    """A page from the cache answered in front of the portal writes nothing: where loading
+    its reader would (their session's use to note, once a minute), the portal answers it,
+    and notes it."""
+    from datetime import timedelta
+
+    from models import UserSession
+    from models.base import aware, utcnow
+
+    reader = served.test_client()
+    sign_in(served, reader, "vecina.hits@example.org", "resident")
+    warm(reader, "/metas/S7.6")
+    with served.app_context():
+        sessions = db.session.scalars(select(UserSession).join(UserSession.user).where(
+            UserSession.user.has(email="vecina.hits@example.org"))).all()
+        tokens = [kept.token for kept in sessions]
+        for kept in sessions:
+            kept.last_seen_at = utcnow() - timedelta(minutes=5)
+        db.session.commit()
+    page = reader.get("/metas/S7.6")
+    assert page.headers["X-Cache"] == "hit" and "Vecina" in text_of(page)
+    with served.app_context():
+        seen = [aware(kept.last_seen_at) for kept in db.session.scalars(
+            select(UserSession).where(UserSession.token.in_(tokens)))]
+    assert max(seen) > utcnow() - timedelta(minutes=1)

@@ -12,16 +12,23 @@ a page marked ``cached`` with no session cookie, over HTTPS where HTTPS is force
 no rate limit counts GETs of.
 """
 import gzip
+from collections import namedtuple
 
 import brotli
 from backports import zstd
-from flask import Request
+from flask import Request, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from models import db
 from models.cache import goal_scopes
-from portal.extensions import limiter
-from portal.page_cache.store import cache_set_many, release_claim
-from portal.page_cache.versions import kept_page, remember_built_on
+from portal.extensions import compress, limiter
+from portal.page_cache.holes import fill
+from portal.page_cache.store import cache_set, cache_set_many, release_claim
+from portal.page_cache.versions import kept_page, reading_outside_transactions, remember_built_on
+from portal.permissions import reader_kind
+from portal.services.accounts import WritesNeeded
 from portal.translation import language_of
 
 # Each encoding a page is kept in, best first, with how it is compressed: once per page
@@ -34,10 +41,16 @@ ENCODINGS = {"zstd": lambda body: zstd.compress(body, 9),
 KEEP = "portal.page_cache.keep"
 # The versions a visitor's page was looked up under here, for the portal drawing it.
 LOOKED_UP = "portal.page_cache.versions"
+# What the view's ``readers`` read of a signed-in reader here, for the portal drawing it.
+READ_OF_READER = "portal.page_cache.reader"
 # Where an app keeps, for each endpoint, whether a rate limit counts its GETs.
 LIMITED = "page_cache_limited_gets"
 # What is not kept of an answer's headers: what each answer gets of its own.
-OWN_HEADERS = {"content-encoding", "content-length", "x-cache", "date", "server"}
+OWN_HEADERS = {"content-encoding", "content-length", "x-cache", "date", "server", "set-cookie"}
+# What the portal asks this layer to keep of the page it sends: a visitor's page as sent
+# (``body``, under ``key`` and the ``versions`` it shows) or a reader's with its holes
+# emptied (``reader``), and the claim on its drawing to release once it is kept.
+Keep = namedtuple("Keep", "key versions body claim reader")
 
 
 def page_key(request, config):
@@ -46,6 +59,14 @@ def page_key(request, config):
     kept in adds its name after the versions."""
     language = language_of(request.cookies, config)
     return f"page:{request.scheme}://{request.host}{request.full_path}:{language}:"
+
+
+def reader_page_key(own):
+    """The key of a signed-in reader's page, before and after the versions: its address, its
+    language, the kind of reader (``reader_kind``) and what the view's ``readers`` read of
+    them (``own``)."""
+    return (f"reader-page:{get_locale()}:{request.full_path}:",
+            f":{reader_kind(current_user)}:{own}")
 
 
 def page_scopes(view, view_args):
@@ -66,16 +87,18 @@ class AnswerHits:
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] == "GET" and self.app.config["PAGE_CACHE"]:
             hit = self.answer(environ)
-            if hit is not None:
-                status_headers, body = hit
-                start_response("200 OK", status_headers)
+            if isinstance(hit, tuple):  # a visitor's page, as it was sent
+                headers, body = hit
+                start_response("200 OK", headers)
                 return [body]
+            if hit is not None:  # a reader's, its holes filled for them
+                return hit(environ, start_response)
         return self.keep(environ, start_response)
 
     def answer(self, environ):
+        """A visitor's page kept (its headers and body), a reader's (a response), or None
+        for the portal to answer."""
         request, config = Request(environ), self.app.config
-        if config["SESSION_COOKIE_NAME"] in request.cookies:
-            return None  # a reader's session: the portal knows what of the page is theirs
         if config["FORCE_HTTPS"] and not (request.is_secure or request.headers.get(
                 "X-Forwarded-Proto") == "https"):
             return None  # sent to HTTPS first
@@ -92,6 +115,8 @@ class AnswerHits:
                 limited_gets(self.app, endpoint)
         if self.app.extensions[LIMITED][endpoint]:
             return None
+        if config["SESSION_COOKIE_NAME"] in request.cookies:
+            return self.answer_reader(environ, view, scopes) if view.page_readers else None
         encoding = request.accept_encodings.best_match(ENCODINGS) or "identity"
         with self.app.app_context():
             versions, kept = kept_page(scopes, page_key(request, config), f":{encoding}")
@@ -100,6 +125,40 @@ class AnswerHits:
             return None
         headers, body = kept
         return [*headers, ("Content-Length", str(len(body))), ("X-Cache", "hit")], body
+
+    def answer_reader(self, environ, view, scopes):
+        """A signed-in reader's page kept, its holes filled for them, in a request context
+        of its own but without the portal's per-request work: only what reads, on a
+        connection that needs no transaction. None, for the portal to answer, where the
+        request would write (their session ended, its use to note, a message to show) or the
+        page is not kept."""
+        with self.app.request_context(environ):
+            if "_flashes" in session or "_user_id" not in session:
+                return None
+            for name in (None, *reversed(request.blueprints)):
+                for pull in self.app.url_value_preprocessors.get(name, ()):
+                    pull(request.endpoint, request.view_args)
+            reading_outside_transactions(db.session)
+            g.reads_only = True
+            try:
+                reader = current_user._get_current_object()
+            except WritesNeeded:
+                return None
+            if not reader.is_authenticated or session.modified:
+                return None
+            own = (view.page_readers(**request.view_args) if callable(view.page_readers)
+                   else "")
+            head, tail = reader_page_key(own)
+            versions, kept = kept_page(scopes, head, tail, in_transaction=True)
+            if kept is None:  # the portal draws it, with what was read here
+                environ[LOOKED_UP], environ[READ_OF_READER] = versions, own
+                return None
+            headers, html = kept
+            response = self.app.response_class(fill(html), headers=headers)
+            response.headers["X-Cache"] = "hit"
+            response = compress.after_request(response)
+            self.app.session_interface.save_session(self.app, session, response)
+            return response
 
     def keep(self, environ, start_response):
         """Hand the request to the portal; keep what it asks to keep of its answer, as sent."""
@@ -117,25 +176,32 @@ class AnswerHits:
         finally:
             if hasattr(answer, "close"):
                 answer.close()
-        key, versions, plain, claim = environ.pop(KEEP)
+        kept = environ.pop(KEEP)
         with self.app.app_context():
-            if sent.get("status", "").startswith("200") and not any(
+            if kept.reader:  # its holes emptied: the same for every reader of its kind
+                if sent.get("status", "").startswith("200"):
+                    cache_set(kept.key, (own_headers_dropped(sent["headers"]), kept.body))
+            elif sent.get("status", "").startswith("200") and not any(
                     name.lower() == "set-cookie" for name, _ in sent["headers"]):
-                store(key, versions, plain, sent["headers"])
-            release_claim(claim)  # once the page is kept, for those waiting for it
+                store(kept.key, kept.versions, kept.body, sent["headers"])
+            release_claim(kept.claim)  # once the page is kept, for those waiting for it
         return [body]
+
+
+def own_headers_dropped(headers):
+    """An answer's headers but what each answer gets of its own (``OWN_HEADERS``)."""
+    return [(name, value) for name, value in headers if name.lower() not in OWN_HEADERS]
 
 
 def store(key, versions, plain, headers):
     """Keep a page in each encoding with the headers it was sent with."""
-
-    kept = [(name, value) for name, value in headers if name.lower() not in OWN_HEADERS]
+    kept = own_headers_dropped(headers)
     if not any(name.lower() == "vary" for name, _ in kept):
         kept.append(("Vary", "Accept-Encoding"))
     variants = {f"{key}:identity": (kept, plain)}
-    for encoding, compress in ENCODINGS.items():
+    for encoding, compressed in ENCODINGS.items():
         variants[f"{key}:{encoding}"] = ([*kept, ("Content-Encoding", encoding)],
-                                         compress(plain))
+                                         compressed(plain))
     if cache_set_many(variants):
         remember_built_on(versions)
 

@@ -4,16 +4,14 @@ the holes filled on its way out. The page is kept under the versions it was read
 (``versions``); a page just made out of date is drawn by one request while the others wait.
 """
 from flask import Response, current_app, g, request, session
-from flask_babel import get_locale
 from flask_login import current_user
 
 from models.cache import PLAN
-from portal.page_cache.hits import (KEEP, LOOKED_UP, AnswerHits, limited_gets, page_key,
-                                    page_scopes)
+from portal.page_cache.hits import (KEEP, LOOKED_UP, READ_OF_READER, AnswerHits, Keep,
+                                    limited_gets, page_key, page_scopes, reader_page_key)
 from portal.page_cache.holes import TEMPLATE_GLOBALS, emptied, fill
-from portal.page_cache.store import cache_set, cached_or_claimed, release_claim
+from portal.page_cache.store import cached_or_claimed, release_claim
 from portal.page_cache.versions import kept_page, mirror_versions
-from portal.permissions import reader_kind
 
 
 def cached(*scopes, goal=False, readers=None):
@@ -55,9 +53,7 @@ def _serve_visitor(scopes):
     key, versions, hit = _looked_up(scopes, page_key(request, current_app.config), "",
                                     ":identity", request.environ.pop(LOOKED_UP, None))
     if hit is not None:
-        headers, body = hit
-        content_type = next(value for name, value in headers if name == "Content-Type")
-        return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
+        return _kept_response(hit)
     g.page_cache_key, g.page_versions = key, dict(zip(scopes, versions, strict=True))
     return None
 
@@ -65,15 +61,24 @@ def _serve_visitor(scopes):
 def _serve_reader(scopes, readers):
     own = ""
     if callable(readers):  # the view is called with these arguments, what they read too
-        own = request.view_args["reader"] = readers(**request.view_args)
-    key, versions, hit = _looked_up(scopes, f"reader-page:{get_locale()}:{request.full_path}:",
-                                    f":{reader_kind(current_user)}:{own}", "",
-                                    in_transaction=True)
+        own = request.environ.pop(READ_OF_READER, None)  # read in front of the portal
+        if own is None:
+            own = readers(**request.view_args)
+        request.view_args["reader"] = own
+    key, versions, hit = _looked_up(scopes, *reader_page_key(own), "",
+                                    request.environ.pop(LOOKED_UP, None), in_transaction=True)
     if hit is not None:  # its holes are filled on the way out (``finish_page``)
-        body, content_type = hit
-        return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
+        return _kept_response(hit)
     g.reader_page_key, g.page_versions = key, dict(zip(scopes, versions, strict=True))
     return None
+
+
+def _kept_response(kept):
+    """A page kept (its headers and body) as the portal answers it, its own headers added on
+    the way out."""
+    headers, body = kept
+    content_type = next(value for name, value in headers if name == "Content-Type")
+    return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
 
 
 def _looked_up(scopes, head, tail, variant, versions=None, in_transaction=False):
@@ -102,7 +107,9 @@ def finish_page(response):
         key = g.pop("reader_page_key", None)
         if key and response.status_code == 200 and "_flashes" not in session:
             kept = emptied(html)
-            if kept is not None and cache_set(key, (kept, response.content_type)):
+            if kept is not None:  # the front layer keeps it with the headers it is sent with
+                request.environ[KEEP] = Keep(key, None, kept, g.pop("page_drawing", None),
+                                             reader=True)
                 response.headers["X-Cache"] = "miss"
         filled = fill(html)
         if filled != html:
@@ -119,8 +126,8 @@ def keep_for_visitors(response):
     key = g.pop("page_cache_key", None)
     if (key and response.status_code == 200 and not session.modified
             and not response.direct_passthrough and "Set-Cookie" not in response.headers):
-        request.environ[KEEP] = (key, g.page_versions, response.get_data(),
-                                 g.pop("page_drawing", None))
+        request.environ[KEEP] = Keep(key, g.page_versions, response.get_data(),
+                                     g.pop("page_drawing", None), reader=False)
         response.headers["X-Cache"] = "miss"
 
 

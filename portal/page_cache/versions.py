@@ -9,6 +9,7 @@ import redis
 from flask import current_app
 from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from models import CacheVersion, db
 from models.base import dialect_insert
@@ -91,6 +92,16 @@ def _mirrored_or_none(scopes):
         return [None] * len(scopes)
 
 
+def _held_connection(engine):
+    connection = getattr(_held, "connection", None)
+    if connection is not None and connection.engine is not engine:
+        connection.close()  # another app's, in a process that built several (tests)
+    if connection is None or connection.closed or connection.engine is not engine:
+        connection = _held.connection = engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT")
+    return connection
+
+
 def _read_outside_transactions(engine, parameters):
     """The versions on this thread's kept connection; a connection the database dropped
     meanwhile is replaced once, as the pool's ping would have. SQLite, where a connection
@@ -99,12 +110,7 @@ def _read_outside_transactions(engine, parameters):
         with engine.connect() as connection:
             return connection.execute(VERSIONS, parameters).all()
     for attempt in (1, 2):
-        connection = getattr(_held, "connection", None)
-        if connection is not None and connection.engine is not engine:
-            connection.close()  # another app's, in a process that built several (tests)
-        if connection is None or connection.closed or connection.engine is not engine:
-            connection = _held.connection = engine.connect().execution_options(
-                isolation_level="AUTOCOMMIT")
+        connection = _held_connection(engine)
         try:
             return connection.exec_driver_sql(VERSIONS_ON_POSTGRESQL, parameters).all()
         except DBAPIError as error:
@@ -113,6 +119,16 @@ def _read_outside_transactions(engine, parameters):
             if attempt == 2 or not error.connection_invalidated:
                 raise
     return None
+
+
+def reading_outside_transactions(scoped):
+    """Have this request's session (``scoped``, ``db.session``) read on the thread's kept
+    connection, outside any transaction: for a request that only reads, sent no BEGIN,
+    COMMIT or ping. PostgreSQL's; elsewhere (SQLite, the tests' one transaction) it reads as
+    any request does."""
+    bind = scoped.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        scoped.registry.set(Session(bind=_held_connection(bind)))
 
 
 def renew_trust():

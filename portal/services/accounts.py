@@ -240,8 +240,13 @@ SESSION_USER = (select(UserSession, unread_count(UserSession.user_id))
                 .options(joinedload(UserSession.user)))
 
 
-def load_session_user(token):
-    """Flask-Login's loader: the user of a live session, or None."""
+class WritesNeeded(Exception):
+    """Loading a session's user would write: the session ended, or its use noted."""
+
+
+def load_session_user(token, writes=True):
+    """Flask-Login's loader: the user of a live session, or None. ``writes=False``: where the
+    request may not write, WritesNeeded when loading them would."""
     found = db.session.execute(SESSION_USER, {"token": token}).first()
     if found is None or not found[0].user.is_active:
         return None
@@ -249,6 +254,8 @@ def load_session_user(token):
     session.user.unread_notifications = unread
     now = utcnow()
     last_seen = aware(session.last_seen_at)
+    if now - last_seen > LAST_SEEN_PRECISION and not writes:
+        raise WritesNeeded
     if now - last_seen > IDLE_LIMIT[session.user.role]:
         db.session.delete(session)
         return None

@@ -2,7 +2,7 @@
 import json
 import time
 
-from flask import (Blueprint, current_app, flash, make_response, redirect,
+from flask import (Blueprint, current_app, flash, g, make_response, redirect,
                    render_template, request, session, url_for)
 from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 
@@ -33,6 +33,12 @@ class AnonymousUser(AnonymousUserMixin):
     committees = ()
     display_name = ""
     session_token = None
+
+
+def load_reader(token):
+    """Flask-Login's loader: the reader of a live session. A page answered from the cache
+    before the portal (``portal.page_cache.hits``) may not write: it says so in ``g``."""
+    return service.load_session_user(token, writes=not g.get("reads_only"))
 
 
 def submitted_email():
