@@ -57,15 +57,21 @@ def page_key(request, config):
     """The key of a visitor's page up to the versions of what it shows, which come next: its
     address as asked for (scheme and host included) and its language. Each encoding it is
     kept in adds its name after the versions."""
-    language = language_of(request.cookies, config)
-    return f"page:{request.scheme}://{request.host}{request.full_path}:{language}:"
+    return f"page:{address(request)}:{language_of(request.cookies, config)}:"
+
+
+def address(request):
+    """The address a request asks for, as it came: scheme, host, path and query."""
+    environ = request.environ
+    return (f"{environ['wsgi.url_scheme']}://{request.host}{environ.get('SCRIPT_NAME', '')}"
+            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
 
 
 def reader_page_key(own):
     """The key of a signed-in reader's page, before and after the versions: its address, its
     language, the kind of reader (``reader_kind``) and what the view's ``readers`` read of
     them (``own``)."""
-    return (f"reader-page:{get_locale()}:{request.full_path}:",
+    return (f"reader-page:{address(request)}:{get_locale()}:",
             f":{reader_kind(current_user)}:{own}")
 
 
@@ -82,6 +88,7 @@ class AnswerHits:
 
     def __init__(self, app):
         self.app, self.portal = app, app.wsgi_app
+        self.mirror = app.extensions["version_mirror"]
         app.extensions[LIMITED] = {}
 
     def __call__(self, environ, start_response):
@@ -118,8 +125,13 @@ class AnswerHits:
         if config["SESSION_COOKIE_NAME"] in request.cookies:
             return self.answer_reader(environ, view, scopes) if view.page_readers else None
         encoding = request.accept_encodings.best_match(ENCODINGS) or "identity"
-        with self.app.app_context():
-            versions, kept = kept_page(scopes, page_key(request, config), f":{encoding}")
+        head, tail = page_key(request, config), f":{encoding}"
+        # Under trust, one round trip and no app context; else with the database's versions.
+        found = self.mirror.look(scopes, head, tail) if self.mirror.trusted else None
+        if not isinstance(found, tuple):
+            with self.app.app_context():
+                found = kept_page(scopes, head, tail, mirrored=found)
+        versions, kept = found
         if kept is None:  # the portal draws it, under the versions read here
             environ[LOOKED_UP] = versions
             return None

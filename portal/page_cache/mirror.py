@@ -25,6 +25,8 @@ from cachelib.redis import RedisCache
 
 from portal.extensions import cache
 
+# What a look in the mirror finds but versions and a page: no trust, or no Redis.
+UNTRUSTED, AWAY = "untrusted", "away"
 # The hash of the versions, the field saying it holds every version, and the trust mark.
 HASH, WHOLE, TRUSTED = "versions", "*whole*", "versions-trusted"
 # How long a renewal's trust lasts, counted from when the renewal began; a commit that
@@ -63,7 +65,7 @@ return {joined, redis.call('GET', ARGV[1] .. joined .. ARGV[2])}
 class Mirror:
     """The mirror of one app's cache server (``for_app``)."""
 
-    trusted = False  # whether ``lookup`` may answer
+    trusted = False  # whether ``look`` may answer
 
     def __init__(self, backend):
         self.backend = backend
@@ -84,6 +86,7 @@ class Mirror:
     def read(self, scopes):
         kept = self.backend.get(HASH) or {}
         return [kept.get(scope) for scope in scopes]
+
 
 
 class RedisMirror(Mirror):
@@ -110,13 +113,17 @@ class RedisMirror(Mirror):
         return [None if version is None else int(version)
                 for version in self.client.hmget(self.hash, list(scopes))]
 
-    def lookup(self, scopes, head, tail):
-        """Under trust: (the versions of ``scopes``, the page kept as ``head`` + versions +
-        ``tail`` or None); None when the mirror is not trusted. One round trip."""
-        found = self._lookup(keys=[self.hash, self.prefix + TRUSTED],
-                             args=[self.prefix + head, tail, WHOLE, *scopes])
+    def look(self, scopes, head, tail):
+        """Under trust, the versions of ``scopes`` and the page kept as ``head`` + versions
+        + ``tail`` (or None); UNTRUSTED without the trust mark, AWAY when Redis does not
+        answer. One round trip."""
+        try:
+            found = self._lookup(keys=[self.hash, self.prefix + TRUSTED],
+                                 args=[self.prefix + head, tail, WHOLE, *scopes])
+        except redis.RedisError:
+            return AWAY
         if not found:
-            return None
+            return UNTRUSTED
         versions, page = found
         return ([int(version) for version in versions.split(b",")],
                 None if page is None else self.backend.serializer.loads(page))

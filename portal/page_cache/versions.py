@@ -66,19 +66,21 @@ def current_versions(scopes, in_transaction=False):
     return [found.get(scope) or 0 for scope in scopes]
 
 
-def kept_page(scopes, head, tail, in_transaction=False):
+def kept_page(scopes, head, tail, in_transaction=False, mirrored=None):
     """The versions of ``scopes`` and the page kept under ``head`` + versions + ``tail`` (or
     None): one round trip to the cache server while its mirror is trusted, else the versions
-    from the database (``current_versions``) and the page from the cache server."""
+    from the database (``current_versions``) and the page from the cache server.
+    ``mirrored``: what a look in the mirror found just before (``Mirror.look``), not asked
+    again."""
     kept = app_mirror()
-    if kept.trusted:
-        try:
-            found = kept.lookup(scopes, head, tail)
-        except redis.RedisError:  # away: the page is drawn from the database
-            current_app.logger.warning("Page cache unavailable", exc_info=True)
-            return current_versions(scopes, in_transaction), None
-        if found is not None:
-            return found
+    if mirrored is None and kept.trusted:
+        mirrored = kept.look(scopes, head, tail)
+    if isinstance(mirrored, tuple):
+        return mirrored
+    if mirrored == mirror.AWAY:  # the page is drawn from the database
+        current_app.logger.warning("Page cache unavailable: versions from the database")
+        return current_versions(scopes, in_transaction), None
+    if mirrored == mirror.UNTRUSTED:
         renew_trust()
     versions = current_versions(scopes, in_transaction)
     return versions, cache_get(head + ",".join(map(str, versions)) + tail)
