@@ -43,6 +43,7 @@ database: setup
 	$(FLASK) plan import $(PLAN_FILE)
 	$(FLASK) committees seed
 	$(FLASK) places seed
+	$(FLASK) municipalities seed
 
 # axe-core, injected into pages by the accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json

@@ -4,6 +4,7 @@ from .cache import CacheVersion
 from .feedback import (MAX_STARS, MIN_STARS, OBSERVATION_KINDS, Comment, Observation,
                        ObservationResponse, Rating)
 from .moderation import MODERATION_REASONS, Flag, ModerationAction
+from .municipality import MUNICIPALITY_KINDS, Municipality
 from .outbox import OutboxEntry
 from .notifications import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, FOLLOW_KINDS,
                             Delivery, Follow, Notification, NotificationSetting)
@@ -23,6 +24,6 @@ __all__ = [
     "FOLLOW_KINDS", "Follow", "Goal", "Notification", "Objective", "OutboxEntry", "CADENCES",
     "DEFAULT_CADENCE",
     "Delivery", "EVENTS_FOR_ROLE", "NotificationSetting", "Hearing", "HearingQuestion", "EVIDENCE_KINDS", "Evidence",
-    "CHECK_ANSWERS", "DeliveryCheck", "PLACE_KINDS", "Place",
+    "CHECK_ANSWERS", "DeliveryCheck", "MUNICIPALITY_KINDS", "Municipality", "PLACE_KINDS", "Place",
     "Plan", "Problem", "Report", "ReportRevision", "Submission", "User", "UserSession",
 ]

@@ -1,5 +1,6 @@
 """Turning what people typed into safe HTML: paragraphs, and links made clickable."""
 import re
+import unicodedata
 
 import nh3
 from markupsafe import Markup, escape
@@ -30,3 +31,9 @@ def user_text(text):
         for p in paragraphs)
     return Markup(nh3.clean(html, tags={"p", "br", "a"}, attributes={"a": {"href"}},
                             url_schemes={"http", "https"}, link_rel="nofollow ugc noopener"))
+
+
+def slug_of(name):
+    """An address made of a name: lower case, no accents, words joined by hyphens."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80]

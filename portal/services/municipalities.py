@@ -1,0 +1,49 @@
+"""Peru's municipalities: the register loaded into the portal, and each found by its address
+or its ubigeo."""
+from collections import namedtuple
+
+from sqlalchemy import or_, select
+
+from models import Municipality, db
+from portal.importers import register
+
+# What loading the register did: municipalities created, brought up to the register,
+# left as they were, and those the register gives no point for.
+Seeded = namedtuple("Seeded", "created changed unchanged without_point")
+FIELDS = ("name", "kind", "province", "department", "latitude", "longitude")
+
+
+def seed_municipalities(entries=None):
+    """Create each municipality of the register (``portal.importers.register``) or bring it
+    up to the register; run again, it changes nothing. A municipality keeps the address it
+    was given: a new one takes one no other has."""
+    entries = list(entries if entries is not None else register.municipalities())
+    known = {found.ubigeo: found for found in db.session.scalars(select(Municipality))}
+    taken = {found.slug for found in known.values()}
+    slugs = register.slugs(entries)
+    created = changed = 0
+    for entry in entries:
+        found = known.get(entry.ubigeo)
+        if found is None:
+            slug = slugs[entry.ubigeo]
+            if slug in taken:
+                slug = f"{slug}-{entry.ubigeo}"
+            taken.add(slug)
+            db.session.add(Municipality(ubigeo=entry.ubigeo, slug=slug, **{
+                field: getattr(entry, field) for field in FIELDS}))
+            created += 1
+            continue
+        differing = {field: getattr(entry, field) for field in FIELDS
+                     if getattr(found, field) != getattr(entry, field)}
+        for field, value in differing.items():
+            setattr(found, field, value)
+        changed += bool(differing)
+    db.session.flush()
+    without_point = sum(entry.latitude is None for entry in entries)
+    return Seeded(created, changed, len(entries) - created - changed, without_point)
+
+
+def municipality_by_address(address):
+    """The municipality whose address (slug) or ubigeo is ``address``, or None."""
+    return db.session.scalar(select(Municipality).where(
+        or_(Municipality.slug == address, Municipality.ubigeo == address)))
