@@ -7,16 +7,17 @@ mapped model and requires it in ``SCOPES`` or in ``INVISIBLE``.
 """
 from models import (AuditEntry, CacheVersion, Comment, Committee, Delivery, DeliveryCheck,
                     Dimension, Evidence, Flag, Follow, Goal, Hearing, HearingQuestion,
-                    ModerationAction, Notification, NotificationSetting, Objective, Observation,
-                    ObservationResponse, OutboxEntry, Place, Plan, Problem, Rating,
+                    ModerationAction, Municipality, Notification, NotificationSetting, Objective,
+                    Observation, ObservationResponse, OutboxEntry, Place, Plan, Problem, Rating,
                     RecoveryCode, Report, ReportRevision, Submission, User, UserSession)
 from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION, OBSERVATIONS, PLAN,
                           RATINGS, REPORTS, goal_scope, ratings_scope, thread_scope)
 
 # Rows no page shows: writing them leaves every cached page true. The versions themselves
-# are written by statement, never as rows of the session.
+# are written by statement, never as rows of the session. (No page shows the register of
+# municipalities yet: the page that does gives it a scope.)
 INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, Notification,
-             NotificationSetting, Delivery, CacheVersion, OutboxEntry)
+             NotificationSetting, Delivery, CacheVersion, OutboxEntry, Municipality)
 
 
 def _code(session, goal_id):  # by key: from the session's identity map when it is loaded
