@@ -1,15 +1,18 @@
-"""A visitor's page from the cache, answered before the request reaches the portal.
+"""A page from the cache, answered before the request reaches the portal.
 
 A page kept for visitors is the same for every visitor who reads it in one language: it is
 kept as it was sent, its headers included, and compressed once in each encoding browsers
 accept (``keep``). A visitor asking for it again is answered from the versions of what it
 shows and the cache alone (``AnswerHits``): no session, locale, limiter, security headers or
-compression is worked out again, for the answer holds them already. Everything else, a miss
-included, goes on to the portal, which keeps the page it draws (``portal.page_cache.pages``).
+compression is worked out again, for the answer holds them already. A signed-in reader's
+page, kept with its holes and the headers it was sent with, is answered here too, in a
+request context of its own that only reads (``answer_reader``). Everything else, a miss
+included, goes on to the portal, which draws the page and hands it here to keep
+(``portal.page_cache.pages``).
 
 A page is only answered here where the portal would serve it from the cache itself: a GET of
-a page marked ``cached`` with no session cookie, over HTTPS where HTTPS is forced, on a route
-no rate limit counts GETs of.
+a page marked ``cached``, over HTTPS where HTTPS is forced, on a route no rate limit counts
+GETs of; a reader's only where the portal would write nothing for it.
 """
 import gzip
 from collections import namedtuple
@@ -36,8 +39,7 @@ from portal.translation import language_of
 ENCODINGS = {"zstd": lambda body: zstd.compress(body, 9),
              "br": lambda body: brotli.compress(body, quality=5),
              "gzip": lambda body: gzip.compress(body, 9, mtime=0)}
-# Where the portal leaves, for this layer, the page it drew to be kept: its key, versions and
-# plain body.
+# Where the portal leaves, for this layer, the page it drew to be kept (a ``Keep``).
 KEEP = "portal.page_cache.keep"
 # The versions a visitor's page was looked up under here, for the portal drawing it.
 LOOKED_UP = "portal.page_cache.versions"
