@@ -96,9 +96,10 @@ def _mirrored_or_none(scopes):
 
 def _held_connection(engine):
     connection = getattr(_held, "connection", None)
-    if connection is not None and connection.engine is not engine:
+    if connection is not None and (connection.closed or connection.engine is not engine):
         connection.close()  # another app's, in a process that built several (tests)
-    if connection is None or connection.closed or connection.engine is not engine:
+        connection = None
+    if connection is None:
         connection = _held.connection = engine.connect().execution_options(
             isolation_level="AUTOCOMMIT")
     return connection
@@ -135,9 +136,9 @@ def reading_outside_transactions(scoped):
 
 def renew_trust():
     """Mirror every version still pending, or every version when the mirror is not known to
-    be whole, clear what was mirrored, then trust the mirror for a while (``portal.page_cache.mirror``). Left
-    to another request renewing it meanwhile; a cache server or database away renews
-    nothing."""
+    be whole, clear what was mirrored, then trust the mirror for a while
+    (``portal.page_cache.mirror``). Left to another request renewing it meanwhile; a cache
+    server or database away renews nothing."""
     kept = app_mirror()
     try:
         began = kept.begin_renewal()
@@ -150,20 +151,20 @@ def renew_trust():
         bind = db.session.get_bind()
         if isinstance(bind, Engine):
             with bind.begin() as connection:
-                rows = connection.execute(statement).all()
-                kept.raise_to({scope: version for scope, version, _ in rows}, whole=not whole)
-                _clear_pending(connection, rows)
+                _mirror_rows(kept, connection, statement, whole)
         else:  # the tests' transaction
-            rows = db.session.execute(statement).all()
-            kept.raise_to({scope: version for scope, version, _ in rows}, whole=not whole)
-            _clear_pending(db.session, rows)
+            _mirror_rows(kept, db.session, statement, whole)
             db.session.commit()
         kept.trust(began)
     except (redis.RedisError, DBAPIError):
         current_app.logger.warning("Page cache versions not renewed", exc_info=True)
 
 
-def _clear_pending(connection, rows):
+def _mirror_rows(kept, connection, statement, whole):
+    """Mirror the versions ``statement`` reads (every one unless the mirror is ``whole``),
+    then clear those that were pending, in ``connection``'s transaction."""
+    rows = connection.execute(statement).all()
+    kept.raise_to({scope: version for scope, version, _ in rows}, whole=not whole)
     mirrored = [{"mirrored_scope": scope, "mirrored_version": version}
                 for scope, version, pending in rows if pending]
     if mirrored:
