@@ -33,6 +33,12 @@ class Municipality(db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
 
     @property
+    def title(self):
+        """How a plan names it: Municipalidad Provincial de Ilo."""
+        kind = "Provincial" if self.kind == "provincial" else "Distrital"
+        return f"Municipalidad {kind} de {self.name}"
+
+    @property
     def province_ubigeo(self):
         return self.ubigeo[:4]
 

@@ -122,6 +122,8 @@ class Goal(db.Model):
     text: Mapped[str] = mapped_column(Text)
     target: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(16))
+    # What measures it, as the plan names it (the JNE's txPgIndicador); None if it names none.
+    indicator: Mapped[str | None] = mapped_column(Text)
     # Goal, objective and problem texts without accents, upper case: what search matches.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 

@@ -40,15 +40,21 @@ def rows(statement, **values):
     return db.session.execute(text(statement), values).all()
 
 
+# Columns today's services write that an older schema lacks: (table, column, type).
+TODAYS_COLUMNS = (("cache_version", "pending", "BOOLEAN NOT NULL DEFAULT false"),
+                  ("goal", "indicator", "TEXT"))
+
+
 @contextmanager
 def todays_versions():
-    """The rows below are written by today's services, which bump the page cache's versions
-    as today's schema keeps them (each pending its mirror): that column, for the while."""
-    db.session.execute(text("ALTER TABLE cache_version ADD COLUMN pending BOOLEAN NOT NULL"
-                            " DEFAULT false"))
+    """The rows below are written by today's services, which write columns today's schema
+    has (a version pending its mirror, a goal's indicator): those columns, for the while."""
+    for table, column, kind in TODAYS_COLUMNS:
+        db.session.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     db.session.commit()
     yield
-    db.session.execute(text("ALTER TABLE cache_version DROP COLUMN pending"))
+    for table, column, _kind in TODAYS_COLUMNS:
+        db.session.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
     db.session.commit()
     db.session.close()
 
@@ -89,7 +95,6 @@ def write_questions_hidden_the_old_way():
     db.session.commit()
     db.session.close()  # a migration runs on a connection of its own
     return moderator_id, admin_id, cms
-
 
 
 def test_hidden_questions_stay_hidden_and_who_hid_them_goes_to_the_log(scratch_app):

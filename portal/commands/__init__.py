@@ -45,10 +45,13 @@ translate_cli = AppGroup("translate", help="Extract, update and compile the tran
 
 @plan_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def plan_import(path):
-    """Import the plan from its extracted text or its canonical JSON."""
+@click.option("--ubigeo", help="The municipality's INEI ubigeo, where the file does not say "
+                               "it (such as 180301).")
+@click.option("--term", help="The term, where the file does not say it (such as 2027-2030).")
+def plan_import(path, ubigeo, term):
+    """Import a plan from its extracted text, its canonical JSON or the JNE's JSON."""
     try:
-        parsed = parse_plan_file(path)
+        parsed = parse_plan_file(path, ubigeo=ubigeo, term=term)
         summary = import_plan(parsed)
         jobs.commit()
     except (PlanFormatError, DomainError) as error:

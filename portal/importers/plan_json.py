@@ -75,6 +75,7 @@ def _read_goals(objective, nodes, path):
             target=target if "target" in node else goal_target(text),
             kind=kind,
             where=where,
+            indicator=_field(node, "indicator", where, str, required=False),
         ))
 
 
@@ -104,13 +105,22 @@ def _read_dimension(node, path):
     return dimension
 
 
-def parse_plan_json(text, source):
-    """Parse the canonical JSON; raises PlanFormatError naming the line or the field."""
+def read_json(text):
+    """The document of a JSON file; PlanFormatError naming the line when it is not JSON."""
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise PlanFormatError(_l("line %(number)s", number=error.lineno), _l(
             "not valid JSON (%(reason)s)", reason=error.msg)) from None
+
+
+def parse_plan_json(text, source):
+    """Parse the canonical JSON; raises PlanFormatError naming the line or the field."""
+    return plan_from_document(read_json(text), source)
+
+
+def plan_from_document(document, source):
+    """The plan of a canonical JSON document already read."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise PlanFormatError("format", _l(
             "a plan file in JSON must say \"format\": \"%(format)s\"", format=FORMAT))
@@ -167,6 +177,7 @@ def plan_document(plan):
                                         "text": goal.text,
                                         "target": goal.target,
                                         "kind": goal.kind,
+                                        "indicator": goal.indicator,
                                     }
                                     for goal in objective.goals
                                 ],

@@ -40,6 +40,8 @@ class ParsedGoal:
     target: int | None
     kind: str
     where: str
+    # What measures the goal, as the plan names it (JNE's txPgIndicador); None if it does not.
+    indicator: str | None = None
 
 
 @dataclass
@@ -68,13 +70,18 @@ class ParsedDimension:
 @dataclass
 class ParsedPlan:
     title: str
-    municipality: str
+    # The municipality as the file names it; None when only its ubigeo is known.
+    municipality: str | None
     party: str | None
     period_start: int
     period_end: int
     source: str
     dimensions: list[ParsedDimension] = field(default_factory=list)
     warnings: list[PlanWarning] = field(default_factory=list)
+    # The municipality's INEI ubigeo, when the file or the command line gives it.
+    ubigeo: str | None = None
+    # provincial or distrital, when the file says which election the plan was filed for.
+    election: str | None = None
 
     def goals(self):
         for dimension in self.dimensions:

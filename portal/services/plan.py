@@ -12,6 +12,7 @@ from portal.permissions import ensure_plan_open
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
+from .municipalities import municipality_by_address
 
 
 @dataclass
@@ -133,9 +134,31 @@ def _refuse_removals(kind, stored, incoming):
             kind=kind, codes=", ".join(missing)))
 
 
+def _named_by_register(parsed):
+    """A plan that gives its municipality's ubigeo is named as the register names it, and
+    must be of a municipality of the kind its election was."""
+    if parsed.ubigeo is None:
+        return
+    municipality = municipality_by_address(parsed.ubigeo)
+    if municipality is None:
+        raise DomainError(_l(
+            "no municipality has the ubigeo %(ubigeo)s in the register; load the register "
+            "with flask municipalities seed", ubigeo=parsed.ubigeo))
+    if parsed.election and parsed.election != municipality.kind:
+        raise DomainError(_l(
+            "the plan was filed in a provincial election, but %(name)s (%(ubigeo)s) is a "
+            "district municipality", name=municipality.title, ubigeo=municipality.ubigeo)
+            if parsed.election == "provincial" else _l(
+            "the plan was filed in a district election, but %(name)s (%(ubigeo)s) is a "
+            "provincial municipality", name=municipality.title, ubigeo=municipality.ubigeo))
+    if parsed.municipality is None:
+        parsed.municipality = municipality.title
+
+
 def import_plan(parsed):
     """Create or update the plan from parsed data; refuse anything that would lose data."""
     summary = ImportSummary()
+    _named_by_register(parsed)
     plans = all_plans()
     plan = next((p for p in plans if (p.period_start, p.period_end) == (
         parsed.period_start, parsed.period_end)), None)
@@ -214,11 +237,12 @@ def import_plan(parsed):
                     goal = goals.get(g.code)
                     if goal is None:
                         db.session.add(Goal(objective=objective, code=g.code, position=g_pos,
-                                            text=g.text, target=g.target, kind=g.kind))
+                                            text=g.text, target=g.target, kind=g.kind,
+                                            indicator=g.indicator))
                         summary.created += 1
                     else:
                         _sync(goal, summary, position=g_pos, text=g.text, target=g.target,
-                              kind=g.kind)
+                              kind=g.kind, indicator=g.indicator)
     db.session.flush()
     for dimension in plan.dimensions:
         for objective in dimension.objectives:

@@ -52,6 +52,7 @@ def goal_document(goal, with_reports=False):
         "text": goal.text,
         "target": goal.target,
         "kind": goal.kind,
+        "indicator": goal.indicator,
         "dimension": {"code": dimension.code, "name": dimension.name},
         "problem": {"text": problem.text},
         "objective": {"code": objective.code, "text": objective.text},

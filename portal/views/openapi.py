@@ -28,6 +28,9 @@ TARGET = {
                    "gives no number.",
 }
 KIND = {"type": "string", "enum": list(GOAL_KINDS)}
+INDICATOR = {"type": ["string", "null"],
+             "description": "What measures the goal, as the plan names it (the JNE's "
+                            "txPgIndicador); null when it names none."}
 STATUS = {"type": "string", "enum": list(REPORT_STATUSES)}
 PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
 MONEY = {"type": ["string", "null"], "pattern": r"^[0-9]+\.[0-9]{2}$",
@@ -49,7 +52,8 @@ REVISION = {
 }
 
 SCHEMAS = {
-    "Goal": _object({"code": GOAL_CODE, "text": TEXT, "target": TARGET, "kind": KIND}),
+    "Goal": _object({"code": GOAL_CODE, "text": TEXT, "target": TARGET, "kind": KIND,
+                     "indicator": INDICATOR}),
     "Objective": _object({
         "code": OBJECTIVE_CODE,
         "text": TEXT,
@@ -84,6 +88,7 @@ SCHEMAS = {
         "text": TEXT,
         "target": TARGET,
         "kind": KIND,
+        "indicator": INDICATOR,
         "dimension": _object({"code": DIMENSION_CODE, "name": TEXT}),
         "problem": _object({"text": TEXT}),
         "objective": _object({"code": OBJECTIVE_CODE, "text": TEXT}),

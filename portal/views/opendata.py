@@ -90,6 +90,7 @@ def _goal_rows(plan):
                         "problem_number": problem_number, "problem": problem.text,
                         "objective_code": objective.code, "objective": objective.text,
                         "text": goal.text, "target": goal.target, "kind": goal.kind,
+                        "indicator": goal.indicator,
                         "latest_quarter": entry.report.quarter if entry.report else None,
                         "status": revision.status if revision else None,
                         "progress_pct": revision.progress_pct if revision else None,
@@ -190,6 +191,8 @@ DATASETS = {dataset.name: dataset for dataset in (
         ("text", _l("The goal, as written in the plan.")),
         ("target", _l("The quantity promised; empty when the plan gives none.")),
         ("kind", _l("programa, proyecto, plan or otro.")),
+        ("indicator", _l("What measures the goal, as the plan names it; empty when it names "
+                         "none.")),
         ("latest_quarter", _l("Quarter of the latest official report; empty if none.")),
         ("status", _l("Status in that report (machine name).")),
         ("progress_pct", _l("Physical progress, in percent, in that report.")),
