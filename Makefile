@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PLAN_FILE ?= data/plan-ilo-2019-2022.txt
+# Its municipality in INEI's register: the Provincial Municipality of Ilo.
+PLAN_UBIGEO ?= 180301
 FLASK := $(BIN)/flask --app app
 CHROMIUM ?= /usr/bin/chromium
 HAPROXY ?= /usr/sbin/haproxy
@@ -40,10 +42,10 @@ translations: $(VENV)/.installed
 
 database: setup
 	$(FLASK) db upgrade
-	$(FLASK) plan import $(PLAN_FILE)
+	$(FLASK) municipalities seed
+	$(FLASK) plan import $(PLAN_FILE) --ubigeo $(PLAN_UBIGEO)
 	$(FLASK) committees seed
 	$(FLASK) places seed
-	$(FLASK) municipalities seed
 
 # axe-core, injected into pages by the accessibility tests.
 node_modules/.package-lock.json: package.json package-lock.json

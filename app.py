@@ -9,7 +9,8 @@ import config as config_module
 from forms.accounts import EmptyForm
 from models import db
 from models.base import aware, configure_engine
-from portal import commands, formatting, jobs, page_cache, security, terms, text, transactions
+from portal import (commands, formatting, jobs, municipal, page_cache, security, terms, text,
+                    transactions)
 from portal.views import (accounts, admin, api, charts, committees, errors, evidence, feedback,
                           health, hearings, i18n, notifications, places, plan, reports,
                           transparency)
@@ -59,6 +60,7 @@ def create_app(config=None, **overrides):
                    transparency, notifications, hearings, evidence, places, health):
         app.register_blueprint(module.bp)
     terms.init_app(app)
+    municipal.init_app(app)
     errors.register(app)
     commands.register(app, create_app)
     cache.init_app(app)
@@ -96,6 +98,7 @@ def create_app(config=None, **overrides):
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
                                  days_waited=days_waited, overdue=overdue,
                                  from_iso=date.fromisoformat, goal_url=terms.goal_url,
+                                 in_first_municipality=municipal.in_first,
                                  claims_delivery=claims_delivery, followed_name=followed_name)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

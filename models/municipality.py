@@ -34,9 +34,11 @@ class Municipality(db.Model):
 
     @property
     def title(self):
-        """How a plan names it: Municipalidad Provincial de Ilo."""
-        kind = "Provincial" if self.kind == "provincial" else "Distrital"
-        return f"Municipalidad {kind} de {self.name}"
+        """How a plan names it, one of its kind in its province: Municipalidad Provincial de
+        Ilo - Moquegua, Municipalidad Distrital de Pacocha - Ilo, Moquegua."""
+        if self.kind == "provincial":
+            return f"Municipalidad Provincial de {self.name} - {self.department}"
+        return f"Municipalidad Distrital de {self.name} - {self.province}, {self.department}"
 
     @property
     def province_ubigeo(self):

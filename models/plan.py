@@ -19,17 +19,27 @@ class Plan(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
+    # The municipality as the plan names it, and its record in the register: None for a plan
+    # loaded before the register was, until ``flask municipalities seed`` finds it by name.
     municipality: Mapped[str] = mapped_column(String(300))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"),
+                                                        index=True)
     party: Mapped[str | None] = mapped_column(String(300))
     period_start: Mapped[int]
     period_end: Mapped[int]
     source: Mapped[str] = mapped_column(String(300))
+    # What its addresses carry, fixed when it is loaded: the term but for its municipality's
+    # first plan (/periodos/2023-2026/…), the municipality's address but for the municipality
+    # first published (/m/pacocha/…).
+    address_term: Mapped[str | None] = mapped_column(String(9))
+    address_municipality: Mapped[str | None] = mapped_column(String(120))
     # A term that has ended: its record kept as it stood, nothing new added to it.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     dimensions: Mapped[list["Dimension"]] = relationship(
         back_populates="plan", order_by="Dimension.position"
     )
+    registered: Mapped["Municipality | None"] = relationship()  # noqa: F821
 
     @property
     def term(self):

@@ -1,5 +1,5 @@
-"""What a request is about, resolved once at its edge (``portal.terms``) and handed to the
-services by hand: today its plan; a municipality joins it in the same object.
+"""What a request is about, resolved once at its edge (``portal.municipal`` and
+``portal.terms``) and handed to the services by hand: its municipality and its plan.
 
 The services take a ``Context`` instead of reading the request, so the same function answers
 a page, a job or a command alike: ``goal_by_code("S7.6", context=Context(plan_id=...))``.
@@ -12,11 +12,17 @@ class Context:
     # The plan asked for; None for the plan the portal first published, whose addresses
     # carry no term (matched in the query itself, so naming it costs no statement).
     plan_id: int | None = None
-    # The term the request's addresses carry: None for the plan first published.
+    # The term the request's addresses carry: None for the first plan of its municipality.
     term: str | None = None
     # Whether the address named the term (``/periodos/2023-2026/…``) or it was chosen for it.
     term_in_address: bool = False
+    # The municipality (its id in the register): None for the municipality whose plan the
+    # portal first published, whose addresses carry no municipality.
+    municipality_id: int | None = None
+    # The municipality the request's addresses carry (``/m/pacocha/…``): None at the bare
+    # addresses of the municipality first published.
+    municipality: str | None = None
 
 
-# A request whose address names no term is about the plan first published.
+# A request whose address names no municipality and no term is about the plan first published.
 FIRST = Context()

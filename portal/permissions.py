@@ -10,10 +10,11 @@ A test walks the URL map to prove that every write endpoint declares one.
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from models import ROLES, Plan
+from portal.context import FIRST
 from portal.services import DomainError
 from portal.translation import lazy_gettext as _l
 
@@ -112,6 +113,16 @@ def plan_open(_user, obj):
     return plan is None or plan.archived_at is None
 
 
+def of_first_municipality(_user, obj):
+    """Accounts of the municipality's office, admins and committees are those of the
+    municipality first published, until each municipality has its own: they act on its plans
+    only. Asked without an object, about the request's municipality."""
+    plan = plan_of(obj)
+    if plan is not None:
+        return plan.address_municipality is None
+    return g.get("context", FIRST).municipality_id is None
+
+
 def is_author(user, comment):
     return comment.author_id == user.id
 
@@ -136,8 +147,9 @@ def needs_second_factor(user):
 
 EVERYONE = Rule(lambda _user, _obj: True, needs_sign_in=False)
 SIGNED_IN = Rule(lambda _user, _obj: True)
-OFFICIAL = role("official")
-ADMIN = role("admin")
+STAFF_HOME = Rule(of_first_municipality, needs_sign_in=False)
+OFFICIAL = role("official") & STAFF_HOME
+ADMIN = role("admin") & STAFF_HOME
 # Joined into every rule that adds to a plan.
 PLAN_OPEN = Rule(plan_open, needs_sign_in=False, scoped=True)
 
@@ -160,7 +172,7 @@ RULES = {
     "manage_committees": ADMIN,
     "read_audit_log": ADMIN,
     "moderate_goal": ADMIN | (role("moderator") & Rule(oversees_goal, scoped=True)),
-    "moderate": role("moderator", "admin"),
+    "moderate": role("moderator", "admin") & STAFF_HOME,
     # Officials speak through reports and answers; their badge marks their comments.
     "comment": adding(SIGNED_IN),
     # The rating is the citizens' verdict: the municipality does not rate itself.

@@ -6,9 +6,11 @@ so every link given out before a second plan was loaded still opens the same goa
 home page shows the latest term. Inside a page of a term, every address drawn for its plan
 carries the term, so a reader stays in it.
 """
+from dataclasses import replace
+
 from flask import abort, current_app, g, url_for
 
-from portal.context import FIRST, Context
+from portal.context import FIRST
 from portal.services import plan as plan_service
 from portal.translation import lazy_gettext as _l
 
@@ -20,14 +22,6 @@ TERMED_ENDPOINTS = {"feedback.post", "feedback.rate", "feedback.observe",
                     "evidence.attach_to_report", "evidence.check"}
 
 
-def first_plan_id(plans=None):
-    """The plan whose addresses carry no term, read once a request (``plans``: every plan,
-    read already by the page)."""
-    if "first_plan_id" not in g:
-        g.first_plan_id = plan_service.first_plan_id(plans)
-    return g.first_plan_id
-
-
 def context():
     """What this request is about, as the services take it (``portal.context``): the plan
     whose term its address names, or the plan first published (its addresses carry no
@@ -36,28 +30,27 @@ def context():
 
 
 def enter(plan, in_address=False):
-    """This request is about ``plan``; the addresses it draws carry its term but for the
-    plan first published."""
-    g.context = Context(plan_id=plan.id,
-                        term=plan.term if plan.id != first_plan_id() else None,
+    """This request is about ``plan``; the addresses it draws carry its term but for its
+    municipality's first plan."""
+    g.context = replace(context(), plan_id=plan.id, term=plan.address_term,
                         term_in_address=in_address)
 
 
-def term_of(goal):
-    """The term to put in a goal's address (None for the plan first published); for pages
-    drawn outside a request of its term, such as an e-mail."""
-    plan = goal.objective.dimension.plan
-    return plan.term if plan.id != first_plan_id() else None
-
-
 def goal_url(goal, **values):
-    """A goal's address, its term in it when its plan needs one, from any page."""
-    return url_for("plan.goal", code=goal.code, term=term_of(goal), **values)
+    """A goal's address, from any page or none (an e-mail): its municipality and its term in
+    it where its plan's addresses carry them, or where this request's do for its plan."""
+    plan = goal.objective.dimension.plan
+    here = context()
+    municipality = plan.address_municipality
+    if municipality is None and here.municipality_id is None:
+        municipality = here.municipality  # /m/ilo/… stays there
+    return url_for("plan.goal", code=goal.code, term=plan.address_term,
+                   municipality=municipality, **values)
 
 
 def _pull_term(endpoint, values):
     if values and "term" in values:
-        plan = plan_service.plan_by_term(values.pop("term"))
+        plan = plan_service.plan_by_term(values.pop("term"), context())
         if plan is None:
             abort(404, description=_l("There is no government plan for that term."))
         enter(plan, in_address=True)
@@ -69,17 +62,22 @@ def _add_term(endpoint, values):
         values["term"] = term
 
 
+def prefix_rules(app, prefix):
+    """Give every page of a plan (``termed``) an address with ``prefix`` in front too."""
+    for rule in list(app.url_map.iter_rules()):
+        if rule.endpoint in app.extensions["termed"]:
+            app.add_url_rule(prefix + rule.rule, endpoint=rule.endpoint,
+                             view_func=app.view_functions[rule.endpoint],
+                             methods=rule.methods - {"HEAD", "OPTIONS"},
+                             defaults=rule.defaults)
+
+
 def init_app(app):
     """Give every page of a plan its address with a term; call once the blueprints are in."""
     termed = {rule.endpoint for rule in app.url_map.iter_rules()
               if rule.endpoint.split(".")[0] in TERMED_BLUEPRINTS
               or rule.endpoint in TERMED_ENDPOINTS}
-    for rule in list(app.url_map.iter_rules()):
-        if rule.endpoint in termed:
-            app.add_url_rule(PREFIX + rule.rule, endpoint=rule.endpoint,
-                             view_func=app.view_functions[rule.endpoint],
-                             methods=rule.methods - {"HEAD", "OPTIONS"},
-                             defaults=rule.defaults)
     app.extensions["termed"] = termed
+    prefix_rules(app, PREFIX)
     app.url_value_preprocessor(_pull_term)
     app.url_defaults(_add_term)

@@ -18,11 +18,14 @@ from portal.extensions import cache, limiter
 from portal.permissions import STAFF_ROLES
 from portal.importers import parse_plan_file
 from portal.services.committees import seed_committees
+from portal.services.municipalities import seed_municipalities
 from portal.services.places import seed_places
 from portal.services.plan import import_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "data" / "plan-ilo-2019-2022.txt"
+ILO = "180301"
+SECOND_PLAN_FILE = ROOT / "tests" / "data" / "plan-jne-pacocha-demostracion.json"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -84,7 +87,10 @@ def build_app(url, **overrides):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=config.database_url(url), **overrides)
     with app.app_context():
         flask_migrate.upgrade()
-        import_plan(parse_plan_file(PLAN_FILE))
+        seed_municipalities()
+        import_plan(parse_plan_file(PLAN_FILE, ubigeo=ILO))
+        # A second municipality, loaded from a JNE file labelled as a demonstration.
+        import_plan(parse_plan_file(SECOND_PLAN_FILE))
         seed_committees()
         seed_places()
         db.session.commit()

@@ -42,13 +42,16 @@ def rows(statement, **values):
 
 # Columns today's services write that an older schema lacks: (table, column, type).
 TODAYS_COLUMNS = (("cache_version", "pending", "BOOLEAN NOT NULL DEFAULT false"),
-                  ("goal", "indicator", "TEXT"))
+                  ("goal", "indicator", "TEXT"), ("plan", "municipality_id", "INTEGER"),
+                  ("plan", "address_term", "VARCHAR(9)"),
+                  ("plan", "address_municipality", "VARCHAR(120)"))
 
 
 @contextmanager
 def todays_versions():
     """The rows below are written by today's services, which write columns today's schema
-    has (a version pending its mirror, a goal's indicator): those columns, for the while."""
+    has (a version pending its mirror, a goal's indicator, a plan's municipality and
+    addresses): those columns, for the while."""
     for table, column, kind in TODAYS_COLUMNS:
         db.session.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     db.session.commit()

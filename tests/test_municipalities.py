@@ -3,15 +3,26 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from models import Municipality, Place, db
+from app import create_app
+from models import Municipality, Place, Plan, db
 from portal.importers import register
 from portal.services.municipalities import municipality_by_address, seed_municipalities
 from portal.services.places import seed_places
 
 
+def test_the_register_makes_a_municipality_of_every_district(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.db'}")
+    with app.app_context():
+        db.create_all()
+        seeded = seed_municipalities()
+        assert (seeded.created, seeded.changed, seeded.unchanged) == (1893, 0, 0)
+        db.engine.dispose()
+
+
 def test_the_register_holds_a_municipality_for_every_district(app_ctx):
+    # The suite's database holds the register already: loaded again, it changes nothing.
     seeded = seed_municipalities()
-    assert (seeded.created, seeded.changed, seeded.unchanged) == (1893, 0, 0)
+    assert (seeded.created, seeded.changed, seeded.unchanged) == (0, 0, 1893)
     kinds = dict(db.session.execute(
         select(Municipality.kind, func.count()).group_by(Municipality.kind)).all())
     assert kinds == {"provincial": 196, "distrital": 1697}
@@ -87,9 +98,22 @@ def test_a_district_without_a_point_is_given_its_own_and_an_admins_is_kept(app_c
 
 
 def test_the_command_says_what_it_loaded(app, runner):
-    first = runner.invoke(args=["municipalities", "seed"])
-    assert first.exit_code == 0, first.output
-    assert "1893 municipalidades en el registro: 1893 creadas, 0 puestas al día" in first.output
-    assert "no tienen punto en el mapa" in first.output
     again = runner.invoke(args=["municipalities", "seed"])
-    assert "0 creadas, 0 puestas al día con el registro, 1893 sin cambios" in again.output
+    assert again.exit_code == 0, again.output
+    assert ("1893 municipalidades en el registro: 0 creadas, 0 puestas al día con el registro, "
+            "1893 sin cambios") in again.output
+    assert "no tienen punto en el mapa" in again.output
+
+
+def test_a_plan_loaded_before_the_register_finds_its_municipality_by_name(app, runner):
+    with app.app_context():
+        plan = db.session.scalars(select(Plan).order_by(Plan.id)).first()
+        ilo, plan_id = plan.municipality_id, plan.id
+        plan.municipality_id = None
+        db.session.commit()
+    result = runner.invoke(args=["municipalities", "seed"])
+    assert result.exit_code == 0, result.output
+    assert "1 plan cargado antes del registro encontró su municipalidad." in result.output
+    with app.app_context():
+        assert db.session.get(Plan, plan_id).municipality_id == ilo
+        assert municipality_by_address("ilo").id == ilo

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from models import Goal, Plan, db
+from models import Plan, db
 from portal.importers import PlanFormatError, parse_plan_file
 from portal.importers.plan_json import plan_document
 from portal.services.plan import plan_tree
@@ -54,7 +54,7 @@ def test_a_curated_json_updates_texts_and_adds_goals_keeping_codes(app_ctx, runn
 
     result = runner.invoke(args=["plan", "import", str(curated)])
     assert result.exit_code == 0, result.output
-    stored = {g.code: g for g in db.session.scalars(select(Goal))}
+    stored = {g.code: g for g in plan_tree().goals}
     assert stored["S7.6"].text.endswith("equipamiento de puestos de salud")
     assert stored["S7.8"].text == "02 Proyectos nuevos de telemedicina"
     assert (stored["S7.8"].target, stored["S7.8"].kind, stored["S7.8"].position) == (2, "proyecto", 1)
@@ -87,15 +87,20 @@ def test_a_broken_file_is_refused_naming_the_line_and_changes_nothing(app_ctx, r
     assert snapshot() == before
 
 
-def test_a_plan_of_another_municipality_is_refused(app_ctx, runner, tmp_path):
+def test_a_plan_of_another_municipality_must_say_which(app_ctx, runner, tmp_path):
     document = json.loads(snapshot())
     document["plan"]["municipality"] = "MUNICIPALIDAD DISTRITAL DE EL ALGARROBAL"
     other = tmp_path / "other.json"
     other.write_text(json.dumps(document), encoding="utf-8")
+    plans = db.session.scalar(select(func.count()).select_from(Plan))
     result = runner.invoke(args=["plan", "import", str(other)])
     assert result.exit_code == 1
-    assert "necesita su propia base de datos" in result.output
-    assert db.session.scalar(select(func.count()).select_from(Plan)) == 1
+    assert "diga de quién es este plan con su ubigeo (--ubigeo" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Plan)) == plans
+    result = runner.invoke(args=["plan", "import", str(other), "--ubigeo", "180302"])
+    assert result.exit_code == 0, result.output
+    plan = db.session.scalars(select(Plan).where(Plan.municipality.contains("ALGARROBAL"))).one()
+    assert (plan.address_municipality, plan.address_term) == ("el-algarrobal", None)
 
 
 def test_json_errors_name_the_field(app_ctx, tmp_path):

@@ -152,7 +152,7 @@ def test_importing_a_jne_plan_names_the_municipality_as_the_register_does(empty_
     assert "10 metas" in result.output
     with empty_portal.app_context():
         plan = db.session.scalars(select(Plan)).one()
-        assert plan.municipality == "Municipalidad Distrital de Pacocha"
+        assert plan.municipality == "Municipalidad Distrital de Pacocha - Ilo, Moquegua"
         assert plan.term == "2027-2030"
         goal = db.session.scalars(select(Goal).where(Goal.code == "S1.2")).one()
         assert goal.indicator == "Número de puestos de salud equipados"

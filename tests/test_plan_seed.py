@@ -34,7 +34,8 @@ def test_the_plan_has_four_dimensions_with_their_problems_and_objectives(app_ctx
     assert plan.municipality == "MUNICIPALIDAD PROVINCIAL DE ILO - MOQUEGUA"
     counts = [db.session.scalar(select(func.count()).select_from(model))
               for model in (Dimension, Problem, Objective, Goal)]
-    assert counts == [4, 14, 26, 71]
+    # Ilo's, and the second municipality's (4, 5, 5, 10) beside them.
+    assert counts == [4 + 4, 14 + 5, 26 + 5, 71 + 10]
 
 
 def test_the_health_posts_goal_keeps_the_plans_words(app_ctx):

@@ -143,6 +143,10 @@ def municipalities_seed():
         click.echo(_("%(num)s have no point on the map: the register gives coordinates by "
                      "name only, and their names are shared with another municipality's.",
                      num=seeded.without_point))
+    if seeded.plans_linked:
+        click.echo(ngettext("%(num)s plan loaded before the register found its municipality.",
+                            "%(num)s plans loaded before the register found their municipality.",
+                            seeded.plans_linked))
 
 
 @committees_cli.command("seed")

@@ -4,12 +4,13 @@ from collections import namedtuple
 
 from sqlalchemy import or_, select
 
-from models import Municipality, db
+from models import Municipality, Plan, db
 from portal.importers import register
+from portal.importers.structure import fold
 
 # What loading the register did: municipalities created, brought up to the register,
 # left as they were, and those the register gives no point for.
-Seeded = namedtuple("Seeded", "created changed unchanged without_point")
+Seeded = namedtuple("Seeded", "created changed unchanged without_point plans_linked")
 FIELDS = ("name", "kind", "province", "department", "latitude", "longitude")
 
 
@@ -40,7 +41,28 @@ def seed_municipalities(entries=None):
         changed += bool(differing)
     db.session.flush()
     without_point = sum(entry.latitude is None for entry in entries)
-    return Seeded(created, changed, len(entries) - created - changed, without_point)
+    return Seeded(created, changed, len(entries) - created - changed, without_point,
+                  link_plans())
+
+
+def link_plans():
+    """Plans loaded before the register, found in it by the name they give their
+    municipality (as the register names it, such as MUNICIPALIDAD PROVINCIAL DE ILO -
+    MOQUEGUA); returns how many were linked."""
+    unlinked = db.session.scalars(select(Plan).where(Plan.municipality_id.is_(None))).all()
+    if not unlinked:
+        return 0
+    by_title = {_key(m.title): m.id for m in db.session.scalars(select(Municipality))}
+    linked = 0
+    for plan in unlinked:
+        plan.municipality_id = by_title.get(_key(plan.municipality))
+        linked += plan.municipality_id is not None
+    db.session.flush()
+    return linked
+
+
+def _key(name):
+    return " ".join(fold(name).split())
 
 
 def municipality_by_address(address):

@@ -1,7 +1,7 @@
 """Loading the plan into the database, and reading it back."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import Dimension, Goal, Objective, Plan, Problem, Report, ReportRevision, db
@@ -33,9 +33,12 @@ FIRST_PLAN_ID = select(Plan.id).order_by(Plan.id).limit(1)
 FIRST_PLAN = FIRST_PLAN_ID.scalar_subquery()
 
 
-def first_plan_id(plans=None):
-    """The id of the plan first published; from ``plans`` when every plan is read already."""
-    return min(plan.id for plan in plans) if plans else db.session.scalar(FIRST_PLAN_ID)
+def of_municipality(statement, context):
+    """A select of plans kept to the context's municipality: the one first published is
+    that whose addresses carry none."""
+    if context.municipality_id is None:
+        return statement.where(Plan.address_municipality.is_(None))
+    return statement.where(Plan.municipality_id == context.municipality_id)
 
 
 def plan_key(context):
@@ -50,24 +53,26 @@ def current_plan(context=FIRST):
     return db.session.scalars(select(Plan).where(Plan.id == plan_key(context))).first()
 
 
-def newest_plan():
+def newest_plan(context=FIRST):
     """The municipality's latest term: what the home page shows and offices report on."""
-    return db.session.scalars(select(Plan).order_by(Plan.period_start.desc(), Plan.id.desc())
-                              .limit(1)).first()
+    return db.session.scalars(of_municipality(select(Plan), context).order_by(
+        Plan.period_start.desc(), Plan.id.desc()).limit(1)).first()
 
 
-def all_plans():
-    """Every term, latest first."""
-    return db.session.scalars(select(Plan).order_by(Plan.period_start.desc())).all()
+def all_plans(context=FIRST):
+    """Every term of the context's municipality, latest first."""
+    return db.session.scalars(of_municipality(select(Plan), context)
+                              .order_by(Plan.period_start.desc())).all()
 
 
-def plan_by_term(term):
-    """The plan of a term written as in its addresses: ``2019-2022``."""
+def plan_by_term(term, context=FIRST):
+    """The plan of the context's municipality for a term written as in its addresses:
+    ``2019-2022``."""
     start, _, end = (term or "").partition("-")
     if not (start.isdigit() and end.isdigit()):
         return None
-    return db.session.scalars(select(Plan).where(Plan.period_start == int(start),
-                                                 Plan.period_end == int(end))).first()
+    return db.session.scalars(of_municipality(select(Plan), context).where(
+        Plan.period_start == int(start), Plan.period_end == int(end))).first()
 
 
 def plan_tree(context=FIRST):
@@ -135,10 +140,10 @@ def _refuse_removals(kind, stored, incoming):
 
 
 def _named_by_register(parsed):
-    """A plan that gives its municipality's ubigeo is named as the register names it, and
-    must be of a municipality of the kind its election was."""
+    """The municipality of a plan that gives its ubigeo, which must be of the kind its
+    election was; a plan that names none is named by the register."""
     if parsed.ubigeo is None:
-        return
+        return None
     municipality = municipality_by_address(parsed.ubigeo)
     if municipality is None:
         raise DomainError(_l(
@@ -153,19 +158,42 @@ def _named_by_register(parsed):
             "provincial municipality", name=municipality.title, ubigeo=municipality.ubigeo))
     if parsed.municipality is None:
         parsed.municipality = municipality.title
+    return municipality
+
+
+def _plans_of(parsed, municipality):
+    """The stored plans of the parsed plan's municipality, latest first: those of its record
+    in the register, and those loaded before the register with its name."""
+    stored = db.session.scalars(select(Plan).order_by(Plan.period_start.desc())).all()
+    if municipality is not None:
+        return [p for p in stored if p.municipality_id == municipality.id
+                or (p.municipality_id is None and p.municipality == parsed.municipality)]
+    plans = [p for p in stored if p.municipality == parsed.municipality]
+    if stored and not plans:
+        raise DomainError(_l(
+            "this portal publishes the plans of other municipalities; say whose plan this is "
+            "with its ubigeo (--ubigeo, such as --ubigeo 180301)"))
+    return plans
+
+
+def others_stored(parsed, plans):
+    """Whether the portal holds plans of another municipality than the parsed plan's."""
+    return db.session.scalar(select(func.count()).select_from(Plan)) > len(plans)
 
 
 def import_plan(parsed):
     """Create or update the plan from parsed data; refuse anything that would lose data."""
     summary = ImportSummary()
-    _named_by_register(parsed)
-    plans = all_plans()
+    municipality = _named_by_register(parsed)
+    plans = _plans_of(parsed, municipality)
+    municipality_id = (municipality.id if municipality is not None else
+                       next((p.municipality_id for p in plans if p.municipality_id), None))
+    # A municipality after the first carries its address; its plans after the first, their
+    # term.
+    address_municipality = (plans[-1].address_municipality if plans
+                            else municipality.slug if others_stored(parsed, plans) else None)
     plan = next((p for p in plans if (p.period_start, p.period_end) == (
         parsed.period_start, parsed.period_end)), None)
-    if plans and plans[0].municipality != parsed.municipality:
-        raise DomainError(_l(
-            "this portal publishes the plans of %(municipality)s; another municipality's plan "
-            "needs its own database", municipality=plans[0].municipality))
     if plan is None:
         overlapping = next((p for p in plans if p.period_start <= parsed.period_end
                             and parsed.period_start <= p.period_end), None)
@@ -175,7 +203,10 @@ def import_plan(parsed):
                 start=parsed.period_start, end=parsed.period_end, other=overlapping.term))
         plan = Plan(municipality=parsed.municipality, period_start=parsed.period_start,
                     period_end=parsed.period_end, title=parsed.title, party=parsed.party,
-                    source=parsed.source)
+                    source=parsed.source, municipality_id=municipality_id,
+                    address_term=(f"{parsed.period_start}-{parsed.period_end}" if plans
+                                  else None),
+                    address_municipality=address_municipality)
         db.session.add(plan)
         summary.created += 1
         # The next term has begun: the earlier ones are kept as they ended.
@@ -184,6 +215,8 @@ def import_plan(parsed):
                 earlier.archived_at = utcnow()
                 summary.archived.append(earlier.term)
     else:
+        if plan.municipality_id is None:
+            plan.municipality_id = municipality_id  # found in the register: no text changes
         _sync(plan, summary, title=parsed.title, party=parsed.party, source=parsed.source)
 
     dimensions = {d.code: d for d in plan.dimensions}

@@ -19,10 +19,9 @@ bp = Blueprint("plan", __name__)
 @bp.get("/")
 @cached(REPORTS, HEARINGS, readers=True)  # nothing of its reader's own but the header
 def home():
-    plans = all_plans()  # the latest term first
+    plans = all_plans(terms.context())  # the latest term first
     if not plans:
         abort(503, description=_l("The government plan has not been loaded yet."))
-    terms.first_plan_id(plans)
     if not terms.context().term_in_address:
         terms.enter(plans[0])  # the latest term, its links carrying its term
     context = terms.context()

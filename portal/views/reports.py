@@ -32,7 +32,7 @@ def office_plan():
     the one in office (an archived plan refuses the file)."""
     if terms.context().term_in_address:
         return published_plan()
-    plan = newest_plan()
+    plan = newest_plan(terms.context())
     if plan is None:
         abort(503, description=_l("The government plan has not been loaded yet."))
     terms.enter(plan)

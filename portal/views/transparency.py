@@ -6,7 +6,7 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 
 from models.base import utcnow
 from models.cache import CHECKS, COMMENTS, OBSERVATIONS, RATINGS, REPORTS
-from portal import terms
+from portal import municipal, terms
 from portal.views.feeds import atom_feed
 from portal.views.lookups import goal_or_404, published_plan
 from portal.views.opendata import DATASETS
@@ -113,10 +113,12 @@ def goal_feed(code):
 @cached()
 def search():
     query = request.args.get("q", "")[:200].strip()
-    place = place_by_slug(request.args.get("lugar", ""))
+    # The places are the first municipality's, not yet each municipality's.
+    first = municipal.in_first()
+    place = place_by_slug(request.args.get("lugar", "")) if first else None
     results = search_goals(query, terms.context()) if query else (place.goals if place else [])
     if place is not None:
         results = [goal for goal in results if place in goal.places]
     return render_template("transparency/search.html", query=query, results=results,
-                           place=place, places=all_places(),
+                           place=place, places=all_places() if first else [],
                            searched=bool(query or place))

@@ -1,0 +1,106 @@
+"""Two municipalities in one portal: Ilo at the addresses it always had, and a second one (a
+JNE file labelled as a demonstration, tests/data) under /m/pacocha/…."""
+import re
+
+from tests.conftest import sign_in, text_of
+
+PACOCHA_GOAL = "03 Campañas de salud al año en los asentamientos humanos del distrito"
+ILO_GOAL_S7_6 = "Proyectos de inversión para ampliación y equipamiento del puestos de salud"
+
+
+def links(response):
+    return re.findall(r'href="(/[^"]*)"', response.get_data(as_text=True))
+
+
+def test_a_municipality_has_its_plan_under_its_address(client):
+    page = text_of(client.get("/m/pacocha/metas/S1.3"))
+    assert PACOCHA_GOAL in page
+    assert "Municipalidad Distrital de Pacocha - Ilo, Moquegua" in page
+    # Its ubigeo is an address of it too.
+    assert PACOCHA_GOAL in text_of(client.get("/m/180303/metas/S1.3"))
+    # The same code at the bare address is Ilo's goal, as before.
+    bare = text_of(client.get("/metas/S1.3"))
+    assert PACOCHA_GOAL not in bare and "ILO - MOQUEGUA" in bare
+
+
+def test_every_link_of_a_municipalitys_pages_keeps_it(client):
+    for path in ("/m/pacocha/", "/m/pacocha/dimensiones/S", "/m/pacocha/metas/S1.1"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        bare = [href for href in links(response)
+                if re.match(r"/(metas|objetivos|dimensiones|periodos|api/v1/goals)/", href)]
+        assert not bare, (path, bare)
+        assert any(href.startswith("/m/pacocha/") for href in links(response)), path
+    home = client.get("/m/pacocha/").get_data(as_text=True)
+    assert 'href="/m/pacocha/metas/S1.1"' in home
+    assert 'href="/m/pacocha/dimensiones/E"' in home
+
+
+def test_the_first_municipality_keeps_its_bare_addresses_and_has_one_under_m(client):
+    assert ILO_GOAL_S7_6 in text_of(client.get("/metas/S7.6"))
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/metas/S7.6"' in home and "/m/" not in home.split("<footer")[0]
+    under_m = client.get("/m/ilo/metas/S7.6")
+    assert ILO_GOAL_S7_6 in text_of(under_m)
+    assert 'href="/m/ilo/dimensiones/S"' in under_m.get_data(as_text=True)
+    assert client.get("/m/ilo/periodos/2019-2022/metas/S7.6").status_code == 200
+
+
+def test_unknown_municipalities_terms_and_plans_not_loaded_are_not_found(client):
+    assert client.get("/m/no-existe/metas/S1.1").status_code == 404
+    # Pacocha has no 2019-2022 plan; El Algarrobal has no plan at all.
+    assert client.get("/m/pacocha/periodos/2019-2022/metas/S1.1").status_code == 404
+    response = client.get("/m/el-algarrobal/")
+    assert response.status_code == 404
+    assert "no ha sido cargado" in text_of(response)
+
+
+def test_the_api_open_data_and_feed_of_a_municipality_are_its_own(client):
+    goal = client.get("/m/pacocha/api/v1/goals/S1.2").get_json()
+    assert goal["url"].endswith("/m/pacocha/metas/S1.2")
+    assert goal["indicator"] == "Número de puestos de salud equipados"
+    assert client.get("/api/v1/goals/S1.2").get_json()["indicator"] is None
+    rows = client.get("/m/pacocha/datos/metas.csv").get_data(as_text=True).splitlines()
+    assert len(rows) == 1 + 10
+    assert all("[Demostración]" in row for row in rows[1:])
+    feed = client.get("/m/pacocha/feed.atom").get_data(as_text=True)
+    assert "Pacocha" in feed
+
+
+def test_a_comment_in_one_municipality_never_shows_in_the_other(app, make_user):
+    visitor = app.test_client()
+    for path in ("/metas/S1.1", "/m/pacocha/metas/S1.1", "/m/ilo/metas/S1.1"):
+        visitor.get(path)  # kept in the cache
+    resident = app.test_client()
+    sign_in(app, resident, make_user()[1], "resident")
+    response = resident.post("/m/pacocha/metas/S1.1/comentarios",
+                             data={"body": "Comentario solo para Pacocha."})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/m/pacocha/metas/S1.1")
+    assert "Comentario solo para Pacocha." in text_of(visitor.get("/m/pacocha/metas/S1.1"))
+    for path in ("/metas/S1.1", "/m/ilo/metas/S1.1"):
+        assert "Comentario solo para Pacocha." not in text_of(visitor.get(path)), path
+
+
+def test_the_first_municipalitys_office_is_refused_in_another(app, make_user):
+    official = app.test_client()
+    sign_in(app, official, make_user("official")[1], "official")
+    assert official.get("/m/pacocha/metas/S1.1/reportes/nuevo").status_code == 403
+    response = official.post("/m/pacocha/metas/S1.1/reportes/nuevo", data={
+        "quarter": "2027-T1", "status": "en_ejecucion", "progress_pct": "10",
+        "narrative": "No debe publicarse."})
+    assert response.status_code == 403
+    assert "No debe publicarse." not in text_of(app.test_client().get("/m/pacocha/metas/S1.1"))
+    # At home, the same account publishes as before.
+    assert official.get("/metas/S7.6/reportes/nuevo").status_code == 200
+    assert "Publicar un reporte" in text_of(official.get("/metas/S7.6"))
+    assert "Publicar un reporte" not in text_of(official.get("/m/pacocha/metas/S1.1"))
+
+
+def test_what_is_still_the_first_municipalitys_alone_is_not_offered_in_another(client):
+    """Committees, places, hearings and the moderation log are the first municipality's
+    until each municipality has its own: a page of another does not link to them."""
+    first, other = client.get("/metas/S1.1"), client.get("/m/pacocha/metas/S1.1")
+    for href in ("/comites/", "/audiencias", "/lugares", "/moderacion/registro"):
+        assert f'href="{href}"' in first.get_data(as_text=True), href
+        assert f'href="{href}"' not in other.get_data(as_text=True), href
