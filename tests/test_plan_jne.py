@@ -178,3 +178,40 @@ def test_a_plan_for_another_kind_of_municipality_is_refused(empty_portal, tmp_pa
     assert "elección provincial" in result.output
     with empty_portal.app_context():
         assert db.session.scalars(select(Plan)).first() is None
+
+
+def test_import_many_loads_each_file_apart_and_sums_up(app_ctx, runner, tmp_path):
+    from tests.conftest import PLAN_FILE
+    folder = tmp_path / "planes"
+    folder.mkdir()
+    # The source a plan gives is its file's name: the same names, nothing to change.
+    (folder / PLAN_FILE.name).write_bytes(PLAN_FILE.read_bytes())
+    (folder / PACOCHA.name).write_bytes(PACOCHA.read_bytes())
+    algarrobal = document()
+    algarrobal["datoGeneral"]["txUbigeo"] = "180302"
+    written(folder, algarrobal, "3-el-algarrobal.json")
+    broken = document()
+    broken["dimensionSocial"][0]["txPgMeta"] = ""
+    broken["datoGeneral"]["txUbigeo"] = "180101"
+    written(folder, broken, "4-roto.json")
+    (folder / "leeme.md").write_text("no es un plan", encoding="utf-8")
+
+    result = runner.invoke(args=["plan", "import-many", str(folder)])
+    assert result.exit_code == 1
+    assert "4 archivos de planes en" in result.output
+    assert "1 cargados, 2 sin cambios, 1 rechazados" in result.output
+    assert ("No se importó 4-roto.json: dimensionSocial[0] (idPlanGobDimension 1).txPgMeta: "
+            "la fila no tiene ninguna meta") in result.output
+    plan = db.session.scalars(select(Plan).where(Plan.address_municipality == "el-algarrobal")
+                              ).one()
+    assert plan.municipality == "Municipalidad Distrital de El Algarrobal - Ilo, Moquegua"
+    assert db.session.scalars(select(Plan).where(Plan.address_municipality == "mariscal-nieto")
+                              ).first() is None
+    again = runner.invoke(args=["plan", "import-many", str(folder)])
+    assert "0 cargados, 3 sin cambios, 1 rechazados" in again.output
+
+
+def test_import_many_of_a_folder_without_plans_says_so(runner, tmp_path):
+    result = runner.invoke(args=["plan", "import-many", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no contiene ningún archivo de plan" in result.output

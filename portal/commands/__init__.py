@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -77,6 +78,46 @@ def plan_import(path, ubigeo, term):
     for term in summary.archived:
         click.echo(_("The %(term)s plan is archived: its record is kept as the term ended.",
                      term=term))
+
+
+# The files ``plan import-many`` reads in a folder: JNE or canonical JSON, extracted text.
+PLAN_FILES = ("*.json", "*.txt")
+
+
+@plan_cli.command("import-many")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def plan_import_many(folder):
+    """Import every plan file of a folder (JNE JSON, canonical JSON or extracted text), each
+    in a transaction of its own: a file refused refuses only itself."""
+    paths = sorted({path for pattern in PLAN_FILES for path in Path(folder).glob(pattern)})
+    if not paths:
+        raise click.ClickException(_("%(folder)s holds no plan file (.json or .txt).",
+                                     folder=folder))
+    loaded, unchanged, refused, warnings = [], [], [], 0
+    started = time.monotonic()
+    with click.progressbar(paths, label=_("Importing plans"), file=sys.stderr,
+                           item_show_func=lambda path: path.name if path else "") as bar:
+        for path in bar:
+            try:
+                parsed = parse_plan_file(path)
+                summary = import_plan(parsed)
+                jobs.commit()
+            except (PlanFormatError, DomainError) as error:
+                db.session.rollback()
+                refused.append((path.name, error))
+                continue
+            warnings += len(parsed.warnings)
+            (loaded if summary.changed else unchanged).append(path.name)
+    seconds = max(time.monotonic() - started, 0.001)
+    click.echo(_("%(total)s plan files in %(seconds)s s (%(rate)s a second): %(loaded)s loaded, "
+                 "%(unchanged)s unchanged, %(refused)s refused; %(warnings)s warnings.",
+                 total=len(paths), seconds=f"{seconds:.1f}", rate=f"{len(paths) / seconds:.1f}",
+                 loaded=len(loaded), unchanged=len(unchanged), refused=len(refused),
+                 warnings=warnings))
+    for name, error in refused:
+        click.echo(_("%(path)s was not imported: %(error)s", path=name, error=error), err=True)
+    if refused:
+        sys.exit(1)
 
 
 @plan_cli.command("export")
