@@ -12,8 +12,8 @@ from models.base import aware, configure_engine
 from portal import (commands, formatting, jobs, municipal, page_cache, security, terms, text,
                     transactions)
 from portal.views import (accounts, admin, api, charts, committees, errors, evidence, feedback,
-                          health, hearings, i18n, notifications, places, plan, reports,
-                          transparency)
+                          health, hearings, i18n, national, notifications, places, plan,
+                          reports, transparency)
 from portal.extensions import babel, cache, compress, csrf, limiter, login_manager, mail, migrate
 from portal.labels import LABELS, followed_name
 from portal.permissions import can
@@ -57,7 +57,7 @@ def create_app(config=None, **overrides):
     login_manager.login_message_category = "info"
 
     for module in (plan, i18n, api, accounts, admin, committees, reports, feedback,
-                   transparency, notifications, hearings, evidence, places, health):
+                   transparency, notifications, hearings, evidence, places, health, national):
         app.register_blueprint(module.bp)
     terms.init_app(app)
     municipal.init_app(app)

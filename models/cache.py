@@ -36,6 +36,7 @@ MODERATION = "moderation"
 ACCOUNTS = "accounts"
 HEARINGS = "hearings"
 CHECKS = "checks"  # residents' answers to whether they saw a delivery
+MUNICIPALITIES = "municipalities"  # the register of Peru's municipalities
 
 
 # What is shown about one goal, in three parts, so that a comment or a rating leaves the

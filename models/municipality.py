@@ -29,6 +29,8 @@ class Municipality(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     province: Mapped[str] = mapped_column(String(120))
     department: Mapped[str] = mapped_column(String(120))
+    # Its name, province and department without accents, upper case: what a search matches.
+    search_name: Mapped[str] = mapped_column(String(400), default="", server_default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
 

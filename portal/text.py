@@ -37,3 +37,10 @@ def slug_of(name):
     """An address made of a name: lower case, no accents, words joined by hyphens."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80]
+
+
+def containing(column, word):
+    """``column`` LIKE a pattern holding ``word`` as written, its wildcards escaped; the same
+    on SQLite and PostgreSQL for texts stored folded (``fold``)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(f"%{escaped}%", escape="\\")

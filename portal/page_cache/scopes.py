@@ -10,14 +10,14 @@ from models import (AuditEntry, CacheVersion, Comment, Committee, Delivery, Deli
                     ModerationAction, Municipality, Notification, NotificationSetting, Objective,
                     Observation, ObservationResponse, OutboxEntry, Place, Plan, Problem, Rating,
                     RecoveryCode, Report, ReportRevision, Submission, User, UserSession)
-from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION, OBSERVATIONS, PLAN,
-                          RATINGS, REPORTS, goal_scope, ratings_scope, thread_scope)
+from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION, MUNICIPALITIES,
+                          OBSERVATIONS, PLAN, RATINGS, REPORTS, goal_scope, ratings_scope,
+                          thread_scope)
 
 # Rows no page shows: writing them leaves every cached page true. The versions themselves
-# are written by statement, never as rows of the session. (No page shows the register of
-# municipalities yet: the page that does gives it a scope.)
+# are written by statement, never as rows of the session.
 INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, Notification,
-             NotificationSetting, Delivery, CacheVersion, OutboxEntry, Municipality)
+             NotificationSetting, Delivery, CacheVersion, OutboxEntry)
 
 
 def _code(session, goal_id):  # by key: from the session's identity map when it is loaded
@@ -66,6 +66,7 @@ SCOPES = {
     # The plan, committees and what they oversee, the places the plan names: on every page.
     Plan: _everywhere, Dimension: _everywhere, Problem: _everywhere, Objective: _everywhere,
     Goal: _everywhere, Committee: _everywhere, Place: _everywhere,
+    Municipality: lambda _session, _municipality: (MUNICIPALITIES,),
     Comment: lambda session, comment: (COMMENTS,
                                        thread_scope(_code(session, comment.goal_id))),
     Rating: lambda session, rating: (RATINGS, ratings_scope(_code(session, rating.goal_id))),

@@ -40,7 +40,14 @@ def overdue(observation, now=None):
 
 def answered_in_time(observation):
     return (observation.response is not None
-            and aware(observation.response.created_at) <= answer_deadline(observation))
+            and answered_within(observation.created_at, observation.response.created_at))
+
+
+def answered_within(posted_at, answered_at):
+    """Whether an answer given at ``answered_at`` (None: not given) to an observation posted
+    at ``posted_at`` came by its deadline."""
+    days = current_app.config["OBSERVATION_ANSWER_DAYS"]
+    return answered_at is not None and aware(answered_at) <= aware(posted_at) + timedelta(days=days)
 
 
 

@@ -30,12 +30,15 @@ def seed_municipalities(entries=None):
             if slug in taken:
                 slug = f"{slug}-{entry.ubigeo}"
             taken.add(slug)
-            db.session.add(Municipality(ubigeo=entry.ubigeo, slug=slug, **{
-                field: getattr(entry, field) for field in FIELDS}))
+            db.session.add(Municipality(ubigeo=entry.ubigeo, slug=slug,
+                                        search_name=search_name(entry), **{
+                                            field: getattr(entry, field) for field in FIELDS}))
             created += 1
             continue
         differing = {field: getattr(entry, field) for field in FIELDS
                      if getattr(found, field) != getattr(entry, field)}
+        if found.search_name != search_name(entry):
+            differing["search_name"] = search_name(entry)
         for field, value in differing.items():
             setattr(found, field, value)
         changed += bool(differing)
@@ -43,6 +46,10 @@ def seed_municipalities(entries=None):
     without_point = sum(entry.latitude is None for entry in entries)
     return Seeded(created, changed, len(entries) - created - changed, without_point,
                   link_plans())
+
+
+def search_name(entry):
+    return _key(f"{entry.name} {entry.province} {entry.department}")
 
 
 def link_plans():

@@ -9,6 +9,7 @@ from models.base import utcnow
 from portal.context import FIRST
 from portal.importers.structure import fold
 from portal.permissions import ensure_plan_open
+from portal.text import containing
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
@@ -304,6 +305,5 @@ def search_goals(query, context=FIRST, limit=100):
                  .order_by(Dimension.position, Objective.position, Goal.position).limit(limit)
                  .options(selectinload(Goal.objective).selectinload(Objective.dimension)))
     for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(Goal.search_text.like(f"%{escaped}%", escape="\\"))
+        statement = statement.where(containing(Goal.search_text, word))
     return db.session.scalars(statement).all()

@@ -4,6 +4,7 @@ Every chart carries a <title> and a <desc> that state its figures, and writes ea
 as text beside what it draws, so the numbers are there for whoever cannot see the shapes.
 """
 import hashlib
+from math import cos, radians
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -154,3 +155,46 @@ class _Figures:
         summary = self.progress.summary(goals)
         return status_bars(title, [(self.labels[status], count, status)
                                    for status, count in summary.statuses()])
+
+
+# A map's width in its own units; its height follows the area drawn.
+MAP_WIDTH = 400
+# Progress classes of a map's points, lowest first; a municipality without a plan is "none".
+MAP_CLASSES = ("none", "p0", "p25", "p50", "p75")
+
+
+def map_class(average):
+    """The class of a point: none without a plan, else its progress by quarter of the way."""
+    if average is None:
+        return "none"
+    return MAP_CLASSES[1 + min(int(average) // 25, 3)]
+
+
+def points_map(title, description, points):
+    """Points at their (longitude, latitude), in the box they span, projected as the plate
+    carrée corrected for the middle latitude: one path of dots per class, so that a country
+    of 1,600 points is a few kilobytes. ``points`` are (longitude, latitude, class)."""
+    if not points:
+        return Markup("")
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    across = cos(radians((north + south) / 2))
+    span = max((east - west) * across, north - south, 0.05)
+    scale = MAP_WIDTH / span
+    margin = 8
+    width = (east - west) * across * scale + 2 * margin
+    height = (north - south) * scale + 2 * margin
+    paths = {css: [] for css in MAP_CLASSES}
+    for longitude, latitude, css in points:
+        x = (longitude - west) * across * scale + margin
+        y = (north - latitude) * scale + margin
+        paths[css].append(f"M{x:.1f} {y:.1f}h0")
+    dot = 6 if len(points) > 200 else 12
+    body = "".join(f'<path class="map-{css}" stroke-width="{dot}" d="{"".join(moves)}"/>'
+                   for css, moves in paths.items() if moves)
+    uid = hashlib.sha1(f"{title}|{body}".encode()).hexdigest()[:10]
+    return Markup(
+        f'<svg class="map" role="img" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'aria-labelledby="map-{uid}-title map-{uid}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="map-{uid}-title">{escape(title)}</title>'
+        f'<desc id="map-{uid}-desc">{escape(description)}</desc>{body}</svg>')

@@ -1,0 +1,147 @@
+"""The national view: every municipality of the register, whether its plan is loaded, and
+how it stands, in a constant number of statements whatever the number of municipalities."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import and_, func, select
+
+from models import (Dimension, Goal, Municipality, Objective, Observation, ObservationResponse,
+                    Plan, Report, ReportRevision, db)
+from portal.importers.structure import fold
+from portal.text import containing
+
+from .answers import answered_within
+
+# Municipalities listed in one page of a filter or of every municipality with a plan.
+PAGE_SIZE = 100
+
+
+@dataclass
+class Standing:
+    """A municipality and, when its plan is loaded, its latest term and how it stands: its
+    goals, those reported, their physical progress, and the observations its committees
+    posted and how many it answered in time."""
+
+    municipality: Municipality
+    plan: Plan | None = None
+    goals: int = 0
+    reported: int = 0
+    progress_total: Decimal = Decimal(0)
+    observations: int = 0
+    answered: int = 0
+    in_time: int = 0
+
+    @property
+    def average(self):
+        """Mean physical progress, a goal never reported counting as 0 % (as on its home)."""
+        if not self.goals:
+            return None
+        return (Decimal(self.progress_total) / self.goals).quantize(Decimal("0.1"))
+
+    @property
+    def address(self):
+        """What its pages' addresses carry: None for the municipality first published."""
+        return self.plan.address_municipality if self.plan else self.municipality.slug
+
+
+@dataclass
+class Department:
+    code: str
+    name: str
+    municipalities: int
+    with_plan: int
+
+
+def departments():
+    """Peru's 25 departments, each with its municipalities and how many have a plan loaded:
+    one statement."""
+    code = func.substr(Municipality.ubigeo, 1, 2)
+    with_plan = select(Plan.municipality_id).where(Plan.municipality_id.is_not(None))
+    rows = db.session.execute(
+        select(code, func.min(Municipality.department), func.count(),
+               func.count(func.distinct(Municipality.id)).filter(
+                   Municipality.id.in_(with_plan)))
+        .group_by(code).order_by(code)).all()
+    return [Department(*row) for row in rows]
+
+
+def provinces(department):
+    """The provinces of a department (its two-digit code), by code: (code, name)."""
+    code = func.substr(Municipality.ubigeo, 1, 4)
+    return db.session.execute(
+        select(code, func.min(Municipality.province))
+        .where(Municipality.ubigeo.startswith(department))
+        .group_by(code).order_by(func.min(Municipality.province))).all()
+
+
+def found(department=None, province=None, query=""):
+    """The municipalities a filter keeps, by department and province (ubigeo codes) and
+    name (accents and case aside), in the register's order: one statement."""
+    statement = select(Municipality).order_by(Municipality.department, Municipality.province,
+                                              Municipality.kind.desc(), Municipality.name)
+    if province:
+        statement = statement.where(Municipality.ubigeo.startswith(province))
+    elif department:
+        statement = statement.where(Municipality.ubigeo.startswith(department))
+    for word in [w for w in fold(query).split() if len(w) > 1][:5]:
+        statement = statement.where(containing(Municipality.search_name, word))
+    return db.session.scalars(statement).all()
+
+
+def standings(found):
+    """How each municipality of ``found`` stands: three statements for any number of them."""
+    standing = {m.id: Standing(m) for m in found}
+    if not standing:
+        return []
+    for plan in db.session.scalars(select(Plan).where(Plan.municipality_id.in_(standing))
+                                   .order_by(Plan.period_start)):
+        standing[plan.municipality_id].plan = plan  # the latest term stays
+    by_plan = {s.plan.id: s for s in standing.values() if s.plan is not None}
+    if by_plan:
+        _progress(by_plan)
+        _answers(by_plan)
+    return list(standing.values())
+
+
+def _of_plans(statement, plan_ids):
+    return (statement.join(Goal.objective).join(Objective.dimension)
+            .where(Dimension.plan_id.in_(plan_ids)).group_by(Dimension.plan_id))
+
+
+def _progress(by_plan):
+    for plan_id, goals in db.session.execute(
+            _of_plans(select(Dimension.plan_id, func.count(Goal.id)).select_from(Goal),
+                      list(by_plan))):
+        by_plan[plan_id].goals = goals
+    # Each goal's latest report, and that report's latest revision.
+    newest = (select(Report.goal_id, func.max(Report.quarter).label("quarter"))
+              .group_by(Report.goal_id).subquery())
+    revision = (select(ReportRevision.report_id, func.max(ReportRevision.number).label("number"))
+                .group_by(ReportRevision.report_id).subquery())
+    statement = (
+        select(Dimension.plan_id, func.count(Report.id), func.sum(ReportRevision.progress_pct))
+        .select_from(Report)
+        .join(newest, and_(newest.c.goal_id == Report.goal_id,
+                           newest.c.quarter == Report.quarter))
+        .join(revision, revision.c.report_id == Report.id)
+        .join(ReportRevision, and_(ReportRevision.report_id == Report.id,
+                                   ReportRevision.number == revision.c.number))
+        .join(Goal, Goal.id == Report.goal_id))
+    for plan_id, reported, total in db.session.execute(_of_plans(statement, list(by_plan))):
+        by_plan[plan_id].reported = reported
+        by_plan[plan_id].progress_total = Decimal(total or 0)
+
+
+def _answers(by_plan):
+    rows = db.session.execute(
+        select(Dimension.plan_id, Observation.created_at, ObservationResponse.created_at)
+        .select_from(Observation)
+        .join(Goal, Goal.id == Observation.goal_id).join(Goal.objective)
+        .join(Objective.dimension)
+        .outerjoin(ObservationResponse, ObservationResponse.observation_id == Observation.id)
+        .where(Dimension.plan_id.in_(list(by_plan)))).all()
+    for plan_id, posted_at, answered_at in rows:
+        standing = by_plan[plan_id]
+        standing.observations += 1
+        standing.answered += answered_at is not None
+        standing.in_time += answered_within(posted_at, answered_at)

@@ -1,0 +1,77 @@
+"""The national view of Peru's municipalities: /municipalidades."""
+import re
+
+import pytest
+
+from tests.conftest import sign_in, text_of
+from tests.test_thread import goal_page_queries, selects
+
+
+def test_every_department_and_the_municipalities_with_a_plan(client):
+    page = client.get("/municipalidades")
+    text = text_of(page)
+    assert "1893 municipalidades en el registro del INEI; 2 con su plan de gobierno" in text
+    html = page.get_data(as_text=True)
+    assert 'href="/municipalidades?departamento=18">Moquegua</a></td><td>21</td><td>2</td>' in html
+    # The municipalities with a plan, each linked to its home: Ilo at its bare address.
+    assert '<a href="/">Municipalidad Provincial de Ilo</a>' in html
+    assert '<a href="/m/pacocha/">Municipalidad Distrital de Pacocha</a>' in html
+    assert "2019–2022" in text and "2027–2030" in text
+
+
+def test_the_map_is_drawn_on_the_server_with_its_figures_said(client):
+    html = client.get("/municipalidades").get_data(as_text=True)
+    svg = re.search(r'<svg class="map" role="img".*?</svg>', html, re.S).group(0)
+    assert "<script" not in html.split("<footer")[0].split("<main")[-1]
+    assert re.search(r"<desc[^>]*>1639 de 1893 municipalidades dibujadas en su capital; 2 con "
+                     r"su plan cargado", svg)
+    dots = sum(len(re.findall(r"M[\d.]+ [\d.]+h0", path))
+               for path in re.findall(r'd="([^"]*)"', svg))
+    assert dots == 1639
+    assert "Sin plan cargado: 1637" in text_of(client.get("/municipalidades"))
+
+
+def test_a_department_a_province_and_a_name_filter_the_list(client):
+    moquegua = text_of(client.get("/municipalidades?departamento=18"))
+    assert "21 municipalidades encontradas" in moquegua
+    assert "Municipalidad Distrital de El Algarrobal" in moquegua
+    ilo = text_of(client.get("/municipalidades?departamento=18&provincia=1803"))
+    assert "3 municipalidades encontradas" in ilo
+    # Accents and case aside, and the province's name counts.
+    found = text_of(client.get("/municipalidades?q=santa+rosa+pallasca"))
+    assert "1 municipalidad encontrada" in found
+    assert "Municipalidad Distrital de Santa Rosa" in found
+    assert "1 municipalidad encontrada" in text_of(client.get("/municipalidades?q=EL+ALGARROBAL"))
+    assert "ÁNCASH" not in found
+    assert "Ninguna municipalidad coincide" in text_of(client.get("/municipalidades?q=zzzz"))
+
+
+def test_a_long_list_is_paged(client):
+    first = client.get("/municipalidades?departamento=15")  # Lima: 171 municipalities
+    assert "171 municipalidades encontradas" in text_of(first)
+    assert "Página 1 de 2" in text_of(first)
+    assert 'href="/municipalidades?page=2&amp;departamento=15"' in first.get_data(as_text=True)
+    assert "Página 2 de 2" in text_of(client.get("/municipalidades?departamento=15&page=2"))
+
+
+def test_a_municipality_shows_its_progress_and_answers(app, make_user):
+    official = app.test_client()
+    sign_in(app, official, make_user("official")[1], "official")
+    official.post("/metas/S7.6/reportes/nuevo", data={
+        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "71",
+        "narrative": "Avance."})
+    text = text_of(app.test_client().get("/municipalidades?departamento=18&provincia=1803"))
+    assert "1 %, 1 de 71 metas reportadas" in text
+
+
+@pytest.mark.parametrize("url", ["/municipalidades", "/municipalidades?departamento=18",
+                                 "/municipalidades?q=santa", "/municipalidades?departamento=15"])
+def test_the_national_view_sends_a_constant_number_of_statements(app, url):
+    app.config["PAGE_CACHE"] = False
+    try:
+        statements = selects(goal_page_queries(app, app.test_client(), url))
+    finally:
+        app.config["PAGE_CACHE"] = True
+    # The departments, a department's provinces, the municipalities found, their plans, and
+    # those plans' goals, progress and answers: never one per municipality.
+    assert len(statements) <= 7, "\n".join(statements)
