@@ -98,6 +98,7 @@ def create_app(config=None, **overrides):
                                  plan_quarters=plan_quarters, answer_deadline=answer_deadline,
                                  days_waited=days_waited, overdue=overdue,
                                  from_iso=date.fromisoformat, goal_url=terms.goal_url,
+                                 goal_name=terms.goal_name, plan_url=terms.plan_url,
                                  in_first_municipality=municipal.in_first,
                                  claims_delivery=claims_delivery, followed_name=followed_name)
     app.jinja_env.trim_blocks = True

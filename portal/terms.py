@@ -36,16 +36,30 @@ def enter(plan, in_address=False):
                         term_in_address=in_address)
 
 
-def goal_url(goal, **values):
-    """A goal's address, from any page or none (an e-mail): its municipality and its term in
-    it where its plan's addresses carry them, or where this request's do for its plan."""
-    plan = goal.objective.dimension.plan
+def plan_url(endpoint, plan, **values):
+    """An address of a page of ``plan`` (its goal, objective or dimension), from any page or
+    none (an e-mail): its municipality and its term in it where its plan's addresses carry
+    them, or where this request's do for its plan."""
     here = context()
     municipality = plan.address_municipality
     if municipality is None and here.municipality_id is None:
         municipality = here.municipality  # /m/ilo/… stays there
-    return url_for("plan.goal", code=goal.code, term=plan.address_term,
-                   municipality=municipality, **values)
+    return url_for(endpoint, term=plan.address_term, municipality=municipality, **values)
+
+
+def goal_url(goal, **values):
+    """A goal's address, from any page or none (``plan_url``)."""
+    return plan_url("plan.goal", goal.objective.dimension.plan, code=goal.code, **values)
+
+
+def goal_name(goal):
+    """A goal as a message names it: its code, and the municipality of its plan where its
+    addresses carry one (``S1.1 · Municipalidad Distrital de Pacocha``), so that a resident
+    following goals of several municipalities can tell them apart."""
+    plan = goal.objective.dimension.plan
+    if plan.address_municipality is None:
+        return goal.code
+    return f"{goal.code} · {plan.municipality.split(' - ')[0]}"
 
 
 def _pull_term(endpoint, values):

@@ -104,3 +104,34 @@ def test_what_is_still_the_first_municipalitys_alone_is_not_offered_in_another(c
     for href in ("/comites/", "/audiencias", "/lugares", "/moderacion/registro"):
         assert f'href="{href}"' in first.get_data(as_text=True), href
         assert f'href="{href}"' not in other.get_data(as_text=True), href
+
+
+def test_one_account_follows_and_is_told_in_both_municipalities(app, make_user):
+    from tests.test_notifications import publish
+    from tests.test_thread import browser, comment_id
+
+    resident = make_user(name="Vecina Ana")
+    client = browser(app, resident, "resident")
+    assert client.post("/seguir/goal/S7.6").status_code == 302
+    assert client.post("/m/pacocha/seguir/goal/S1.1").status_code == 302
+    assert client.post("/m/pacocha/seguir/objective/S1").status_code == 302
+    assert client.post("/m/pacocha/seguir/dimension/E").status_code == 302
+    follows = client.get("/cuenta/seguimientos").get_data(as_text=True)
+    assert 'href="/metas/S7.6"' in follows and 'href="/m/pacocha/metas/S1.1"' in follows
+    assert 'href="/m/pacocha/objetivos/S1"' in follows
+    assert 'href="/m/pacocha/dimensiones/E"' in follows
+
+    publish(app, browser(app, make_user("official"), "official"))
+    client.post("/m/pacocha/metas/S1.1/comentarios", data={"body": "¿Cuándo llegan los equipos?"})
+    first = comment_id(app, "¿Cuándo llegan los equipos?")
+    other = browser(app, make_user(name="Vecino Luis"), "resident")
+    other.post(f"/comentarios/{first}/responder", data={"body": "En marzo, dicen."})
+
+    inbox = client.get("/notificaciones")
+    text = text_of(inbox)
+    assert "Meta S7.6: la municipalidad publicó su reporte de 2021-T3" in text
+    assert ("Meta S1.1 · Municipalidad Distrital de Pacocha: Vecino Luis respondió a su "
+            "comentario.") in text
+    html = inbox.get_data(as_text=True)
+    assert f'href="/m/pacocha/metas/S1.1#comentario-' in html
+    assert 'href="/metas/S7.6#reportes"' in html
