@@ -1,4 +1,5 @@
 """One class per environment; secrets and the database come from the environment."""
+import hashlib
 import os
 
 
@@ -25,6 +26,14 @@ class Config:
     LANGUAGE_COOKIE = "idioma"
     LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
     PLAN_FILE = os.environ.get("PLAN_FILE", "data/plan-ilo-2019-2022.txt")
+    # A deployment bound to one municipality (its address or ubigeo) serves it at bare
+    # addresses and nothing else; unset, the municipality first published has them and
+    # every municipality is under /m/<address>/.
+    MUNICIPALITY = os.environ.get("MUNICIPALITY") or None
+    # Host names that select a municipality as the binding does, for that host only:
+    # "rendicion.pacocha.gob.pe=pacocha,rendicion.ilo.gob.pe=ilo".
+    MUNICIPALITY_HOSTS = dict(pair.split("=", 1) for pair in os.environ.get(
+        "MUNICIPALITY_HOSTS", "").replace(" ", "").split(",") if "=" in pair)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -40,7 +49,11 @@ class Config:
     # Pages for visitors not signed in: Redis when REDIS_URL is set, else this process only.
     CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
-    CACHE_KEY_PREFIX = "portal:"
+    # Pages drawn under one binding to a municipality (MUNICIPALITY, MUNICIPALITY_HOSTS) are
+    # kept apart from those drawn under another, so that changing it serves none of them.
+    CACHE_KEY_PREFIX = "portal:" + (hashlib.sha1(repr(
+        (MUNICIPALITY, sorted(MUNICIPALITY_HOSTS.items()))).encode()).hexdigest()[:8] + ":"
+        if MUNICIPALITY or MUNICIPALITY_HOSTS else "")
     PAGE_CACHE = True
     # The queue of background jobs (notifications, e-mail); without it, jobs run once the
     # request that asks for them has committed, each in a transaction of its own.

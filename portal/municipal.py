@@ -11,7 +11,7 @@ The edge resolves the municipality before the term (``portal.terms``): a request
 """
 from dataclasses import replace
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -22,12 +22,25 @@ from portal.translation import lazy_gettext as _l
 PREFIX = "/m/<municipality>"
 
 
-def _pull_municipality(endpoint, values):
-    if not values or "municipality" not in values:
-        return
-    address = values.pop("municipality")
-    # The municipality and its first plan, whose addresses say whether it is the
-    # municipality first published: one statement.
+# What is still the first municipality's alone, not each municipality's: not served by a
+# deployment or host bound to another.
+FIRST_ONLY = ("committees.", "places.", "hearings.", "feedback.log")
+# What never asks which municipality: files, and the load balancer's check.
+ANY_MUNICIPALITY = ("static", "health.health")
+
+
+def bound_address():
+    """The municipality this request's host, or else the deployment, is bound to; None when
+    it serves every municipality."""
+    hosts = current_app.config["MUNICIPALITY_HOSTS"]
+    host = request.host.lower()
+    return hosts.get(host) or hosts.get(host.rsplit(":", 1)[0]) or current_app.config[
+        "MUNICIPALITY"]
+
+
+def _lookup(address):
+    """The municipality at ``address`` (slug or ubigeo), its first plan, and whether its
+    addresses carry it (it is not the municipality first published): one statement."""
     first_plan = aliased(Plan)
     found = db.session.execute(
         select(Municipality.id, Municipality.slug, first_plan.id,
@@ -37,10 +50,26 @@ def _pull_municipality(endpoint, values):
         .where((Municipality.slug == address) | (Municipality.ubigeo == address))).first()
     if found is None:
         abort(404, description=_l("There is no municipality at that address."))
-    municipality_id, slug, plan_id, carries_it = found
-    if plan_id is None:
+    if found[2] is None:
         abort(404, description=_l("This municipality's government plan has not been loaded "
                                   "yet."))
+    return found
+
+
+def _pull_municipality(endpoint, values):
+    bound = bound_address()
+    if bound and endpoint not in ANY_MUNICIPALITY:
+        if (values and "municipality" in values) or endpoint.startswith("national."):
+            abort(404)  # a municipality's own portal serves it alone
+        municipality_id, _slug, plan_id, carries_it = _lookup(bound)
+        if carries_it and endpoint.startswith(FIRST_ONLY):
+            abort(404)
+        g.context = replace(terms.context(), plan_id=plan_id,
+                            municipality_id=municipality_id if carries_it else None)
+        return
+    if not values or "municipality" not in values:
+        return
+    municipality_id, slug, plan_id, carries_it = _lookup(values.pop("municipality"))
     g.context = replace(terms.context(), plan_id=plan_id, municipality=slug,
                         municipality_id=municipality_id if carries_it else None)
 

@@ -44,6 +44,8 @@ def plan_url(endpoint, plan, **values):
     municipality = plan.address_municipality
     if municipality is None and here.municipality_id is None:
         municipality = here.municipality  # /m/ilo/… stays there
+    elif here.municipality is None and plan.municipality_id == here.municipality_id:
+        municipality = None  # its municipality's own portal (portal.municipal)
     return url_for(endpoint, term=plan.address_term, municipality=municipality, **values)
 
 

@@ -2,6 +2,10 @@
 JNE file labelled as a demonstration, tests/data) under /m/pacocha/…."""
 import re
 
+import pytest
+
+from app import create_app
+from models import db
 from tests.conftest import sign_in, text_of
 
 PACOCHA_GOAL = "03 Campañas de salud al año en los asentamientos humanos del distrito"
@@ -135,3 +139,46 @@ def test_one_account_follows_and_is_told_in_both_municipalities(app, make_user):
     html = inbox.get_data(as_text=True)
     assert f'href="/m/pacocha/metas/S1.1#comentario-' in html
     assert 'href="/metas/S7.6#reportes"' in html
+
+
+@pytest.fixture
+def bound(migrated_app):
+    """A second app on the suite's database: bound to Pacocha, and a host that selects it."""
+    def make(**settings):
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated_app.config[
+            "SQLALCHEMY_DATABASE_URI"], **settings)
+        made.append(app)
+        return app
+    made = []
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_a_deployment_bound_to_a_municipality_serves_it_alone_at_bare_addresses(bound):
+    client = bound(MUNICIPALITY="pacocha").test_client()
+    goal = client.get("/metas/S1.3")
+    assert PACOCHA_GOAL in text_of(goal)
+    assert "/m/" not in goal.get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/metas/S1.1"' in home and "Pacocha" in home
+    for elsewhere in ("/m/ilo/", "/m/pacocha/metas/S1.3", "/municipalidades", "/comites/",
+                      "/audiencias", "/lugares"):
+        assert client.get(elsewhere).status_code == 404, elsewhere
+    assert client.get("/metas/S7.6").status_code == 404  # Ilo's goal is not Pacocha's
+    # Its ubigeo binds it too.
+    assert PACOCHA_GOAL in text_of(bound(MUNICIPALITY="180303").test_client().get("/metas/S1.3"))
+
+
+def test_a_host_name_selects_a_municipality(bound):
+    app = bound(MUNICIPALITY_HOSTS={"rendicion.pacocha.example": "pacocha"})
+    client = app.test_client()
+    pacocha = client.get("/metas/S1.3", base_url="https://rendicion.pacocha.example")
+    assert PACOCHA_GOAL in text_of(pacocha)
+    assert client.get("/municipalidades",
+                      base_url="https://rendicion.pacocha.example").status_code == 404
+    # Any other host is the national portal, Ilo at its bare addresses.
+    assert ILO_GOAL_S7_6 in text_of(client.get("/metas/S7.6"))
+    assert PACOCHA_GOAL in text_of(client.get("/m/pacocha/metas/S1.3"))
+    assert client.get("/municipalidades").status_code == 200
