@@ -137,7 +137,7 @@ def test_one_account_follows_and_is_told_in_both_municipalities(app, make_user):
     assert ("Meta S1.1 · Municipalidad Distrital de Pacocha: Vecino Luis respondió a su "
             "comentario.") in text
     html = inbox.get_data(as_text=True)
-    assert f'href="/m/pacocha/metas/S1.1#comentario-' in html
+    assert 'href="/m/pacocha/metas/S1.1#comentario-' in html
     assert 'href="/metas/S7.6#reportes"' in html
 
 

@@ -3,8 +3,9 @@ import re
 
 import pytest
 
-from tests.conftest import sign_in, text_of
-from tests.test_thread import goal_page_queries, selects
+from tests.conftest import text_of
+from tests.test_notifications import publish
+from tests.test_thread import browser, goal_page_queries, selects
 
 
 def test_every_department_and_the_municipalities_with_a_plan(client):
@@ -55,23 +56,65 @@ def test_a_long_list_is_paged(client):
 
 
 def test_a_municipality_shows_its_progress_and_answers(app, make_user):
-    official = app.test_client()
-    sign_in(app, official, make_user("official")[1], "official")
-    official.post("/metas/S7.6/reportes/nuevo", data={
-        "quarter": "2021-T3", "status": "en_ejecucion", "progress_pct": "71",
-        "narrative": "Avance."})
+    publish(app, browser(app, make_user("official"), "official"), progress_pct="71")
     text = text_of(app.test_client().get("/municipalidades?departamento=18&provincia=1803"))
     assert "1 %, 1 de 71 metas reportadas" in text
+
+
+def statements_of(app, url):
+    """The SELECTs a visitor's page sends, drawn (the page cache off)."""
+    app.config["PAGE_CACHE"] = False
+    try:
+        return selects(goal_page_queries(app, app.test_client(), url))
+    finally:
+        app.config["PAGE_CACHE"] = True
 
 
 @pytest.mark.parametrize("url", ["/municipalidades", "/municipalidades?departamento=18",
                                  "/municipalidades?q=santa", "/municipalidades?departamento=15"])
 def test_the_national_view_sends_a_constant_number_of_statements(app, url):
-    app.config["PAGE_CACHE"] = False
-    try:
-        statements = selects(goal_page_queries(app, app.test_client(), url))
-    finally:
-        app.config["PAGE_CACHE"] = True
+    statements = statements_of(app, url)
     # The departments, a department's provinces, the municipalities found, their plans, and
     # those plans' goals, progress and answers: never one per municipality.
     assert len(statements) <= 7, "\n".join(statements)
+
+
+def test_goals_of_every_municipality_are_found_by_words_accents_aside(client):
+    found = client.get("/municipalidades/metas?q=salud")
+    text, html = text_of(found), found.get_data(as_text=True)
+    assert "13 metas encontradas." in text
+    assert 'href="/metas/S7.6"' in html and 'href="/m/pacocha/metas/S1.1"' in html
+    assert "13 metas encontradas." in text_of(client.get("/municipalidades/metas?q=SALÚD"))
+
+
+@pytest.mark.parametrize("filters, count", [
+    ("municipalidad=pacocha", 10),
+    ("municipalidad=180303&dimension=E", 2),
+    ("departamento=18&provincia=1803&dimension=A", 14 + 2),
+    ("departamento=15", 0),
+    ("estado=sin_reporte", 81),
+    ("estado=en_ejecucion", 0),
+])
+def test_goals_are_filtered_by_place_dimension_and_status(client, filters, count):
+    text = text_of(client.get(f"/municipalidades/metas?{filters}"))
+    assert (f"{count} metas encontradas." if count != 1 else "1 meta encontrada.") in text
+
+
+def test_a_goal_is_found_by_its_latest_status_and_the_list_is_paged(app, make_user):
+    publish(app, browser(app, make_user("official"), "official"), progress_pct="40")
+    client = app.test_client()
+    running = text_of(client.get("/municipalidades/metas?estado=en_ejecucion"))
+    assert "1 meta encontrada." in running and "En ejecución, 40 %" in running
+    assert "80 metas encontradas." in text_of(
+        client.get("/municipalidades/metas?estado=sin_reporte"))
+    first = text_of(client.get("/municipalidades/metas"))
+    assert "81 metas encontradas." in first and "Página 1 de 2" in first
+    assert "Página 2 de 2" in text_of(client.get("/municipalidades/metas?page=2"))
+
+
+@pytest.mark.parametrize("url", ["/municipalidades/metas", "/municipalidades/metas?q=salud",
+                                 "/municipalidades/metas?departamento=18&estado=sin_reporte"])
+def test_the_national_search_sends_a_constant_number_of_statements(app, url):
+    statements = statements_of(app, url)
+    # The departments, a department's provinces, the goals counted and one page of them.
+    assert len(statements) <= 4, "\n".join(statements)

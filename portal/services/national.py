@@ -113,20 +113,10 @@ def _progress(by_plan):
             _of_plans(select(Dimension.plan_id, func.count(Goal.id)).select_from(Goal),
                       list(by_plan))):
         by_plan[plan_id].goals = goals
-    # Each goal's latest report, and that report's latest revision.
-    newest = (select(Report.goal_id, func.max(Report.quarter).label("quarter"))
-              .group_by(Report.goal_id).subquery())
-    revision = (select(ReportRevision.report_id, func.max(ReportRevision.number).label("number"))
-                .group_by(ReportRevision.report_id).subquery())
-    statement = (
-        select(Dimension.plan_id, func.count(Report.id), func.sum(ReportRevision.progress_pct))
-        .select_from(Report)
-        .join(newest, and_(newest.c.goal_id == Report.goal_id,
-                           newest.c.quarter == Report.quarter))
-        .join(revision, revision.c.report_id == Report.id)
-        .join(ReportRevision, and_(ReportRevision.report_id == Report.id,
-                                   ReportRevision.number == revision.c.number))
-        .join(Goal, Goal.id == Report.goal_id))
+    states = latest_states()
+    statement = (select(Dimension.plan_id, func.count(states.c.goal_id),
+                        func.sum(states.c.progress_pct))
+                 .select_from(Goal).join(states, states.c.goal_id == Goal.id))
     for plan_id, reported, total in db.session.execute(_of_plans(statement, list(by_plan))):
         by_plan[plan_id].reported = reported
         by_plan[plan_id].progress_total = Decimal(total or 0)
@@ -145,3 +135,76 @@ def _answers(by_plan):
         standing.observations += 1
         standing.answered += answered_at is not None
         standing.in_time += answered_within(posted_at, answered_at)
+
+
+# Goals listed in one page of the national search.
+GOALS_PER_PAGE = 50
+NO_REPORT = "sin_reporte"
+
+
+@dataclass
+class FoundGoal:
+    goal: Goal
+    plan: Plan
+    municipality: Municipality
+    dimension: str
+    status: str  # the latest report's, or NO_REPORT
+    progress: Decimal | None
+
+
+def latest_states():
+    """Each reported goal's latest report's status and progress, as a subquery."""
+    newest = (select(Report.goal_id, func.max(Report.quarter).label("quarter"))
+              .group_by(Report.goal_id).subquery())
+    revision = (select(ReportRevision.report_id, func.max(ReportRevision.number).label("number"))
+                .group_by(ReportRevision.report_id).subquery())
+    return (
+        select(Report.goal_id, ReportRevision.status, ReportRevision.progress_pct)
+        .join(newest, and_(newest.c.goal_id == Report.goal_id,
+                           newest.c.quarter == Report.quarter))
+        .join(revision, revision.c.report_id == Report.id)
+        .join(ReportRevision, and_(ReportRevision.report_id == Report.id,
+                                   ReportRevision.number == revision.c.number))
+        .subquery())
+
+
+def search_goals(query="", department=None, province=None, municipality=None, dimension=None,
+                 status=None, page=1):
+    """The goals of every municipality's plan in office (not archived) that hold every word
+    of ``query`` (in their texts or their objective's or problem's, accents and case aside),
+    kept to a department, province or municipality (ubigeo codes, an address), a dimension
+    and a status; one page of them, how many there are, and the page's number: two
+    statements."""
+    states = latest_states()
+    statement = (
+        select(Goal, Plan, Municipality, Dimension.name, states.c.status, states.c.progress_pct)
+        .join(Goal.objective).join(Objective.dimension).join(Dimension.plan)
+        .join(Municipality, Municipality.id == Plan.municipality_id)
+        .outerjoin(states, states.c.goal_id == Goal.id)
+        .where(Plan.archived_at.is_(None)))
+    for word in [w for w in fold(query).split() if len(w) > 1][:10]:
+        statement = statement.where(containing(Goal.search_text, word))
+    if municipality:
+        statement = statement.where((Municipality.slug == municipality)
+                                    | (Municipality.ubigeo == municipality))
+    elif province:
+        statement = statement.where(Municipality.ubigeo.startswith(province))
+    elif department:
+        statement = statement.where(Municipality.ubigeo.startswith(department))
+    if dimension:
+        statement = statement.where(Dimension.code == dimension)
+    if status == NO_REPORT:
+        statement = statement.where(states.c.status.is_(None))
+    elif status:
+        statement = statement.where(states.c.status == status)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    pages = max(1, -(-total // GOALS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        statement.order_by(Municipality.department, Municipality.province,
+                           Municipality.kind.desc(), Municipality.name, Dimension.position,
+                           Objective.position, Goal.position)
+        .limit(GOALS_PER_PAGE).offset((page - 1) * GOALS_PER_PAGE)).all()
+    found = [FoundGoal(goal, plan, found_in, name, state or NO_REPORT, progress)
+             for goal, plan, found_in, name, state, progress in rows]
+    return found, total, page

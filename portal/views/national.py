@@ -5,6 +5,8 @@ from collections import Counter
 from flask import Blueprint, render_template, request
 
 from models.cache import MUNICIPALITIES, OBSERVATIONS, REPORTS
+from portal.importers.plan_text import DIMENSIONS as PLAN_DIMENSIONS
+from portal.labels import LABELS
 from portal.page_cache import cached
 from portal.services import national
 from portal.translation import lazy_gettext as _l
@@ -12,28 +14,45 @@ from portal.views.charts import map_class, points_map
 
 bp = Blueprint("national", __name__)
 
+# The four dimensions of every plan de gobierno, by code, named as the plans name them.
+DIMENSIONS = dict(PLAN_DIMENSIONS.values())
+
 
 class Listing:
-    """One page of a list already read, with what the pager macro asks of it."""
+    """One page of a list, with what the pager macro asks of it."""
 
-    def __init__(self, items, page, per_page):
-        self.total = len(items)
-        self.pages = max(1, -(-self.total // per_page))
+    def __init__(self, total, page, per_page, items=()):
+        self.total = total
+        self.pages = max(1, -(-total // per_page))
         self.page = min(max(page, 1), self.pages)
-        self.items = items[(self.page - 1) * per_page:self.page * per_page]
+        self.items = items
         self.has_prev, self.has_next = self.page > 1, self.page < self.pages
         self.prev_num, self.next_num = self.page - 1, self.page + 1
 
+    @classmethod
+    def of(cls, items, page, per_page):
+        """One page of a list already read."""
+        listing = cls(len(items), page, per_page)
+        listing.items = items[(listing.page - 1) * per_page:listing.page * per_page]
+        return listing
 
-@bp.get("/municipalidades")
-@cached(REPORTS, OBSERVATIONS, MUNICIPALITIES)
-def index():
+
+def place_filters():
+    """Every department; the one asked for (``departamento``, its code) and its provinces;
+    the province asked for (``provincia``), as (code, name). What is not one is ignored."""
     departments = national.departments()
     department = request.args.get("departamento", "")
     department = next((d for d in departments if d.code == department), None)
     provinces = national.provinces(department.code) if department else []
     province = request.args.get("provincia", "")
     province = next(((code, name) for code, name in provinces if code == province), None)
+    return departments, department, provinces, province
+
+
+@bp.get("/municipalidades")
+@cached(REPORTS, OBSERVATIONS, MUNICIPALITIES)
+def index():
+    departments, department, provinces, province = place_filters()
     query = request.args.get("q", "")[:100].strip()
     filtered = bool(department or query)
     found = national.standings(national.found(
@@ -41,7 +60,7 @@ def index():
         query=query))
     # Without a filter, the table lists the municipalities whose plan is loaded.
     listed = found if filtered else [s for s in found if s.plan is not None]
-    page = Listing(listed, request.args.get("page", 1, type=int), national.PAGE_SIZE)
+    page = Listing.of(listed, request.args.get("page", 1, type=int), national.PAGE_SIZE)
     drawn = [(s.municipality.longitude, s.municipality.latitude, map_class(s.average))
              for s in found if s.municipality.latitude is not None]
     classes = Counter(css for _lon, _lat, css in drawn)
@@ -58,3 +77,25 @@ def index():
         found=found, classes=classes, map=points_map(str(title), str(description), drawn),
         total=sum(d.municipalities for d in departments),
         loaded=sum(d.with_plan for d in departments))
+
+
+@bp.get("/municipalidades/metas")
+@cached(REPORTS, MUNICIPALITIES)
+def goals():
+    """Goals of every municipality's plan in office, found by words and filters."""
+    departments, department, provinces, province = place_filters()
+    query = request.args.get("q", "")[:200].strip()
+    dimension = request.args.get("dimension", "")
+    dimension = dimension if dimension in DIMENSIONS else None
+    status = request.args.get("estado", "")
+    status = status if status in LABELS["status"] else None
+    municipality = request.args.get("municipalidad", "")[:120].strip() or None
+    found, total, page = national.search_goals(
+        query, department and department.code, province and province[0], municipality,
+        dimension, status, request.args.get("page", 1, type=int))
+    return render_template(
+        "national/goals.html", page=Listing(total, page, national.GOALS_PER_PAGE, found),
+        query=query,
+        departments=departments, department=department, provinces=provinces,
+        province=province, dimension=dimension, status=status, municipality=municipality,
+        dimensions=DIMENSIONS, statuses=LABELS["status"])
