@@ -1,4 +1,6 @@
 """The national view of Peru's municipalities: /municipalidades."""
+import csv
+import io
 import re
 
 import pytest
@@ -118,3 +120,21 @@ def test_the_national_search_sends_a_constant_number_of_statements(app, url):
     statements = statements_of(app, url)
     # The departments, a department's provinces, the goals counted and one page of them.
     assert len(statements) <= 4, "\n".join(statements)
+
+
+def test_the_open_data_of_every_municipality_name_each_rows_municipality(client):
+    page = text_of(client.get("/municipalidades/datos"))
+    assert "peru-metas.csv" in page and "ubigeo" in page
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/municipalidades/datos/metas.csv").get_data(as_text=True))))
+    assert len(rows) == 71 + 10
+    assert list(rows[0])[:4] == ["ubigeo", "municipality", "plan", "code"]
+    by_place = {(row["ubigeo"], row["code"]): row for row in rows}
+    assert by_place[("180301", "S7.6")]["plan"] == "2019-2022"
+    assert by_place[("180303", "S1.2")]["indicator"] == "Número de puestos de salud equipados"
+    assert by_place[("180303", "S1.2")]["municipality"] == (
+        "Municipalidad Distrital de Pacocha - Ilo, Moquegua")
+    ratings = client.get("/municipalidades/datos/calificaciones.json").get_json()
+    assert {row["ubigeo"] for row in ratings} == {"180301", "180303"}
+    assert client.get("/municipalidades/datos/nada.csv").status_code == 404
+    assert client.get("/municipalidades/datos/metas.xml").status_code == 404

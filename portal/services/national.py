@@ -88,6 +88,14 @@ def found(department=None, province=None, query=""):
     return db.session.scalars(statement).all()
 
 
+def plans():
+    """Every plan of a municipality of the register, by ubigeo and term: what the national
+    datasets hold."""
+    return db.session.scalars(
+        select(Plan).join(Municipality, Municipality.id == Plan.municipality_id)
+        .order_by(Municipality.ubigeo, Plan.period_start)).all()
+
+
 def standings(found):
     """How each municipality of ``found`` stands: three statements for any number of them."""
     standing = {m.id: Standing(m) for m in found}

@@ -2,15 +2,18 @@
 plan is loaded and how it stands, on a map drawn on the server and in a table alike."""
 from collections import Counter
 
-from flask import Blueprint, render_template, request
+import json
 
-from models.cache import MUNICIPALITIES, OBSERVATIONS, REPORTS
+from flask import Blueprint, Response, abort, render_template, request
+
+from models.cache import CHECKS, COMMENTS, MUNICIPALITIES, OBSERVATIONS, RATINGS, REPORTS
 from portal.importers.plan_text import DIMENSIONS as PLAN_DIMENSIONS
 from portal.labels import LABELS
 from portal.page_cache import cached
 from portal.services import national
 from portal.translation import lazy_gettext as _l
 from portal.views.charts import map_class, points_map
+from portal.views.opendata import DATASETS, as_csv, as_json
 
 bp = Blueprint("national", __name__)
 
@@ -99,3 +102,26 @@ def goals():
         departments=departments, department=department, provinces=provinces,
         province=province, dimension=dimension, status=status, municipality=municipality,
         dimensions=DIMENSIONS, statuses=LABELS["status"])
+
+
+@bp.get("/municipalidades/datos")
+@cached(MUNICIPALITIES)
+def open_data():
+    return render_template("national/data.html", datasets=DATASETS.values())
+
+
+@bp.get("/municipalidades/datos/<name>.<extension>")
+@cached(REPORTS, RATINGS, COMMENTS, OBSERVATIONS, CHECKS, MUNICIPALITIES)
+def download(name, extension):
+    """A dataset of every municipality's plans, each row naming its municipality."""
+    dataset = DATASETS.get(name)
+    if dataset is None or extension not in ("csv", "json"):
+        abort(404, description=_l("There is no such dataset."))
+    rows = dataset.national_rows(national.plans())
+    if extension == "csv":
+        body, mimetype = as_csv(dataset.national_columns, rows), "text/csv"
+    else:
+        body = json.dumps(as_json(dataset.national_columns, rows), ensure_ascii=False, indent=1)
+        mimetype = "application/json"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f"inline; filename=peru-{name}.{extension}"})

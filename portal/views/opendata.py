@@ -15,15 +15,22 @@ from sqlalchemy.orm import selectinload
 
 from models import Evidence, Observation, Report, ReportRevision, db
 from models.base import aware
+from portal.context import Context
 from portal.services.answers import answer_rows
 from portal.services.checks import check_rows, claim_rows
 from portal.services.feedback import visible_comment_counts
 from portal.services.ratings import rating_summaries
+from portal.services.plan import plan_tree
 from portal.services.progress import PlanProgress
 from portal.translation import lazy_gettext as _l
 
 
 PLAN_FIELD = ("plan", _l("Term of the government plan, such as 2019-2022."))
+MUNICIPALITY_FIELDS = [
+    ("ubigeo", _l("INEI ubigeo of the municipality: its district's six digits (a provincial "
+                  "municipality's is its province's capital district's).")),
+    ("municipality", _l("The municipality, as its plan names it.")),
+]
 
 
 @dataclass
@@ -46,16 +53,36 @@ class Dataset:
                 yield {"plan": plan.term} | row
 
     def as_csv(self, plan, codes=None):
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([name for name, _ in self.columns])
-        for row in self._rows(plan, codes):
-            writer.writerow([_cell(row[name]) for name, _ in self.columns])
-        return out.getvalue()
+        return as_csv(self.columns, self._rows(plan, codes))
 
     def as_json(self, plan, codes=None):
-        return [{name: _json(row[name]) for name, _ in self.columns}
-                for row in self._rows(plan, codes)]
+        return as_json(self.columns, self._rows(plan, codes))
+
+    @property
+    def national_columns(self):
+        """The national dataset's rows name their municipality before their plan."""
+        return [*MUNICIPALITY_FIELDS, *self.columns]
+
+    def national_rows(self, plans):
+        """The rows of every plan (each read with its tree), their municipality first."""
+        for plan in plans:
+            head = {"ubigeo": plan.registered.ubigeo if plan.registered else None,
+                    "municipality": plan.municipality}
+            for row in self._rows(plan_tree(Context(plan_id=plan.id))):
+                yield head | row
+
+
+def as_csv(columns, rows):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([name for name, _ in columns])
+    for row in rows:
+        writer.writerow([_cell(row[name]) for name, _ in columns])
+    return out.getvalue()
+
+
+def as_json(columns, rows):
+    return [{name: _json(row[name]) for name, _ in columns} for row in rows]
 
 
 def _cell(value):

@@ -31,6 +31,7 @@ NOT_PAGES = {
     "transparency.plan_feed": "an Atom feed",
     "transparency.goal_feed": "an Atom feed",
     "transparency.download": "CSV and JSON downloads",
+    "national.download": "CSV and JSON downloads",
     "places.geojson": "GeoJSON",
     "api.plan": "JSON",
     "api.goal": "JSON",
