@@ -138,3 +138,29 @@ def test_the_open_data_of_every_municipality_name_each_rows_municipality(client)
     assert {row["ubigeo"] for row in ratings} == {"180301", "180303"}
     assert client.get("/municipalidades/datos/nada.csv").status_code == 404
     assert client.get("/municipalidades/datos/metas.xml").status_code == 404
+
+
+def test_the_league_of_answers_puts_those_answering_on_time_first(app, make_user):
+    member = browser(app, make_user("moderator", committees=("CMS",)), "moderator")
+    member.post("/metas/S7.6/observaciones", data={
+        "committee": "CMS", "kind": "alerta", "body": "Faltan camillas."})
+    client = app.test_client()
+    page = client.get("/municipalidades/respuestas?departamento=18")
+    html = page.get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", html, re.S)
+    assert [re.search(r">([^<]+)</a>", row).group(1) for row in rows] == [
+        "Municipalidad Provincial de Ilo", "Municipalidad Distrital de Pacocha"]
+    assert 'href="/respuestas"' in rows[0] and 'href="/m/pacocha/respuestas"' in rows[1]
+    assert re.findall(r"<td>([^<]*)</td>", rows[0]) == ["1", "0", "0 (0 %)", "—"]
+    from models import Observation, db
+    from sqlalchemy import select
+    with app.app_context():
+        observation = db.session.scalar(select(Observation.id))
+    official = browser(app, make_user("official"), "official")
+    official.post(f"/observaciones/{observation}/respuesta", data={"body": "Llegan en abril."})
+    html = client.get("/municipalidades/respuestas?departamento=18").get_data(as_text=True)
+    first = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", html, re.S)[0]
+    assert re.findall(r"<td>([^<]*)</td>", first) == ["1", "1", "1 (100 %)", "0 días"]
+    assert "Ninguna municipalidad tiene aún su plan cargado." in text_of(
+        client.get("/municipalidades/respuestas?departamento=15"))
+    assert len(statements_of(app, "/municipalidades/respuestas")) <= 6

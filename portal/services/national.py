@@ -1,12 +1,15 @@
 """The national view: every municipality of the register, whether its plan is loaded, and
 how it stands, in a constant number of statements whatever the number of municipalities."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from math import floor
+from statistics import median
 
 from sqlalchemy import and_, func, select
 
 from models import (Dimension, Goal, Municipality, Objective, Observation, ObservationResponse,
                     Plan, Report, ReportRevision, db)
+from models.base import aware
 from portal.importers.structure import fold
 from portal.text import containing
 
@@ -30,6 +33,17 @@ class Standing:
     observations: int = 0
     answered: int = 0
     in_time: int = 0
+    answer_days: list = field(default_factory=list)
+
+    @property
+    def median_days(self):
+        """In whole days, as /respuestas counts them; a half rounds up."""
+        return floor(median(self.answer_days) + 0.5) if self.answer_days else None
+
+    @property
+    def in_time_share(self):
+        """Observations answered on time, of those posted; None when none was posted."""
+        return self.in_time / self.observations if self.observations else None
 
     @property
     def average(self):
@@ -88,6 +102,16 @@ def found(department=None, province=None, query=""):
     return db.session.scalars(statement).all()
 
 
+def league(department=None):
+    """The municipalities with a plan loaded (of a department), best at answering first: by
+    the share of observations answered on time, then the median answer time; those no
+    committee has observed yet last."""
+    loaded = [s for s in standings(found(department=department)) if s.plan]
+    return sorted(loaded, key=lambda s: (s.in_time_share is None, -(s.in_time_share or 0),
+                                        s.median_days if s.median_days is not None else 1e9,
+                                        s.municipality.ubigeo))
+
+
 def plans():
     """Every plan of a municipality of the register, by ubigeo and term: what the national
     datasets hold."""
@@ -141,8 +165,10 @@ def _answers(by_plan):
     for plan_id, posted_at, answered_at in rows:
         standing = by_plan[plan_id]
         standing.observations += 1
-        standing.answered += answered_at is not None
         standing.in_time += answered_within(posted_at, answered_at)
+        if answered_at is not None:
+            standing.answered += 1
+            standing.answer_days.append((aware(answered_at) - aware(posted_at)).days)
 
 
 # Goals listed in one page of the national search.

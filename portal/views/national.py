@@ -4,7 +4,7 @@ from collections import Counter
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from models.cache import CHECKS, COMMENTS, MUNICIPALITIES, OBSERVATIONS, RATINGS, REPORTS
 from portal.importers.plan_text import DIMENSIONS as PLAN_DIMENSIONS
@@ -125,3 +125,14 @@ def download(name, extension):
         mimetype = "application/json"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f"inline; filename=peru-{name}.{extension}"})
+
+
+@bp.get("/municipalidades/respuestas")
+@cached(OBSERVATIONS, MUNICIPALITIES)
+def answers():
+    """Which municipalities answer their vigilance committees on time: a league table."""
+    departments, department, _provinces, _province = place_filters()
+    return render_template("national/answers.html", departments=departments,
+                           department=department,
+                           rows=national.league(department and department.code),
+                           days=current_app.config["OBSERVATION_ANSWER_DAYS"])

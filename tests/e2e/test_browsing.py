@@ -27,7 +27,9 @@ def test_home_to_dimension_to_goal_then_english(page, live_server):
 
 @pytest.mark.parametrize("path", ["/", "/dimensiones/S", "/metas/S7.6", "/api", "/metas/Z1.1",
                                   "/municipalidades", "/municipalidades?departamento=18",
-                                  "/m/pacocha/", "/m/pacocha/metas/S1.2"])
+                                  "/m/pacocha/", "/m/pacocha/metas/S1.2",
+                                  "/municipalidades/metas?q=salud", "/municipalidades/datos",
+                                  "/municipalidades/respuestas"])
 def test_no_serious_accessibility_violations(page, live_server, serious_violations, path):
     page.goto(live_server + path)
     assert serious_violations(page) == []
