@@ -38,6 +38,11 @@ class User(db.Model):
     _display_name: Mapped[str] = mapped_column("display_name", String(80))
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default="resident")
+    # The municipality a staff account (office, admin, committee) serves: None for the
+    # municipality first published, as its plans' addresses carry none. A resident's
+    # account is national: it has none.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"),
+                                                        index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Erased by its owner (Ley 29733): no e-mail, no name, no way back. What the person

@@ -113,14 +113,24 @@ def plan_open(_user, obj):
     return plan is None or plan.archived_at is None
 
 
-def of_first_municipality(_user, obj):
-    """Accounts of the municipality's office, admins and committees are those of the
-    municipality first published, until each municipality has its own: they act on its plans
-    only. Asked without an object, about the request's municipality."""
+def municipality_of(obj):
+    """The municipality something belongs to, as staff accounts name it (None for the one
+    first published): its plan's, or asked without an object, the request's."""
     plan = plan_of(obj)
     if plan is not None:
-        return plan.address_municipality is None
-    return g.get("context", FIRST).municipality_id is None
+        return None if plan.address_municipality is None else plan.municipality_id
+    return g.get("context", FIRST).municipality_id
+
+
+def serves(user, obj):
+    """A staff account acts only for its own municipality: on its plans, in its pages."""
+    return user.municipality_id == municipality_of(obj)
+
+
+def manages(user, account):
+    """An admin manages the residents' national accounts, and the staff of their own
+    municipality."""
+    return account.role == "resident" or account.municipality_id == user.municipality_id
 
 
 def is_author(user, comment):
@@ -147,7 +157,7 @@ def needs_second_factor(user):
 
 EVERYONE = Rule(lambda _user, _obj: True, needs_sign_in=False)
 SIGNED_IN = Rule(lambda _user, _obj: True)
-STAFF_HOME = Rule(of_first_municipality, needs_sign_in=False)
+STAFF_HOME = Rule(serves)
 OFFICIAL = role("official") & STAFF_HOME
 ADMIN = role("admin") & STAFF_HOME
 # Joined into every rule that adds to a plan.
@@ -168,7 +178,10 @@ RULES = {
     # Following and being told: anyone signed in, what can still happen.
     "follow": adding(SIGNED_IN),
     "publish_reports": adding(OFFICIAL),
-    "manage_accounts": ADMIN,
+    # Every municipality's admins manage the accounts of their own (portal.views.admin);
+    # everything else an admin does is the first municipality's still.
+    "manage_accounts": role("admin"),
+    "manage_account": role("admin") & Rule(manages, scoped=True),
     "manage_committees": ADMIN,
     "read_audit_log": ADMIN,
     "moderate_goal": ADMIN | (role("moderator") & Rule(oversees_goal, scoped=True)),
@@ -226,9 +239,10 @@ def archived(plan):
 def reader_kind(user):
     """What the rules read of a signed-in reader but their id: readers of one kind are shown
     the same pages, but for the holes that are each reader's own (``portal.page_cache.holes``)."""
+    kind = user.role if user.municipality_id is None else f"{user.role}@{user.municipality_id}"
     if user.role != "moderator":
-        return user.role
-    return user.role + ":" + ",".join(sorted(committee.code for committee in user.committees))
+        return kind
+    return kind + ":" + ",".join(sorted(committee.code for committee in user.committees))
 
 
 def signed_in():

@@ -18,7 +18,7 @@ from portal.extensions import cache, limiter
 from portal.permissions import STAFF_ROLES
 from portal.importers import parse_plan_file
 from portal.services.committees import seed_committees
-from portal.services.municipalities import seed_municipalities
+from portal.services.municipalities import seed_municipalities, staff_municipality
 from portal.services.places import seed_places
 from portal.services.plan import import_plan
 
@@ -179,11 +179,14 @@ def make_user(app):
 
     counter = iter(range(1, 10_000))
 
-    def make(role="resident", committees=(), name=None, deactivated=False, email=None):
+    def make(role="resident", committees=(), name=None, deactivated=False, email=None,
+             municipality=None):
+        """``municipality``: the address of the one a staff account serves."""
         with app.app_context():
             number = next(counter)
             user = create_user(email or f"{role}{number}@example.org", name or f"{role} {number}",
-                               role, PASSWORDS[role], committees)
+                               role, PASSWORDS[role], committees,
+                               staff_municipality(municipality))
             if role in STAFF_ROLES:
                 user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), utcnow()
             if deactivated:

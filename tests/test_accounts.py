@@ -194,6 +194,10 @@ def test_users_create_reads_the_password_from_standard_input(app, runner):
     (["--role", "moderator"], "una clave de comité segura", "al menos a un comité"),
     (["--role", "moderator", "--committee", "NOEXISTE"], "una clave de comité segura",
      "Comité desconocido: NOEXISTE"),
+    (["--role", "admin", "--municipality", "no-existe"], "una clave de administración segura",
+     "No hay ninguna municipalidad en la dirección no-existe"),
+    (["--role", "admin", "--municipality", "el-algarrobal"], "una clave de administración segura",
+     "no tiene ningún plan cargado"),
 ])
 def test_users_create_refuses_bad_accounts(app, runner, args, password, message):
     before = count_users(app)
@@ -202,6 +206,26 @@ def test_users_create_refuses_bad_accounts(app, runner, args, password, message)
     assert result.exit_code == 1
     assert message in result.output
     assert count_users(app) == before
+
+
+def test_users_create_gives_a_municipality_its_first_admin(app, runner):
+    from models import User, db
+    from portal.services.municipalities import municipality_by_address
+    result = runner.invoke(args=["users", "create", "--email", "alcaldia@pacocha.example",
+                                 "--name", "Administración de Pacocha", "--role", "admin",
+                                 "--municipality", "180303"],
+                           input="una clave de administración segura\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        admin = db.session.scalar(db.select(User).where(User.email == "alcaldia@pacocha.example"))
+        assert admin.municipality_id == municipality_by_address("pacocha").id
+    # Ilo's is the municipality first published: its staff name none.
+    runner.invoke(args=["users", "create", "--email", "otra@ilo.example", "--name", "Otra",
+                        "--role", "official", "--municipality", "ilo"],
+                  input="una clave municipal muy segura\n")
+    with app.app_context():
+        assert db.session.scalar(db.select(User.municipality_id).where(
+            User.email == "otra@ilo.example")) is None
 
 
 def test_users_create_puts_a_moderator_in_a_committee(app, runner):

@@ -44,14 +44,15 @@ def rows(statement, **values):
 TODAYS_COLUMNS = (("cache_version", "pending", "BOOLEAN NOT NULL DEFAULT false"),
                   ("goal", "indicator", "TEXT"), ("plan", "municipality_id", "INTEGER"),
                   ("plan", "address_term", "VARCHAR(9)"),
-                  ("plan", "address_municipality", "VARCHAR(120)"))
+                  ("plan", "address_municipality", "VARCHAR(120)"),
+                  ("user_account", "municipality_id", "INTEGER"))
 
 
 @contextmanager
 def todays_versions():
     """The rows below are written by today's services, which write columns today's schema
     has (a version pending its mirror, a goal's indicator, a plan's municipality and
-    addresses): those columns, for the while."""
+    addresses, the municipality a staff account serves): those columns, for the while."""
     for table, column, kind in TODAYS_COLUMNS:
         db.session.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     db.session.commit()

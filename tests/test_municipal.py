@@ -182,3 +182,24 @@ def test_a_host_name_selects_a_municipality(bound):
     assert ILO_GOAL_S7_6 in text_of(client.get("/metas/S7.6"))
     assert PACOCHA_GOAL in text_of(client.get("/m/pacocha/metas/S1.3"))
     assert client.get("/municipalidades").status_code == 200
+
+
+def test_the_second_municipalitys_office_publishes_there_and_its_followers_are_told(app,
+                                                                                    make_user):
+    from tests.test_thread import browser
+
+    follower = browser(app, make_user(), "resident")
+    follower.post("/m/pacocha/seguir/goal/S1.1")
+    office = browser(app, make_user("official", municipality="pacocha"), "official")
+    response = office.post("/m/pacocha/metas/S1.1/reportes/nuevo", data={
+        "quarter": "2027-T1", "status": "en_ejecucion", "progress_pct": "15",
+        "narrative": "Equipos en camino."})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/m/pacocha/metas/S1.1")
+    assert "Equipos en camino." in text_of(app.test_client().get("/m/pacocha/metas/S1.1"))
+    assert "Equipos en camino." not in text_of(app.test_client().get("/metas/S1.1"))
+    assert ("Meta S1.1 · Municipalidad Distrital de Pacocha: la municipalidad publicó su "
+            "reporte de 2027-T1") in text_of(follower.get("/notificaciones"))
+    # At Ilo's goals the same office is refused.
+    assert office.get("/metas/S7.6/reportes/nuevo").status_code == 403
+    assert office.get("/m/ilo/metas/S7.6/reportes/nuevo").status_code == 403

@@ -7,11 +7,14 @@ from tests.conftest import sign_in
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
+# The staff are Ilo's (the municipality first published) but for the two of the second
+# municipality, Pacocha; residents' accounts are national.
 VISITORS = ("anonymous", "resident", "moderator_right", "moderator_other", "official", "admin",
-            "deactivated")
+            "deactivated", "official_pacocha", "admin_pacocha")
 STAFF = {"official", "admin"}
 EVERYONE = set(VISITORS)
 SIGNED_IN = EVERYONE - {"anonymous", "deactivated"}
+ADMINS = {"admin", "admin_pacocha"}
 
 # endpoint → (method, url, the visitors it must let through). The goal is S4.1, which COPALE
 # oversees and CODISEC does not.
@@ -24,14 +27,15 @@ MATRIX = {
     "accounts.enrol_second_factor": ("POST", "/entrar/activar-segundo-factor", EVERYONE),
     "accounts.forgot_password": ("POST", "/clave/olvido", EVERYONE),
     "accounts.reset_password": ("POST", "/clave/nueva/x", EVERYONE),
-    "admin.reset_second_factor": ("POST", "/admin/cuentas/{user}/segundo-factor", {"admin"}),
+    # The account is a resident's: every municipality's admins manage residents.
+    "admin.reset_second_factor": ("POST", "/admin/cuentas/{user}/segundo-factor", ADMINS),
     "accounts.account": ("POST", "/cuenta", SIGNED_IN),
     "accounts.change_name": ("POST", "/cuenta/nombre", SIGNED_IN),
     "accounts.change_email": ("POST", "/cuenta/correo", SIGNED_IN),
     "accounts.unfollow": ("POST", "/cuenta/seguimientos/1/dejar", SIGNED_IN),
     "accounts.erase_account": ("POST", "/cuenta/eliminar", SIGNED_IN),
-    "admin.account": ("POST", "/admin/cuentas/{user}", {"admin"}),
-    "admin.set_active": ("POST", "/admin/cuentas/{user}/activo", {"admin"}),
+    "admin.account": ("POST", "/admin/cuentas/{user}", ADMINS),
+    "admin.set_active": ("POST", "/admin/cuentas/{user}/activo", ADMINS),
     "committees.scope": ("POST", "/comites/COPALE/alcance", {"admin"}),
     "reports.new": ("POST", "/metas/S4.1/reportes/nuevo", {"official"}),
     "reports.correct": ("POST", "/metas/S4.1/reportes/2021-T1/corregir", {"official"}),
@@ -79,7 +83,7 @@ MATRIX = {
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {
-    "admin.accounts": ("GET", "/admin/cuentas", {"admin"}),
+    "admin.accounts": ("GET", "/admin/cuentas", ADMINS),
     "admin.audit_log": ("GET", "/admin/auditoria", {"admin"}),
     "reports.import_csv": ("GET", "/reportes/importar", {"official"}),
     "reports.new": ("GET", "/metas/S4.1/reportes/nuevo", {"official"}),
@@ -108,11 +112,12 @@ def visitor(app, make_user):
     def signed_in_as(kind):
         client = app.test_client()
         role = {"moderator_right": "moderator", "moderator_other": "moderator",
-                "deactivated": "resident"}.get(kind, kind)
+                "deactivated": "resident"}.get(kind, kind.removesuffix("_pacocha"))
         committees = {"moderator_right": ("COPALE",), "moderator_other": ("CODISEC",)}
         if kind == "anonymous":
             return client
-        user = make_user(role, committees=committees.get(kind, ()))
+        user = make_user(role, committees=committees.get(kind, ()),
+                         municipality="pacocha" if kind.endswith("_pacocha") else None)
         sign_in(app, client, user[1], role)
         if kind == "deactivated":
             from models import User, db
@@ -261,3 +266,61 @@ def test_every_rule_that_adds_is_refused_on_an_archived_plan_and_moderating_is_n
         # Asked without an object, a rule is not about a plan: the office's menu stays.
         assert can("comment", user=resident)
 
+
+
+# The second municipality's pages: its staff act there, Ilo's do not.
+SECOND_MATRIX = {
+    "reports.new": ("POST", "/m/pacocha/metas/S1.1/reportes/nuevo", {"official_pacocha"}),
+    "read:reports.new": ("GET", "/m/pacocha/metas/S1.1/reportes/nuevo", {"official_pacocha"}),
+    "reports.import_csv": ("POST", "/m/pacocha/reportes/importar", {"official_pacocha"}),
+    "read:reports.import_csv": ("GET", "/m/pacocha/reportes/importar", {"official_pacocha"}),
+    "feedback.post": ("POST", "/m/pacocha/metas/S1.1/comentarios", SIGNED_IN),
+    "feedback.rate": ("POST", "/m/pacocha/metas/S1.1/calificacion",
+                      {"resident", "moderator_right", "moderator_other"}),
+    # No committee oversees a goal of Pacocha yet.
+    "feedback.observe": ("POST", "/m/pacocha/metas/S1.1/observaciones", set()),
+    "notifications.follow": ("POST", "/m/pacocha/seguir/goal/S1.1", SIGNED_IN),
+}
+
+
+@pytest.mark.parametrize("kind", VISITORS)
+@pytest.mark.parametrize("endpoint", sorted(SECOND_MATRIX))
+def test_authorization_in_the_second_municipality(app, visitor, endpoint, kind):
+    method, url, allowed = SECOND_MATRIX[endpoint]
+    response = visitor(kind).open(url, method=method, data={})
+    if kind in allowed:
+        assert response.status_code not in (401, 403, 404, 405), response.status_code
+        assert "/entrar?" not in response.headers.get("Location", "")
+    else:
+        assert expected_denial(response, kind), (response.status_code, response.headers)
+
+
+@pytest.mark.parametrize("admin, staff, allowed", [
+    ("admin", None, True), ("admin", "pacocha", False),
+    ("admin_pacocha", "pacocha", True), ("admin_pacocha", None, False)])
+def test_an_admin_manages_only_the_staff_of_their_own_municipality(app, visitor, make_user,
+                                                                    admin, staff, allowed):
+    official_id, email = make_user("official", municipality=staff)
+    client = visitor(admin)
+    listed = email in client.get("/admin/cuentas").get_data(as_text=True)
+    response = client.post(f"/admin/cuentas/{official_id}/activo", data={"active": "0"})
+    assert listed == allowed
+    assert (response.status_code == 302) == allowed, response.status_code
+    assert client.get(f"/admin/cuentas/{official_id}").status_code == (200 if allowed else 403)
+
+
+def test_a_resident_made_staff_serves_the_admins_municipality(app, visitor, make_user):
+    from models import User, db
+    from portal.services.municipalities import municipality_by_address
+    resident_id, _ = make_user()
+    client = visitor("admin_pacocha")
+    response = client.post(f"/admin/cuentas/{resident_id}", data={"role": "official"})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, resident_id)
+        assert (user.role, user.municipality_id) == (
+            "official", municipality_by_address("pacocha").id)
+    # Back to resident, the account is national again.
+    client.post(f"/admin/cuentas/{resident_id}", data={"role": "resident"})
+    with app.app_context():
+        assert db.session.get(User, resident_id).municipality_id is None

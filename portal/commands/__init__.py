@@ -28,7 +28,7 @@ from portal.services.accounts import create_user
 from portal.services.answers import schedule_reminders
 from portal.services.committees import seed_committees
 from portal.services.notifications import schedule_weekly_digests
-from portal.services.municipalities import seed_municipalities
+from portal.services.municipalities import seed_municipalities, staff_municipality
 from portal.services.places import seed_places
 from portal.services.plan import current_plan, import_plan, newest_plan, plan_tree
 from portal.services.reports import ImportRejected, import_reports
@@ -141,14 +141,17 @@ def plan_export(output):
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--committee", "committees", multiple=True,
               help="Committee code (COPALE, CODISEC, …); repeat for several.")
-def users_create(email, display_name, role, committees):
+@click.option("--municipality", help="The municipality a staff account serves, by its address "
+                                     "or ubigeo (default: the one first published).")
+def users_create(email, display_name, role, committees, municipality):
     """Create a confirmed account; the password is read from standard input or prompted."""
     if sys.stdin.isatty():
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     with refusal_told():
-        user = create_user(email, display_name, role, password, [c.upper() for c in committees])
+        user = create_user(email, display_name, role, password, [c.upper() for c in committees],
+                           staff_municipality(municipality))
         jobs.commit()
     click.echo(_("Account %(email)s created with the role %(role)s.", email=user.email,
                  role=role))

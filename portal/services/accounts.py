@@ -309,8 +309,10 @@ def check_identity(email, display_name):
                              min=MIN_NAME_LENGTH, max=MAX_NAME_LENGTH))
 
 
-def create_user(email, display_name, role, password, committee_codes=()):
-    """An account made by the municipality: confirmed at once."""
+def create_user(email, display_name, role, password, committee_codes=(), municipality_id=None):
+    """An account made by the municipality: confirmed at once. A staff account serves
+    ``municipality_id`` (None: the municipality first published); a resident's is
+    national."""
     email = normalise_email(email)
     display_name = " ".join(display_name.split())
     check_identity(email, display_name)
@@ -324,7 +326,8 @@ def create_user(email, display_name, role, password, committee_codes=()):
     check_password(password, role)
     user = User(email=email, display_name=display_name, role=role,
                 password_hash=hasher().hash(password), confirmed_at=utcnow(),
-                committees=committees)
+                committees=committees,
+                municipality_id=None if role == "resident" else municipality_id)
     db.session.add(user)
     db.session.flush()
     return user
@@ -355,6 +358,8 @@ def update_account(actor, user, role, committee_codes):
     if before == after:
         return False
     user.role, user.committees = role, committees
+    # A resident made staff serves the admin's municipality; staff made resident, none.
+    user.municipality_id = None if role == "resident" else actor.municipality_id
     audit(actor, "account_updated", user.email, role_before=before[0], role_after=after[0],
           committees_before=before[1], committees_after=after[1])
     if before[0] != role:

@@ -7,6 +7,9 @@ from sqlalchemy import or_, select
 from models import Municipality, Plan, db
 from portal.importers import register
 from portal.importers.structure import fold
+from portal.translation import lazy_gettext as _l
+
+from . import DomainError
 
 # What loading the register did: municipalities created, brought up to the register,
 # left as they were, and those the register gives no point for.
@@ -76,3 +79,21 @@ def municipality_by_address(address):
     """The municipality whose address (slug) or ubigeo is ``address``, or None."""
     return db.session.scalar(select(Municipality).where(
         or_(Municipality.slug == address, Municipality.ubigeo == address)))
+
+
+def staff_municipality(address):
+    """The municipality a staff account given ``address`` serves, as accounts name it: None
+    for the municipality first published (or no address). Refuses an address of none, or
+    of a municipality without a plan loaded."""
+    if not address:
+        return None
+    municipality = municipality_by_address(address)
+    if municipality is None:
+        raise DomainError(_l("There is no municipality at the address %(address)s.",
+                             address=address))
+    plans = db.session.scalars(select(Plan).where(Plan.municipality_id == municipality.id)
+                               .order_by(Plan.id)).all()
+    if not plans:
+        raise DomainError(_l("%(name)s has no plan loaded: load its plan before its staff.",
+                             name=municipality.title))
+    return None if plans[0].address_municipality is None else municipality.id

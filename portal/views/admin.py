@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.accounts import AccountAdminForm
 from models import AuditEntry, User, db
-from portal.permissions import requires
+from portal.permissions import ensure, requires
 from portal.services import DomainError
 from portal.services import accounts as service
 from portal.services import second_factor
@@ -24,7 +24,9 @@ PAGE_SIZE = 50
 @bp.get("/cuentas")
 @requires("manage_accounts")
 def accounts():
-    query = select(User).order_by(User.role.desc(), User.display_name).options(
+    # The residents, and the staff of the admin's own municipality.
+    query = select(User).where((User.role == "resident") | User.municipality_id.is_not_distinct_from(
+        current_user.municipality_id)).order_by(User.role.desc(), User.display_name).options(
         selectinload(User.committees))
     search = request.args.get("q", "").strip()
     if search:
@@ -36,9 +38,12 @@ def accounts():
 
 
 def account_or_404(user_id):
+    """An account the admin manages (``manage_account``): a resident's, or their own
+    municipality's staff."""
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
+    ensure("manage_account", user)
     return user
 
 
