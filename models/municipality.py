@@ -4,6 +4,8 @@ municipality's."""
 from sqlalchemy import CheckConstraint, Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.text import slug_of
+
 from .base import db, one_of
 
 MUNICIPALITY_KINDS = ("provincial", "distrital")
@@ -37,10 +39,14 @@ class Municipality(db.Model):
     @property
     def title(self):
         """How a plan names it, one of its kind in its province: Municipalidad Provincial de
-        Ilo - Moquegua, Municipalidad Distrital de Pacocha - Ilo, Moquegua."""
+        Ilo - Moquegua, Municipalidad Distrital de Pacocha - Ilo, Moquegua; with its ubigeo
+        where the register has two of one name in one province."""
         if self.kind == "provincial":
             return f"Municipalidad Provincial de {self.name} - {self.department}"
-        return f"Municipalidad Distrital de {self.name} - {self.province}, {self.department}"
+        title = f"Municipalidad Distrital de {self.name} - {self.province}, {self.department}"
+        if self.slug not in (slug_of(self.name), slug_of(f"{self.name} {self.province}")):
+            title += f" ({self.ubigeo})"
+        return title
 
     @property
     def province_ubigeo(self):

@@ -188,3 +188,21 @@ def test_a_backup_taken_while_residents_write_restores_whole(database_url, tmp_p
             db.engine.dispose()
     for name in names:
         drop_scratch_database(database_url, name)
+
+
+def test_demo_plans_for_the_municipalities_of_a_department(migrated_app, runner, tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    result = runner.invoke(args=["demo", "--comments", "3", "--database", url,
+                                 "--municipalities", "18"])
+    assert result.exit_code == 0, result.output
+    # Moquegua has 21 municipalities: Ilo's plan, and 20 demonstration plans in its shape.
+    assert "20 archivos de planes en" in result.output
+    assert "20 cargados, 0 sin cambios, 0 rechazados" in result.output
+    assert "21 municipalidades con un plan" in result.output
+    demo = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    page = demo.test_client().get("/m/pacocha/metas/S7.6").get_data(as_text=True)
+    assert "[Demostración]" in page and "Proyectos de inversión" in page
+    with demo.app_context():
+        db.engine.dispose()
+    bad = runner.invoke(args=["demo", "--database", url, "--municipalities", "Moquegua"])
+    assert bad.exit_code == 2 and "18" in bad.output

@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +14,10 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from rq import SimpleWorker
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
 
 import config
-from models import ROLES, db
+from models import ROLES, Plan, db
 from portal import jobs
 from portal.commands import maintenance
 from portal.importers import PlanFormatError, parse_plan_file
@@ -93,6 +94,16 @@ def plan_import_many(folder):
     if not paths:
         raise click.ClickException(_("%(folder)s holds no plan file (.json or .txt).",
                                      folder=folder))
+    refused = import_files(paths)
+    for name, error in refused:
+        click.echo(_("%(path)s was not imported: %(error)s", path=name, error=error), err=True)
+    if refused:
+        sys.exit(1)
+
+
+def import_files(paths):
+    """Import each plan file in a transaction of its own, with a progress bar, then say how
+    many in how long, loaded, unchanged and refused; returns the refused, with why."""
     loaded, unchanged, refused, warnings = [], [], [], 0
     started = time.monotonic()
     with click.progressbar(paths, label=_("Importing plans"), file=sys.stderr,
@@ -114,10 +125,7 @@ def plan_import_many(folder):
                  total=len(paths), seconds=f"{seconds:.1f}", rate=f"{len(paths) / seconds:.1f}",
                  loaded=len(loaded), unchanged=len(unchanged), refused=len(refused),
                  warnings=warnings))
-    for name, error in refused:
-        click.echo(_("%(path)s was not imported: %(error)s", path=name, error=error), err=True)
-    if refused:
-        sys.exit(1)
+    return refused
 
 
 @plan_cli.command("export")
@@ -295,8 +303,16 @@ def restore_command(copy, files_archive):
               help="The database to fill (default: instance/demo.sqlite3).")
 @click.option("--into-real-database", is_flag=True,
               help="Allow a database that holds real accounts. Think twice.")
-def demo_command(comments, database_url, into_real_database):
+@click.option("--municipalities", default="first", show_default=True,
+              help="all: a demonstration plan for every other municipality of the register "
+                   "too, imported as JNE files as plan import-many does; a department's "
+                   "two-digit code (18): for its municipalities only.")
+def demo_command(comments, database_url, into_real_database, municipalities):
     """Load clearly labelled demonstration data into a separate database."""
+    if not (municipalities in ("first", "all")
+            or (len(municipalities) == 2 and municipalities.isdigit())):
+        raise click.BadParameter(_("first, all or a department's two-digit code, such as 18"),
+                                 param_hint="--municipalities")
     database_url = database_url or "sqlite:///demo.sqlite3"
     if (config.database_url(database_url) == current_app.config["SQLALCHEMY_DATABASE_URI"]
             and not into_real_database):
@@ -318,6 +334,19 @@ def demo_command(comments, database_url, into_real_database):
                  ratings=ngettext("%(num)s rating", "%(num)s ratings", counts["ratings"]),
                  observations=ngettext("%(num)s observation", "%(num)s observations",
                                        counts["observations"])))
+    if municipalities != "first":
+        with demo_app.app_context(), tempfile.TemporaryDirectory() as folder:
+            paths = [Path(path) for path in maintenance.national_plan_files(
+                folder, None if municipalities == "all" else municipalities)]
+            refused = import_files(paths)
+            plans = db.session.scalar(select(func.count(func.distinct(Plan.municipality_id))))
+            size = maintenance.database_size()
+        for name, error in refused:
+            click.echo(_("%(path)s was not imported: %(error)s", path=name, error=error),
+                       err=True)
+        click.echo(_("Database: %(total)s MB for %(plans)s municipalities with a plan, "
+                     "%(each)s kB each.", total=f"{size / 1e6:.1f}", plans=plans,
+                     each=f"{size / 1e3 / max(plans, 1):.0f}"))
 
 
 def _pybabel(*args):

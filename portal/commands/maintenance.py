@@ -1,5 +1,7 @@
 """Operating the portal: consistent backups, and demonstration data for measuring it."""
 import hashlib
+import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -9,11 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import flask_migrate
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from models import (Comment, Evidence, Goal, Hearing, Observation, ObservationResponse, Rating,
-                    Report, ReportRevision, User, db)
+from models import (Comment, Evidence, Goal, Hearing, Municipality, Observation,
+                    ObservationResponse, Plan, Rating, Report, ReportRevision, User, db)
 from models.base import utcnow
 from models.cache import COMMENTS, RATINGS, goal_scopes, note_change
 from portal.importers import parse_plan_file
@@ -21,6 +23,7 @@ from portal.quarters import plan_quarters
 from portal.services import DomainError
 from portal.services.accounts import hasher
 from portal.services.committees import seed_committees
+from portal.services.municipalities import link_plans, seed_municipalities
 from portal.services.places import seed_places
 from portal.services.plan import import_plan, plan_tree
 from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
@@ -154,7 +157,9 @@ def load_demo(plan_file, comments, allow_real=False):
     ``comments`` comments each with its author's rating on goal S7.6, observations."""
     flask_migrate.upgrade()
     refuse_real_database(allow_real)
+    seed_municipalities()
     import_plan(parse_plan_file(plan_file))
+    link_plans()  # the plan names its municipality as the register does
     seed_committees()
     seed_places()
     db.session.commit()
@@ -235,6 +240,61 @@ def _demo_observations(plan, official, password_hash, now):
                     db.session.add(ObservationResponse(
                         observation=observation, author_id=official.id,
                         body=f"{DEMO_LABEL} Respuesta de la municipalidad.", created_at=now))
+
+
+# The arrays of a JNE plan, by the code of their dimension.
+JNE_ARRAYS = {"S": "dimensionSocial", "E": "dimensionEconomica", "A": "dimensionAmbiental",
+              "I": "dimensionInstitucional"}
+
+
+def national_plan_files(folder, department=None):
+    """A JNE file of a demonstration plan for every municipality of the register (of a
+    department: its two-digit code) without a plan: the first plan's shape, every text
+    labelled as a demonstration, filed for its municipality's election of 2026. Returns the
+    files written."""
+    template = plan_tree()
+    rows = {code: [] for code in JNE_ARRAYS}
+    for dimension in template.dimensions:
+        for problem in dimension.problems:
+            for objective in problem.objectives:
+                for goal in objective.goals:
+                    rows[dimension.code].append({
+                        "txPgProblema": f"{DEMO_LABEL} {problem.text}",
+                        "txPgObjetivo": f"{DEMO_LABEL} {objective.text}",
+                        "txPgIndicador": f"{DEMO_LABEL} Indicador de la meta {goal.code}",
+                        "txPgMeta": f"{goal.text} {DEMO_LABEL}"})
+    with_plan = select(Plan.municipality_id).where(Plan.municipality_id.is_not(None))
+    paths = []
+    for number, municipality in enumerate(db.session.scalars(
+            select(Municipality).where(Municipality.id.not_in(with_plan),
+                                       Municipality.ubigeo.startswith(department or ""))
+            .order_by(Municipality.ubigeo)), start=1):
+        document = {
+            "datoGeneral": {
+                "idPlanGobierno": 900000 + number,
+                "txProcesoElectoral": f"{DEMO_LABEL} ELECCIONES REGIONALES Y MUNICIPALES 2026",
+                "txOrganizacionPolitica": f"{DEMO_LABEL} Organización de prueba",
+                "txTipoEleccion": municipality.kind.upper(),
+                "txUbigeo": municipality.ubigeo,
+            },
+            **{JNE_ARRAYS[code]: [
+                {"idPlanGobDimension": index, "idPgDimension": "SEAI".index(code) + 1, **row}
+                for index, row in enumerate(items, start=1)] for code, items in rows.items()},
+        }
+        path = os.path.join(folder, f"plan-demostracion-{municipality.ubigeo}.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, ensure_ascii=False)
+        paths.append(path)
+    return paths
+
+
+def database_size():
+    """The database's size on disk, in bytes."""
+    if db.engine.url.get_backend_name() == "sqlite":  # its write-ahead log included
+        path = db.engine.url.database
+        return sum(os.path.getsize(name) for name in (path, f"{path}-wal")
+                   if os.path.exists(name))
+    return db.session.scalar(text("SELECT pg_database_size(current_database())"))
 
 
 def demo_counts():

@@ -132,7 +132,9 @@ def download(name, extension):
 def answers():
     """Which municipalities answer their vigilance committees on time: a league table."""
     departments, department, _provinces, _province = place_filters()
+    rows = national.league(department and department.code)
     return render_template("national/answers.html", departments=departments,
                            department=department,
-                           rows=national.league(department and department.code),
+                           page=Listing.of(rows, request.args.get("page", 1, type=int),
+                                           national.PAGE_SIZE),
                            days=current_app.config["OBSERVATION_ANSWER_DAYS"])
