@@ -15,7 +15,7 @@ HAPROXY ?= /usr/sbin/haproxy
 BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-liberation
 APT_OPTIONS := -o DPkg::Lock::Timeout=600
 
-.PHONY: run test setup setup-dev database translations browser balancer screenshots bench faults soak clean
+.PHONY: run test setup setup-dev database translations browser balancer screenshots bench bench-national faults soak clean
 
 run: setup database
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -79,7 +79,12 @@ screenshots: setup-dev translations browser node_modules/.package-lock.json
 # The load benchmark (bench/README.md): gunicorn, PostgreSQL and Redis on 127.0.0.1, wrk.
 bench: setup-dev translations browser bench/node_modules/.package-lock.json
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get $(APT_OPTIONS) install -y -qq --no-install-recommends wrk; }
-	$(BIN)/python bench/run.py
+	@# The national run runs whatever the first found; the target fails if either did.
+	$(BIN)/python bench/run.py; first=$$?; $(BIN)/python bench/national.py && exit $$first
+
+# The national run alone: one municipality's pages with every municipality loaded.
+bench-national: setup-dev translations
+	$(BIN)/python bench/national.py
 
 # The portal under faults (bench/faults.py): two app servers behind HAProxy, PostgreSQL, Redis
 # and the SMTP server taken away in turn under load; prints what was answered and kept.

@@ -4,6 +4,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from models import User, db
 from tests.e2e.conftest import LIVE_USERS
@@ -56,7 +57,8 @@ def test_home_charts_then_the_gap_then_the_snapshot(page, published):
     page.get_by_role("link", name="Resumen para la audiencia pública").first.click()
     assert page.locator("h1").inner_text() == "Resumen para la audiencia pública, 2021-T4"
     page.emulate_media(media="print")
-    assert page.locator(".site-header").is_hidden()
+    # Waited for: the print style applies once the page is drawn again.
+    expect(page.locator(".site-header")).to_be_hidden()
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF"
 
