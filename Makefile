@@ -17,8 +17,11 @@ APT_OPTIONS := -o DPkg::Lock::Timeout=600
 
 .PHONY: run test setup setup-dev database translations browser balancer screenshots bench bench-national faults soak clean
 
+# Ilo alone, as the portal has always served it; `make run MUNICIPALITY=` serves every
+# municipality loaded, with the national pages.
+MUNICIPALITY ?= ilo
 run: setup database
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	MUNICIPALITY=$(MUNICIPALITY) $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup-dev translations browser balancer node_modules/.package-lock.json
 	$(BIN)/python -m pytest

@@ -11,7 +11,7 @@ The edge resolves the municipality before the term (``portal.terms``): a request
 """
 from dataclasses import replace
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -33,7 +33,7 @@ def bound_address():
     """The municipality this request's host, or else the deployment, is bound to; None when
     it serves every municipality."""
     hosts = current_app.config["MUNICIPALITY_HOSTS"]
-    host = request.host.lower()
+    host = request.host.lower() if has_request_context() else ""
     return hosts.get(host) or hosts.get(host.rsplit(":", 1)[0]) or current_app.config[
         "MUNICIPALITY"]
 

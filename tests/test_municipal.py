@@ -161,6 +161,7 @@ def test_a_deployment_bound_to_a_municipality_serves_it_alone_at_bare_addresses(
     goal = client.get("/metas/S1.3")
     assert PACOCHA_GOAL in text_of(goal)
     assert "/m/" not in goal.get_data(as_text=True)
+    assert 'href="/municipalidades"' not in goal.get_data(as_text=True)
     home = client.get("/").get_data(as_text=True)
     assert 'href="/metas/S1.1"' in home and "Pacocha" in home
     for elsewhere in ("/m/ilo/", "/m/pacocha/metas/S1.3", "/municipalidades", "/comites/",
@@ -180,6 +181,7 @@ def test_a_host_name_selects_a_municipality(bound):
                       base_url="https://rendicion.pacocha.example").status_code == 404
     # Any other host is the national portal, Ilo at its bare addresses.
     assert ILO_GOAL_S7_6 in text_of(client.get("/metas/S7.6"))
+    assert 'href="/municipalidades"' in client.get("/metas/S7.6").get_data(as_text=True)
     assert PACOCHA_GOAL in text_of(client.get("/m/pacocha/metas/S1.3"))
     assert client.get("/municipalidades").status_code == 200
 
