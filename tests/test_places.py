@@ -1,5 +1,7 @@
 """Places: the districts and the places the plan names, what is promised and reported there,
 the admin's list, and the places as GeoJSON."""
+import re
+
 from tests.conftest import text_of
 from tests.test_thread import browser
 
@@ -104,8 +106,31 @@ def test_the_home_page_leads_to_the_goals_of_a_place(app):
     assert '<option value="lomas-de-ilo">Lomas de Ilo</option>' in home
 
 
-def test_the_places_page_reads_their_goals_in_one_statement(app):
+def test_the_places_page_reads_their_goals_and_progress_in_one_statement_each(app):
     from tests.test_thread import goal_page_queries, selects
 
     statements = selects(goal_page_queries(app, app.test_client(), "/lugares"))
-    assert len(statements) <= 3, "\n".join(statements)  # versions, places, their goals
+    # The versions, the places, their goals, and those goals' latest progress.
+    assert len(statements) <= 4, "\n".join(statements)
+
+
+def test_the_places_are_drawn_on_a_map_coloured_by_their_goals_progress(app, make_user):
+    from models import db
+    from portal.services.places import place_by_slug
+    from portal.services.plan import goal_by_code
+    from tests.test_notifications import publish
+
+    page = app.test_client().get("/lugares")
+    svg = re.search(r'<svg class="map" role="img".*?</svg>', page.get_data(as_text=True),
+                    re.S).group(0)
+    assert "3 de 6 lugares dibujados en su punto" in svg  # the three districts
+    assert svg.count("h0") == 3 and 'class="map-none"' in svg  # the plan names none of them
+    with app.app_context():
+        district = place_by_slug("el-algarrobal")
+        district.goals.append(goal_by_code("S7.6"))
+        db.session.commit()
+    publish(app, browser(app, make_user("official"), "official"), progress_pct="80")
+    page = app.test_client().get("/lugares")
+    assert "El Algarrobal · Distrito · 1 meta · 80 % de avance" in text_of(page)
+    svg = re.search(r'<svg class="map".*?</svg>', page.get_data(as_text=True), re.S).group(0)
+    assert re.search(r'class="map-p75" stroke-width="\d+" d="M[\d.]+ [\d.]+h0"', svg)

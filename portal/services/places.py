@@ -1,6 +1,7 @@
 """Places: the province's districts and the places the plan names; which goals concern them
 and where reported work happened."""
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from portal.text import slug_of
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
+from .national import latest_states
 from .plan import goal_by_code
 
 PLACES_FILE = Path(__file__).resolve().parents[2] / "data" / "places.json"
@@ -26,6 +28,22 @@ def all_places(with_goals=False):
     if with_goals:
         query = query.options(selectinload(Place.goals))
     return db.session.scalars(query).all()
+
+
+def place_progress(places):
+    """Each place's mean physical progress over its goals (a goal never reported counting as
+    0 %, as on the home page), by place id; None for a place the plan names no goal in. One
+    statement for any number of places."""
+    goals = {goal.id for place in places for goal in place.goals}
+    progress = {}
+    if goals:
+        states = latest_states()
+        progress = dict(db.session.execute(
+            select(states.c.goal_id, states.c.progress_pct).where(states.c.goal_id.in_(goals))
+        ).all())
+    return {place.id: (sum((Decimal(progress.get(goal.id) or 0) for goal in place.goals),
+                           Decimal(0)) / len(place.goals)).quantize(Decimal("0.1"))
+            if place.goals else None for place in places}
 
 
 def place_by_slug(slug):

@@ -173,7 +173,8 @@ def map_class(average):
 def points_map(title, description, points):
     """Points at their (longitude, latitude), in the box they span, projected as the plate
     carrée corrected for the middle latitude: one path of dots per class, so that a country
-    of 1,600 points is a few kilobytes. ``points`` are (longitude, latitude, class)."""
+    of 1,600 points is a few kilobytes. ``points`` are (longitude, latitude, class), and
+    a name to write beside it where the map has few."""
     if not points:
         return Markup("")
     west, east = min(p[0] for p in points), max(p[0] for p in points)
@@ -181,17 +182,22 @@ def points_map(title, description, points):
     across = cos(radians((north + south) / 2))
     span = max((east - west) * across, north - south, 0.05)
     scale = MAP_WIDTH / span
-    margin = 8
+    margin = 8 if len(points) > 30 else 24
     width = (east - west) * across * scale + 2 * margin
     height = (north - south) * scale + 2 * margin
     paths = {css: [] for css in MAP_CLASSES}
-    for longitude, latitude, css in points:
+    labels = []
+    for longitude, latitude, css, *label in points:
         x = (longitude - west) * across * scale + margin
         y = (north - latitude) * scale + margin
         paths[css].append(f"M{x:.1f} {y:.1f}h0")
+        if label:  # a few points are named beside themselves, inward
+            anchor, dx = ("end", -10) if x > width / 2 else ("start", 10)
+            labels.append(f'<text class="map-label" x="{x + dx:.1f}" y="{y + 5:.1f}" '
+                          f'text-anchor="{anchor}">{escape(label[0])}</text>')
     dot = 6 if len(points) > 200 else 12
     body = "".join(f'<path class="map-{css}" stroke-width="{dot}" d="{"".join(moves)}"/>'
-                   for css, moves in paths.items() if moves)
+                   for css, moves in paths.items() if moves) + "".join(labels)
     uid = hashlib.sha1(f"{title}|{body}".encode()).hexdigest()[:10]
     return Markup(
         f'<svg class="map" role="img" viewBox="0 0 {width:.0f} {height:.0f}" '

@@ -14,6 +14,7 @@ from portal.services import DomainError
 from portal.services import checks
 from portal.services import places as service
 from portal.translation import lazy_gettext as _l
+from portal.views.charts import map_class, points_map
 
 bp = Blueprint("places", __name__)
 
@@ -28,7 +29,15 @@ def place_or_404(slug):
 @bp.get("/lugares")
 @cached(REPORTS)
 def index():
-    return render_template("places/index.html", places=service.all_places(with_goals=True))
+    places = service.all_places(with_goals=True)
+    progress = service.place_progress(places)
+    drawn = [(place.longitude, place.latitude, map_class(progress[place.id]), place.name)
+             for place in places if place.latitude is not None]
+    title = _l("The places with a point, by the progress of their goals")
+    description = _l("%(drawn)s of %(total)s places drawn at their point; the list gives each "
+                     "one's progress.", drawn=len(drawn), total=len(places))
+    return render_template("places/index.html", places=places, progress=progress,
+                           map=points_map(str(title), str(description), drawn))
 
 
 @bp.get("/lugares/<slug>")
