@@ -141,6 +141,9 @@ class AuditEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The municipality whose log it is on, its admin's: None for the one first published.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"),
+                                                        index=True)
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text, default="")

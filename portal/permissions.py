@@ -178,12 +178,12 @@ RULES = {
     # Following and being told: anyone signed in, what can still happen.
     "follow": adding(SIGNED_IN),
     "publish_reports": adding(OFFICIAL),
-    # Every municipality's admins manage the accounts of their own (portal.views.admin);
-    # everything else an admin does is the first municipality's still.
+    # Every municipality's admins manage the accounts of their own and read its audit log
+    # (portal.views.admin); everything else an admin does is the first municipality's still.
     "manage_accounts": role("admin"),
     "manage_account": role("admin") & Rule(manages, scoped=True),
     "manage_committees": ADMIN,
-    "read_audit_log": ADMIN,
+    "read_audit_log": role("admin"),  # each municipality's admins, its own log
     "moderate_goal": ADMIN | (role("moderator") & Rule(oversees_goal, scoped=True)),
     "moderate": role("moderator", "admin") & STAFF_HOME,
     # Officials speak through reports and answers; their badge marks their comments.

@@ -45,7 +45,8 @@ TODAYS_COLUMNS = (("cache_version", "pending", "BOOLEAN NOT NULL DEFAULT false")
                   ("goal", "indicator", "TEXT"), ("plan", "municipality_id", "INTEGER"),
                   ("plan", "address_term", "VARCHAR(9)"),
                   ("plan", "address_municipality", "VARCHAR(120)"),
-                  ("user_account", "municipality_id", "INTEGER"))
+                  ("user_account", "municipality_id", "INTEGER"),
+                  ("audit_entry", "municipality_id", "INTEGER"))
 
 
 @contextmanager

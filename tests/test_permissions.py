@@ -84,7 +84,7 @@ MATRIX = {
 # Pages that only show something to some visitors.
 READ_MATRIX = {
     "admin.accounts": ("GET", "/admin/cuentas", ADMINS),
-    "admin.audit_log": ("GET", "/admin/auditoria", {"admin"}),
+    "admin.audit_log": ("GET", "/admin/auditoria", ADMINS),
     "reports.import_csv": ("GET", "/reportes/importar", {"official"}),
     "reports.new": ("GET", "/metas/S4.1/reportes/nuevo", {"official"}),
     "accounts.account": ("GET", "/cuenta", SIGNED_IN),
@@ -324,3 +324,11 @@ def test_a_resident_made_staff_serves_the_admins_municipality(app, visitor, make
     client.post(f"/admin/cuentas/{resident_id}", data={"role": "resident"})
     with app.app_context():
         assert db.session.get(User, resident_id).municipality_id is None
+
+
+def test_an_admin_reads_their_own_municipalitys_audit_log(app, visitor, make_user):
+    resident_id, email = make_user()
+    pacocha = visitor("admin_pacocha")
+    pacocha.post(f"/admin/cuentas/{resident_id}/activo", data={"active": "0"})
+    assert email in pacocha.get("/admin/auditoria").get_data(as_text=True)
+    assert email not in visitor("admin").get("/admin/auditoria").get_data(as_text=True)

@@ -341,6 +341,7 @@ def check_role_and_committees(role, committees):
 def audit(actor, action, subject, **details):
     """Record an admin action; ``details`` are stored as JSON and shown translated."""
     db.session.add(AuditEntry(actor=actor, action=action, subject=subject,
+                              municipality_id=actor.municipality_id if actor else None,
                               details=json.dumps(details, ensure_ascii=False, sort_keys=True)))
 
 

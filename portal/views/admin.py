@@ -93,7 +93,9 @@ def reset_second_factor(user_id):
 @bp.get("/auditoria")
 @requires("read_audit_log")
 def audit_log():
-    page = db.paginate(select(AuditEntry).order_by(AuditEntry.id.desc()).options(
+    # The admin's own municipality's log.
+    page = db.paginate(select(AuditEntry).where(AuditEntry.municipality_id.is_not_distinct_from(
+        current_user.municipality_id)).order_by(AuditEntry.id.desc()).options(
         selectinload(AuditEntry.actor)), per_page=PAGE_SIZE, error_out=False)
     entries = [(entry, json.loads(entry.details or "{}")) for entry in page.items]
     return render_template("admin/audit_log.html", page=page, entries=entries)
