@@ -22,6 +22,8 @@ class Context:
     # The municipality the request's addresses carry (``/m/pacocha/…``): None at the bare
     # addresses of the municipality first published.
     municipality: str | None = None
+    # Its name, as its pages show it above their content: with its address.
+    municipality_name: str | None = None
 
 
 # A request whose address names no municipality and no term is about the plan first published.

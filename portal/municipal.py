@@ -43,14 +43,13 @@ def _lookup(address):
     addresses carry it (it is not the municipality first published): one statement."""
     first_plan = aliased(Plan)
     found = db.session.execute(
-        select(Municipality.id, Municipality.slug, first_plan.id,
-               first_plan.address_municipality)
+        select(Municipality, first_plan.id, first_plan.address_municipality)
         .outerjoin(first_plan, first_plan.id == select(func.min(Plan.id)).where(
             Plan.municipality_id == Municipality.id).scalar_subquery())
         .where((Municipality.slug == address) | (Municipality.ubigeo == address))).first()
     if found is None:
         abort(404, description=_l("There is no municipality at that address."))
-    if found[2] is None:
+    if found[1] is None:
         abort(404, description=_l("This municipality's government plan has not been loaded "
                                   "yet."))
     return found
@@ -61,17 +60,18 @@ def _pull_municipality(endpoint, values):
     if bound and endpoint not in ANY_MUNICIPALITY:
         if (values and "municipality" in values) or endpoint.startswith("national."):
             abort(404)  # a municipality's own portal serves it alone
-        municipality_id, _slug, plan_id, carries_it = _lookup(bound)
+        municipality, plan_id, carries_it = _lookup(bound)
         if carries_it and endpoint.startswith(FIRST_ONLY):
             abort(404)
         g.context = replace(terms.context(), plan_id=plan_id,
-                            municipality_id=municipality_id if carries_it else None)
+                            municipality_id=municipality.id if carries_it else None)
         return
     if not values or "municipality" not in values:
         return
-    municipality_id, slug, plan_id, carries_it = _lookup(values.pop("municipality"))
-    g.context = replace(terms.context(), plan_id=plan_id, municipality=slug,
-                        municipality_id=municipality_id if carries_it else None)
+    municipality, plan_id, carries_it = _lookup(values.pop("municipality"))
+    g.context = replace(terms.context(), plan_id=plan_id, municipality=municipality.slug,
+                        municipality_id=municipality.id if carries_it else None,
+                        municipality_name=municipality.title)
 
 
 def in_first():

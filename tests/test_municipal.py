@@ -17,9 +17,15 @@ def links(response):
 
 
 def test_a_municipality_has_its_plan_under_its_address(client):
-    page = text_of(client.get("/m/pacocha/metas/S1.3"))
+    response = client.get("/m/pacocha/metas/S1.3")
+    page = text_of(response)
     assert PACOCHA_GOAL in page
     assert "Municipalidad Distrital de Pacocha - Ilo, Moquegua" in page
+    # Every page of it says whose it is, above its content, linked to its home.
+    assert ('<p class="municipality-bar"><span class="wrap"><a href="/m/pacocha/">'
+            'Municipalidad Distrital de Pacocha - Ilo, Moquegua</a>') in response.get_data(
+        as_text=True)
+    assert "municipality-bar" not in client.get("/metas/S1.3").get_data(as_text=True)
     # Its ubigeo is an address of it too.
     assert PACOCHA_GOAL in text_of(client.get("/m/180303/metas/S1.3"))
     # The same code at the bare address is Ilo's goal, as before.
