@@ -12,7 +12,7 @@ from portal.context import FIRST
 from portal.permissions import ensure_plan_open, is_author, within_edit_window
 from portal.translation import lazy_gettext as _l
 
-from . import DomainError, SentAgain
+from . import DomainError, Page, SentAgain
 from .notifications import tell
 from .plan import FIRST_PLAN, in_plan
 from .ratings import rate
@@ -102,36 +102,6 @@ def delete_comment(user, comment):
 # Reading
 
 THREAD_ORDERS = ("recientes", "calificacion")
-
-
-@dataclass
-class ThreadPage:
-    """One page of a goal's conversations, numbered as the pagination links show them."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self):
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
-
-    @property
-    def prev_num(self):
-        return self.page - 1
-
-    @property
-    def next_num(self):
-        return self.page + 1
 
 
 def _conversations(goal_id):
@@ -242,7 +212,7 @@ def thread(goal, page, order, per_page, total):
     conversations = sorted((c for c in rows if c.parent_id is None), key=rank, reverse=True)
     for comment in conversations:
         set_committed_value(comment, "replies", replies.get(comment.id, []))
-    return ThreadPage(conversations, page, per_page, total)
+    return Page(conversations, page, per_page, total)
 
 
 def visible_comment_counts(goal_ids):

@@ -1,8 +1,7 @@
 """The national view: Peru's municipalities, department by department, each with whether its
 plan is loaded and how it stands, on a map drawn on the server and in a table alike."""
-from collections import Counter
-
 import json
+from collections import Counter
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
@@ -10,7 +9,7 @@ from models.cache import CHECKS, COMMENTS, MUNICIPALITIES, OBSERVATIONS, RATINGS
 from portal.importers.plan_text import DIMENSIONS as PLAN_DIMENSIONS
 from portal.labels import LABELS
 from portal.page_cache import cached
-from portal.services import national
+from portal.services import Page, national
 from portal.translation import lazy_gettext as _l
 from portal.views.charts import map_class, points_map
 from portal.views.opendata import DATASETS, as_csv, as_json
@@ -19,25 +18,6 @@ bp = Blueprint("national", __name__)
 
 # The four dimensions of every plan de gobierno, by code, named as the plans name them.
 DIMENSIONS = dict(PLAN_DIMENSIONS.values())
-
-
-class Listing:
-    """One page of a list, with what the pager macro asks of it."""
-
-    def __init__(self, total, page, per_page, items=()):
-        self.total = total
-        self.pages = max(1, -(-total // per_page))
-        self.page = min(max(page, 1), self.pages)
-        self.items = items
-        self.has_prev, self.has_next = self.page > 1, self.page < self.pages
-        self.prev_num, self.next_num = self.page - 1, self.page + 1
-
-    @classmethod
-    def of(cls, items, page, per_page):
-        """One page of a list already read."""
-        listing = cls(len(items), page, per_page)
-        listing.items = items[(listing.page - 1) * per_page:listing.page * per_page]
-        return listing
 
 
 def place_filters():
@@ -63,7 +43,7 @@ def index():
         query=query))
     # Without a filter, the table lists the municipalities whose plan is loaded.
     listed = found if filtered else [s for s in found if s.plan is not None]
-    page = Listing.of(listed, request.args.get("page", 1, type=int), national.PAGE_SIZE)
+    page = Page.of(listed, request.args.get("page", 1, type=int), national.PAGE_SIZE)
     drawn = [(s.municipality.longitude, s.municipality.latitude, map_class(s.average))
              for s in found if s.municipality.latitude is not None]
     classes = Counter(css for _lon, _lat, css in drawn)
@@ -77,7 +57,7 @@ def index():
     return render_template(
         "national/index.html", departments=departments, department=department,
         provinces=provinces, province=province, query=query, filtered=filtered, page=page,
-        found=found, classes=classes, map=points_map(str(title), str(description), drawn),
+        classes=classes, map=points_map(str(title), str(description), drawn),
         total=sum(d.municipalities for d in departments),
         loaded=sum(d.with_plan for d in departments))
 
@@ -97,7 +77,7 @@ def goals():
         query, department and department.code, province and province[0], municipality,
         dimension, status, request.args.get("page", 1, type=int))
     return render_template(
-        "national/goals.html", page=Listing(total, page, national.GOALS_PER_PAGE, found),
+        "national/goals.html", page=Page(found, page, national.GOALS_PER_PAGE, total),
         query=query,
         departments=departments, department=department, provinces=provinces,
         province=province, dimension=dimension, status=status, municipality=municipality,
@@ -135,6 +115,6 @@ def answers():
     rows = national.league(department and department.code)
     return render_template("national/answers.html", departments=departments,
                            department=department,
-                           page=Listing.of(rows, request.args.get("page", 1, type=int),
+                           page=Page.of(rows, request.args.get("page", 1, type=int),
                                            national.PAGE_SIZE),
                            days=current_app.config["OBSERVATION_ANSWER_DAYS"])
