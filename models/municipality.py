@@ -37,16 +37,29 @@ class Municipality(db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
 
     @property
+    def _kind_and_name(self):
+        kind = "Provincial" if self.kind == "provincial" else "Distrital"
+        return f"Municipalidad {kind} de {self.name}"
+
+    @property
+    def _told_apart(self):
+        """Its ubigeo, where the register has two districts of one name in one province."""
+        twin = self.kind == "distrital" and self.slug not in (
+            slug_of(self.name), slug_of(f"{self.name} {self.province}"))
+        return f" ({self.ubigeo})" if twin else ""
+
+    @property
+    def short_title(self):
+        """How a list of municipalities names it: Municipalidad Distrital de Pacocha."""
+        return self._kind_and_name + self._told_apart
+
+    @property
     def title(self):
         """How a plan names it, one of its kind in its province: Municipalidad Provincial de
-        Ilo - Moquegua, Municipalidad Distrital de Pacocha - Ilo, Moquegua; with its ubigeo
-        where the register has two of one name in one province."""
+        Ilo - Moquegua, Municipalidad Distrital de Pacocha - Ilo, Moquegua."""
         if self.kind == "provincial":
-            return f"Municipalidad Provincial de {self.name} - {self.department}"
-        title = f"Municipalidad Distrital de {self.name} - {self.province}, {self.department}"
-        if self.slug not in (slug_of(self.name), slug_of(f"{self.name} {self.province}")):
-            title += f" ({self.ubigeo})"
-        return title
+            return f"{self._kind_and_name} - {self.department}"
+        return f"{self._kind_and_name} - {self.province}, {self.department}{self._told_apart}"
 
     @property
     def province_ubigeo(self):
