@@ -60,18 +60,19 @@ def _pull_municipality(endpoint, values):
     if bound and endpoint not in ANY_MUNICIPALITY:
         if (values and "municipality" in values) or endpoint.startswith("national."):
             abort(404)  # a municipality's own portal serves it alone
-        municipality, plan_id, carries_it = _lookup(bound)
-        if carries_it and endpoint.startswith(FIRST_ONLY):
-            abort(404)
-        g.context = replace(terms.context(), plan_id=plan_id,
-                            municipality_id=municipality.id if carries_it else None)
+        address, in_address = bound, False
+    elif values and "municipality" in values:
+        address, in_address = values.pop("municipality"), True
+    else:
         return
-    if not values or "municipality" not in values:
-        return
-    municipality, plan_id, carries_it = _lookup(values.pop("municipality"))
-    g.context = replace(terms.context(), plan_id=plan_id, municipality=municipality.slug,
+    municipality, plan_id, carries_it = _lookup(address)
+    if bound and carries_it and endpoint.startswith(FIRST_ONLY):
+        abort(404)
+    # Its addresses (and the bar naming it) carry it only where the request's address did.
+    g.context = replace(terms.context(), plan_id=plan_id,
                         municipality_id=municipality.id if carries_it else None,
-                        municipality_name=municipality.title)
+                        municipality=municipality.slug if in_address else None,
+                        municipality_name=municipality.title if in_address else None)
 
 
 def in_first():

@@ -11,6 +11,7 @@ from dataclasses import replace
 from flask import abort, current_app, g, url_for
 
 from portal.context import FIRST
+from portal.permissions import municipality_of
 from portal.services import plan as plan_service
 from portal.translation import lazy_gettext as _l
 
@@ -41,11 +42,10 @@ def plan_url(endpoint, plan, **values):
     none (an e-mail): its municipality and its term in it where its plan's addresses carry
     them, or where this request's do for its plan."""
     here = context()
-    municipality = plan.address_municipality
-    if municipality is None and here.municipality_id is None:
-        municipality = here.municipality  # /m/ilo/… stays there
-    elif here.municipality is None and plan.municipality_id == here.municipality_id:
-        municipality = None  # its municipality's own portal (portal.municipal)
+    # A plan of the request's municipality keeps the request's address of it (bare, /m/ilo/…,
+    # or none on its own portal); another's has its own.
+    municipality = (here.municipality if municipality_of(plan) == here.municipality_id
+                    else plan.address_municipality)
     return url_for(endpoint, term=plan.address_term, municipality=municipality, **values)
 
 
