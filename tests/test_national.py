@@ -77,8 +77,8 @@ def statements_of(app, url):
 def test_the_national_view_sends_a_constant_number_of_statements(app, url):
     statements = statements_of(app, url)
     # The departments, a department's provinces, the municipalities found, their plans, and
-    # those plans' goals, progress and answers: never one per municipality.
-    assert len(statements) <= 7, "\n".join(statements)
+    # those plans' progress and answers: never one per municipality.
+    assert len(statements) <= 6, "\n".join(statements)
 
 
 def test_goals_of_every_municipality_are_found_by_words_accents_aside(client):
@@ -163,4 +163,4 @@ def test_the_league_of_answers_puts_those_answering_on_time_first(app, make_user
     assert re.findall(r"<td>([^<]*)</td>", first) == ["1", "1", "1 (100 %)", "0 días"]
     assert "Ninguna municipalidad tiene aún su plan cargado." in text_of(
         client.get("/municipalidades/respuestas?departamento=15"))
-    assert len(statements_of(app, "/municipalidades/respuestas")) <= 6
+    assert len(statements_of(app, "/municipalidades/respuestas")) <= 5

@@ -94,16 +94,14 @@ def plan_import_many(folder):
     if not paths:
         raise click.ClickException(_("%(folder)s holds no plan file (.json or .txt).",
                                      folder=folder))
-    refused = import_files(paths)
-    for name, error in refused:
-        click.echo(_("%(path)s was not imported: %(error)s", path=name, error=error), err=True)
-    if refused:
+    if import_files(paths):
         sys.exit(1)
 
 
 def import_files(paths):
     """Import each plan file in a transaction of its own, with a progress bar, then say how
-    many in how long, loaded, unchanged and refused; returns the refused, with why."""
+    many in how long, loaded, unchanged and refused, and why each refused one was; returns
+    the refused."""
     loaded, unchanged, refused, warnings = [], [], [], 0
     started = time.monotonic()
     with click.progressbar(paths, label=_("Importing plans"), file=sys.stderr,
@@ -125,6 +123,8 @@ def import_files(paths):
                  total=len(paths), seconds=f"{seconds:.1f}", rate=f"{len(paths) / seconds:.1f}",
                  loaded=len(loaded), unchanged=len(unchanged), refused=len(refused),
                  warnings=warnings))
+    for name, error in refused:
+        click.echo(_("%(path)s was not imported: %(error)s", path=name, error=error), err=True)
     return refused
 
 
@@ -338,12 +338,9 @@ def demo_command(comments, database_url, into_real_database, municipalities):
         with demo_app.app_context(), tempfile.TemporaryDirectory() as folder:
             paths = [Path(path) for path in maintenance.national_plan_files(
                 folder, None if municipalities == "all" else municipalities)]
-            refused = import_files(paths)
+            import_files(paths)
             plans = db.session.scalar(select(func.count(func.distinct(Plan.municipality_id))))
             size = maintenance.database_size()
-        for name, error in refused:
-            click.echo(_("%(path)s was not imported: %(error)s", path=name, error=error),
-                       err=True)
         click.echo(_("Database: %(total)s MB for %(plans)s municipalities with a plan, "
                      "%(each)s kB each.", total=f"{size / 1e6:.1f}", plans=plans,
                      each=f"{size / 1e3 / max(plans, 1):.0f}"))

@@ -10,10 +10,9 @@ from sqlalchemy import and_, func, select
 from models import (Dimension, Goal, Municipality, Objective, Observation, ObservationResponse,
                     Plan, Report, ReportRevision, db)
 from models.base import aware
-from portal.importers.structure import fold
-from portal.text import containing
 
 from .answers import answered_within
+from .plan import holding_every_word
 
 # Municipalities listed in one page of a filter or of every municipality with a plan.
 PAGE_SIZE = 100
@@ -97,9 +96,8 @@ def found(department=None, province=None, query=""):
         statement = statement.where(Municipality.ubigeo.startswith(province))
     elif department:
         statement = statement.where(Municipality.ubigeo.startswith(department))
-    for word in [w for w in fold(query).split() if len(w) > 1][:5]:
-        statement = statement.where(containing(Municipality.search_name, word))
-    return db.session.scalars(statement).all()
+    return db.session.scalars(statement.where(
+        *holding_every_word(Municipality.search_name, query, most=5))).all()
 
 
 def league(department=None):
@@ -121,7 +119,8 @@ def plans():
 
 
 def standings(found):
-    """How each municipality of ``found`` stands: three statements for any number of them."""
+    """How each municipality of ``found`` stands: three statements for any number of them
+    (their plans, those plans' progress, their answers)."""
     standing = {m.id: Standing(m) for m in found}
     if not standing:
         return []
@@ -141,17 +140,17 @@ def _of_plans(statement, plan_ids):
 
 
 def _progress(by_plan):
-    for plan_id, goals in db.session.execute(
-            _of_plans(select(Dimension.plan_id, func.count(Goal.id)).select_from(Goal),
-                      list(by_plan))):
-        by_plan[plan_id].goals = goals
+    """Each plan's goals, those reported, and the sum of their latest progress: one
+    statement, a goal never reported joining no state."""
     states = latest_states()
-    statement = (select(Dimension.plan_id, func.count(states.c.goal_id),
+    statement = (select(Dimension.plan_id, func.count(Goal.id), func.count(states.c.goal_id),
                         func.sum(states.c.progress_pct))
-                 .select_from(Goal).join(states, states.c.goal_id == Goal.id))
-    for plan_id, reported, total in db.session.execute(_of_plans(statement, list(by_plan))):
-        by_plan[plan_id].reported = reported
-        by_plan[plan_id].progress_total = Decimal(total or 0)
+                 .select_from(Goal).outerjoin(states, states.c.goal_id == Goal.id))
+    for plan_id, goals, reported, total in db.session.execute(
+            _of_plans(statement, list(by_plan))):
+        standing = by_plan[plan_id]
+        standing.goals, standing.reported = goals, reported
+        standing.progress_total = Decimal(total or 0)
 
 
 def _answers(by_plan):
@@ -216,8 +215,7 @@ def search_goals(query="", department=None, province=None, municipality=None, di
         .join(Municipality, Municipality.id == Plan.municipality_id)
         .outerjoin(states, states.c.goal_id == Goal.id)
         .where(Plan.archived_at.is_(None)))
-    for word in [w for w in fold(query).split() if len(w) > 1][:10]:
-        statement = statement.where(containing(Goal.search_text, word))
+    statement = statement.where(*holding_every_word(Goal.search_text, query))
     if municipality:
         statement = statement.where((Municipality.slug == municipality)
                                     | (Municipality.ubigeo == municipality))

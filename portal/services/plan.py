@@ -298,12 +298,16 @@ def search_text(goal):
 def search_goals(query, context=FIRST, limit=100):
     """Goals whose texts, or their objective's or problem's, hold every word of the query,
     accents and case aside; the same on SQLite and PostgreSQL."""
-    words = [w for w in fold(query).split() if len(w) > 1][:10]
-    if not words:
+    found = holding_every_word(Goal.search_text, query)
+    if not found:
         return []
     statement = (in_plan(select(Goal), plan_key(context))
                  .order_by(Dimension.position, Objective.position, Goal.position).limit(limit)
                  .options(selectinload(Goal.objective).selectinload(Objective.dimension)))
-    for word in words:
-        statement = statement.where(containing(Goal.search_text, word))
-    return db.session.scalars(statement).all()
+    return db.session.scalars(statement.where(*found)).all()
+
+
+def holding_every_word(column, query, most=10):
+    """The conditions that ``column`` (a text stored folded) holds every word of ``query``
+    longer than one letter, accents and case aside; its first ``most`` words only."""
+    return [containing(column, word) for word in fold(query).split() if len(word) > 1][:most]
