@@ -12,12 +12,13 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import (ADMIN_URL, CONNECTIONS, DURATION, GOAL, REDIS_URL, ROOT,  # noqa: E402
-                       WORKERS, Server, in_turn, median_run, queries_per_page,
+from bench.run import (ADMIN_URL, BROWSER, CONNECTIONS, DURATION, GOAL, REDIS_URL,  # noqa: E402
+                       ROOT, WORKERS, Server, in_turn, median_run, queries_per_page,
                        signed_in_residents, wrk)
 
 COMMENTS = 1000
@@ -58,9 +59,9 @@ def measured(url, pages):
             headers = [f"Cookie: {cookie}"] if "signed in" in name else []
             loads[name] = lambda share, path=path, headers=headers: wrk(
                 server.base + path, headers=headers, duration=share)
-            subprocess.run(["curl", "-s", "-o", "/dev/null", "-H", "Accept-Encoding: gzip",
-                            *sum((["-H", h] for h in headers), []), server.base + path],
-                           check=True)
+            asked = dict(header.split(": ", 1) for header in (*BROWSER, *headers))
+            urllib.request.urlopen(urllib.request.Request(server.base + path,
+                                                          headers=asked)).read()
         return {name: median_run(runs) for name, runs in in_turn(loads).items()}
 
 

@@ -183,6 +183,15 @@ def answer(client, method, url, user_id, items):
     return client.open(url.format(user=user_id, **items), method=method, data={})
 
 
+def assert_answered(response, kind, allowed):
+    """Let through when ``kind`` is allowed, else refused as its kind is."""
+    if kind in allowed:
+        assert response.status_code not in (401, 403, 404, 405), response.status_code
+        assert "/entrar?" not in response.headers.get("Location", "")
+    else:
+        assert expected_denial(response, kind), (response.status_code, response.headers)
+
+
 def expected_denial(response, kind):
     if kind in ("anonymous", "deactivated"):
         return response.status_code == 302 and "/entrar" in response.headers["Location"]
@@ -198,11 +207,7 @@ def test_authorization_matrix(app, visitor, make_user, published_report, thread_
     target_user, _ = make_user()
     client = visitor(kind)
     response = answer(client, method, url, target_user, thread_items)
-    if kind in allowed:
-        assert response.status_code not in (401, 403, 404, 405), response.status_code
-        assert "/entrar?" not in response.headers.get("Location", "")
-    else:
-        assert expected_denial(response, kind), (response.status_code, response.headers)
+    assert_answered(response, kind, allowed)
 
 
 def test_templates_and_views_ask_the_same_rules(app, make_user):
@@ -288,11 +293,7 @@ SECOND_MATRIX = {
 def test_authorization_in_the_second_municipality(app, visitor, endpoint, kind):
     method, url, allowed = SECOND_MATRIX[endpoint]
     response = visitor(kind).open(url, method=method, data={})
-    if kind in allowed:
-        assert response.status_code not in (401, 403, 404, 405), response.status_code
-        assert "/entrar?" not in response.headers.get("Location", "")
-    else:
-        assert expected_denial(response, kind), (response.status_code, response.headers)
+    assert_answered(response, kind, allowed)
 
 
 @pytest.mark.parametrize("admin, staff, allowed", [
