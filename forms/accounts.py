@@ -109,3 +109,15 @@ class EraseAccountForm(FlaskForm):
     confirm = BooleanField(_l("I understand that my account is deleted for good and that "
                               "nobody can restore it."),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
+
+
+class AdminAppointmentForm(FlaskForm):
+    """A national admin gives a municipality an administrator (``appoint_admin``)."""
+    municipality = StringField(_l("Municipality"), filters=[strip],
+                               validators=[DataRequired(REQUIRED)],
+                               render_kw={"maxlength": 120, "autocomplete": "off"})
+    email = email_field()
+    display_name = StringField(_l("Their name, as the portal shows it"), filters=[strip],
+                               validators=[DataRequired(REQUIRED), Length(
+                                   min=MIN_NAME_LENGTH, max=MAX_NAME_LENGTH,
+                                   message=_l("Between %(min)d and %(max)d characters."))])

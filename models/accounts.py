@@ -2,7 +2,8 @@
 from datetime import datetime
 
 from flask_babel import gettext
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, String,
+                        Table, Text, false, text)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,6 +44,9 @@ class User(db.Model):
     # account is national: it has none.
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"),
                                                         index=True)
+    registered: Mapped["Municipality | None"] = relationship()  # noqa: F821
+    # An admin of the national portal, of no municipality: gives each its first admin.
+    national: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Erased by its owner (Ley 29733): no e-mail, no name, no way back. What the person
@@ -119,9 +123,23 @@ class Committee(db.Model):
     """A vigilance committee (COPALE, CODISEC, …) overseeing some objectives of the plan."""
 
     __tablename__ = "committee"
+    # Its code is unique in its municipality.
+    __table_args__ = (
+        Index("uq_committee_first_code", "code", unique=True,
+              sqlite_where=text("municipality_id IS NULL"),
+              postgresql_where=text("municipality_id IS NULL")),
+        Index("uq_committee_municipality_code", "municipality_id", "code", unique=True,
+              sqlite_where=text("municipality_id IS NOT NULL"),
+              postgresql_where=text("municipality_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
+    # The municipality it watches: None for the one first published, as its plans'
+    # addresses carry none.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"),
+                                                        index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    registered: Mapped["Municipality | None"] = relationship()  # noqa: F821
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
 

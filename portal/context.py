@@ -24,6 +24,10 @@ class Context:
     municipality: str | None = None
     # Its name, as its pages show it above their content: with its address.
     municipality_name: str | None = None
+    # The municipality as the request's address (or the deployment bound to it) names it,
+    # slug or ubigeo: what its pages are kept under in the cache (``models.cache.at``). None
+    # at the bare addresses of the municipality first published.
+    municipality_asked: str | None = None
 
 
 # A request whose address names no municipality and no term is about the plan first published.

@@ -57,6 +57,8 @@ AUDIT_ACTION_LABELS = {
     "account_deactivated": _l("Account deactivated"),
     "account_reactivated": _l("Account reactivated"),
     "committee_scope_changed": _l("Committee scope changed"),
+    "committee_created": _l("Committee created"),
+    "admin_appointed": _l("Administrator given to the municipality"),
     "second_factor_reset": _l("Second factor reset"),
 }
 

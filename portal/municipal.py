@@ -24,7 +24,11 @@ PREFIX = "/m/<municipality>"
 
 # What is still the first municipality's alone, not each municipality's: not served by a
 # deployment or host bound to another.
-FIRST_ONLY = ("committees.", "places.", "hearings.", "feedback.log")
+FIRST_ONLY = ("places.", "hearings.")
+# What is each municipality's, but of none of its plans in particular: under /m/<…>/ too,
+# without a term (a plan's pages, ``terms.TERMED_BLUEPRINTS``, have both).
+MUNICIPAL_BLUEPRINTS = ("committees",)
+MUNICIPAL_ENDPOINTS = {"feedback.queue", "feedback.log"}
 # What never asks which municipality: files, and the load balancer's check.
 ANY_MUNICIPALITY = ("static", "health.health")
 
@@ -32,10 +36,14 @@ ANY_MUNICIPALITY = ("static", "health.health")
 def bound_address():
     """The municipality this request's host, or else the deployment, is bound to; None when
     it serves every municipality."""
-    hosts = current_app.config["MUNICIPALITY_HOSTS"]
-    host = request.host.lower() if has_request_context() else ""
-    return hosts.get(host) or hosts.get(host.rsplit(":", 1)[0]) or current_app.config[
-        "MUNICIPALITY"]
+    return bound_to(current_app.config, request.host if has_request_context() else "")
+
+
+def bound_to(config, host):
+    """The municipality a request to ``host`` is served for where the deployment (``config``)
+    binds it to one: as ``bound_address``, without a request."""
+    hosts, host = config["MUNICIPALITY_HOSTS"], host.lower()
+    return hosts.get(host) or hosts.get(host.rsplit(":", 1)[0]) or config["MUNICIPALITY"]
 
 
 def _lookup(address):
@@ -72,26 +80,31 @@ def _pull_municipality(endpoint, values):
     g.context = replace(terms.context(), plan_id=plan_id,
                         municipality_id=municipality.id if carries_it else None,
                         municipality=municipality.slug if in_address else None,
-                        municipality_name=municipality.title if in_address else None)
+                        municipality_name=municipality.title if in_address else None,
+                        municipality_asked=address)
 
 
 def in_first():
-    """Whether this request is about the municipality first published, whose committees,
-    places, hearings and moderation the portal holds (not yet each municipality's)."""
+    """Whether this request is about the municipality first published, whose places and
+    hearings the portal holds (not yet each municipality's)."""
     return terms.context().municipality_id is None
 
 
 def _add_municipality(endpoint, values):
     municipality = terms.context().municipality
     if ("municipality" not in values and municipality
-            and endpoint in current_app.extensions["termed"]):
+            and endpoint in current_app.extensions["municipal"]):
         values["municipality"] = municipality
 
 
 def init_app(app):
     """Give every page of a plan an address in its municipality; call after
     ``terms.init_app``, whose addresses with a term it composes with."""
-    terms.prefix_rules(app, PREFIX)
+    own = {rule.endpoint for rule in app.url_map.iter_rules()
+           if rule.endpoint.split(".")[0] in MUNICIPAL_BLUEPRINTS
+           or rule.endpoint in MUNICIPAL_ENDPOINTS}
+    app.extensions["municipal"] = app.extensions["termed"] | own
+    terms.prefix_rules(app, PREFIX, app.extensions["municipal"])
     # The municipality is resolved before the term, which is looked up in it.
     app.url_value_preprocessors.setdefault(None, []).insert(0, _pull_municipality)
     app.url_defaults(_add_municipality)

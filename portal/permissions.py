@@ -13,7 +13,7 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user
 
-from models import ROLES, Plan
+from models import ROLES, Committee, Plan
 from portal.context import FIRST
 from portal.services import DomainError
 from portal.translation import lazy_gettext as _l
@@ -115,7 +115,10 @@ def plan_open(_user, obj):
 
 def municipality_of(obj):
     """The municipality something belongs to, as staff accounts name it (None for the one
-    first published): its plan's, or asked without an object, the request's."""
+    first published): a committee's own, its plan's, or asked without an object, the
+    request's."""
+    if isinstance(obj, Committee):
+        return obj.municipality_id
     plan = plan_of(obj)
     if plan is not None:
         return None if plan.address_municipality is None else plan.municipality_id
@@ -123,8 +126,14 @@ def municipality_of(obj):
 
 
 def serves(user, obj):
-    """A staff account acts only for its own municipality: on its plans, in its pages."""
-    return user.municipality_id == municipality_of(obj)
+    """A staff account acts only for its own municipality: on its plans, in its pages. A
+    national admin serves none."""
+    return not user.national and user.municipality_id == municipality_of(obj)
+
+
+def national(user, _obj):
+    """An admin of the national portal: gives each municipality its first admin."""
+    return user.national
 
 
 def manages(user, account):
@@ -160,6 +169,8 @@ SIGNED_IN = Rule(lambda _user, _obj: True)
 STAFF_HOME = Rule(serves)
 OFFICIAL = role("official") & STAFF_HOME
 ADMIN = role("admin") & STAFF_HOME
+# An admin of a municipality, wherever they are in the portal: not the national ones.
+MUNICIPAL_ADMIN = role("admin") & Rule(lambda user, _obj: not national(user, _obj))
 # Joined into every rule that adds to a plan.
 PLAN_OPEN = Rule(plan_open, needs_sign_in=False, scoped=True)
 
@@ -179,11 +190,12 @@ RULES = {
     "follow": adding(SIGNED_IN),
     "publish_reports": adding(OFFICIAL),
     # Every municipality's admins manage the accounts of their own and read its audit log
-    # (portal.views.admin); everything else an admin does is the first municipality's still.
-    "manage_accounts": role("admin"),
-    "manage_account": role("admin") & Rule(manages, scoped=True),
+    # (portal.views.admin), and its committees; a national admin gives each its first admin.
+    "manage_accounts": MUNICIPAL_ADMIN,
+    "manage_account": MUNICIPAL_ADMIN & Rule(manages, scoped=True),
     "manage_committees": ADMIN,
-    "read_audit_log": role("admin"),  # each municipality's admins, its own log
+    "read_audit_log": MUNICIPAL_ADMIN,  # each municipality's admins, its own log
+    "manage_municipalities": role("admin") & Rule(national),
     "moderate_goal": ADMIN | (role("moderator") & Rule(oversees_goal, scoped=True)),
     "moderate": role("moderator", "admin") & STAFF_HOME,
     # Officials speak through reports and answers; their badge marks their comments.
@@ -239,7 +251,8 @@ def archived(plan):
 def reader_kind(user):
     """What the rules read of a signed-in reader but their id: readers of one kind are shown
     the same pages, but for the holes that are each reader's own (``portal.page_cache.holes``)."""
-    kind = user.role if user.municipality_id is None else f"{user.role}@{user.municipality_id}"
+    kind = ("national-admin" if user.national else user.role if user.municipality_id is None
+            else f"{user.role}@{user.municipality_id}")
     if user.role != "moderator":
         return kind
     return kind + ":" + ",".join(sorted(committee.code for committee in user.committees))

@@ -41,12 +41,32 @@ def plan_url(endpoint, plan, **values):
     """An address of a page of ``plan`` (its goal, objective or dimension), from any page or
     none (an e-mail): its municipality and its term in it where its plan's addresses carry
     them, or where this request's do for its plan."""
+    return url_for(endpoint, term=plan.address_term, municipality=_municipality_of(plan),
+                   **values)
+
+
+def municipality_url(endpoint, plan, **values):
+    """An address of a page of ``plan``'s municipality, of none of its terms (its committees,
+    its moderation queue), as ``plan_url`` draws it."""
+    return url_for(endpoint, municipality=_municipality_of(plan), **values)
+
+
+def committee_url(committee, **values):
+    """A committee's address, from any page: in its municipality, as ``plan_url`` draws a
+    plan's."""
+    here = context()
+    municipality = (here.municipality if committee.municipality_id == here.municipality_id
+                    else committee.registered.slug if committee.registered else None)
+    return url_for("committees.show", code=committee.code, municipality=municipality,
+                   **values)
+
+
+def _municipality_of(plan):
     here = context()
     # A plan of the request's municipality keeps the request's address of it (bare, /m/ilo/…,
     # or none on its own portal); another's has its own.
-    municipality = (here.municipality if municipality_of(plan) == here.municipality_id
-                    else plan.address_municipality)
-    return url_for(endpoint, term=plan.address_term, municipality=municipality, **values)
+    return (here.municipality if municipality_of(plan) == here.municipality_id
+            else plan.address_municipality)
 
 
 def goal_url(goal, **values):
@@ -78,10 +98,12 @@ def _add_term(endpoint, values):
         values["term"] = term
 
 
-def prefix_rules(app, prefix):
-    """Give every page of a plan (``termed``) an address with ``prefix`` in front too."""
+def prefix_rules(app, prefix, endpoints=None):
+    """Give every page of a plan (``termed``), or of ``endpoints``, an address with ``prefix``
+    in front too."""
+    endpoints = app.extensions["termed"] if endpoints is None else endpoints
     for rule in list(app.url_map.iter_rules()):
-        if rule.endpoint in app.extensions["termed"]:
+        if rule.endpoint in endpoints:
             app.add_url_rule(prefix + rule.rule, endpoint=rule.endpoint,
                              view_func=app.view_functions[rule.endpoint],
                              methods=rule.methods - {"HEAD", "OPTIONS"},

@@ -180,13 +180,14 @@ def make_user(app):
     counter = iter(range(1, 10_000))
 
     def make(role="resident", committees=(), name=None, deactivated=False, email=None,
-             municipality=None):
-        """``municipality``: the address of the one a staff account serves."""
+             municipality=None, national=False):
+        """``municipality``: the address of the one a staff account serves; ``national``:
+        an admin of the national portal."""
         with app.app_context():
             number = next(counter)
             user = create_user(email or f"{role}{number}@example.org", name or f"{role} {number}",
                                role, PASSWORDS[role], committees,
-                               staff_municipality(municipality))
+                               staff_municipality(municipality), national=national)
             if role in STAFF_ROLES:
                 user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), utcnow()
             if deactivated:

@@ -46,20 +46,30 @@ TODAYS_COLUMNS = (("cache_version", "pending", "BOOLEAN NOT NULL DEFAULT false")
                   ("plan", "address_term", "VARCHAR(9)"),
                   ("plan", "address_municipality", "VARCHAR(120)"),
                   ("user_account", "municipality_id", "INTEGER"),
-                  ("audit_entry", "municipality_id", "INTEGER"))
+                  ("audit_entry", "municipality_id", "INTEGER"),
+                  ("committee", "municipality_id", "INTEGER"),
+                  ("user_account", "national", "BOOLEAN NOT NULL DEFAULT false"))
+# And the tables they read: the register, for where a page of a plan is kept in the cache.
+TODAYS_TABLES = (("municipality",
+                  "id INTEGER PRIMARY KEY, slug VARCHAR(120), ubigeo VARCHAR(6)"),)
 
 
 @contextmanager
 def todays_versions():
     """The rows below are written by today's services, which write columns today's schema
     has (a version pending its mirror, a goal's indicator, a plan's municipality and
-    addresses, the municipality a staff account serves): those columns, for the while."""
+    addresses, the municipality a staff account or a committee serves) and tables they read
+    (the register): those, for the while."""
     for table, column, kind in TODAYS_COLUMNS:
         db.session.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+    for table, columns in TODAYS_TABLES:
+        db.session.execute(text(f"CREATE TABLE {table} ({columns})"))
     db.session.commit()
     yield
     for table, column, _kind in TODAYS_COLUMNS:
         db.session.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    for table, _columns in TODAYS_TABLES:
+        db.session.execute(text(f"DROP TABLE {table}"))
     db.session.commit()
     db.session.close()
 

@@ -92,6 +92,80 @@ def test_a_comment_in_one_municipality_never_shows_in_the_other(app, make_user):
         assert "Comentario solo para Pacocha." not in text_of(visitor.get(path)), path
 
 
+ILO_PAGES = ("/metas/S1.1", "/m/ilo/metas/S1.1", "/m/180301/metas/S1.1", "/", "/m/ilo/",
+             "/respuestas")
+PACOCHA_PAGES = ("/m/pacocha/metas/S1.1", "/m/180303/metas/S1.1", "/m/pacocha/",
+                 "/m/pacocha/respuestas")
+NATIONAL_PAGES = ("/municipalidades", "/municipalidades/metas?q=salud",
+                  "/municipalidades/respuestas", "/municipalidades/datos/calificaciones.csv")
+
+
+def kept(client, paths):
+    """Each page asked for twice: from the cache the second time."""
+    for path in paths:
+        client.get(path)
+        assert client.get(path).headers["X-Cache"] == "hit", path
+
+
+def test_a_write_in_one_municipality_never_evicts_anothers_pages(app, make_user):
+    """Cache versions are each municipality's: a rating and a comment in Pacocha draw
+    Pacocha's pages (under either address) and the national ones again, and leave every
+    page of Ilo in the cache; and the other way round."""
+    visitor = app.test_client()
+    kept(visitor, ILO_PAGES + PACOCHA_PAGES + NATIONAL_PAGES)
+    resident = app.test_client()
+    sign_in(app, resident, make_user()[1], "resident")
+    assert resident.post("/m/pacocha/metas/S1.1/calificacion",
+                         data={"stars": "4"}).status_code == 302
+    assert resident.post("/m/pacocha/metas/S1.1/comentarios",
+                         data={"body": "Solo en Pacocha."}).status_code == 302
+    for path in ILO_PAGES:
+        assert visitor.get(path).headers["X-Cache"] == "hit", path
+    # The national ratings count them; the national answers do not.
+    assert visitor.get("/municipalidades/respuestas").headers["X-Cache"] == "hit"
+    for path in ("/m/pacocha/metas/S1.1", "/m/180303/metas/S1.1",
+                 "/municipalidades/datos/calificaciones.csv"):
+        page = visitor.get(path)
+        assert page.headers["X-Cache"] == "miss", path
+    assert "Solo en Pacocha." in text_of(visitor.get("/m/180303/metas/S1.1"))
+
+    kept(visitor, PACOCHA_PAGES + NATIONAL_PAGES)
+    assert resident.post("/metas/S1.1/comentarios",
+                         data={"body": "Solo en Ilo."}).status_code == 302
+    for path in PACOCHA_PAGES:
+        assert visitor.get(path).headers["X-Cache"] == "hit", path
+    for path in ("/metas/S1.1", "/m/ilo/metas/S1.1", "/m/180301/metas/S1.1",
+                 "/municipalidades/datos/calificaciones.csv"):
+        assert visitor.get(path).headers["X-Cache"] == "miss", path
+    assert "Solo en Ilo." in text_of(visitor.get("/m/180301/metas/S1.1"))
+
+
+def test_a_report_in_one_municipality_draws_its_pages_and_the_national_ones(app, make_user):
+    from tests.test_notifications import publish
+    from tests.test_thread import browser
+
+    visitor = app.test_client()
+    kept(visitor, ILO_PAGES + PACOCHA_PAGES + NATIONAL_PAGES)
+    office = browser(app, make_user("official", municipality="pacocha"), "official")
+    response = office.post("/m/pacocha/metas/S1.1/reportes/nuevo", data={
+        "quarter": "2027-T1", "status": "en_ejecucion", "progress_pct": "10",
+        "narrative": "Avance de Pacocha."})
+    assert response.status_code == 302
+    for path in ILO_PAGES:
+        assert visitor.get(path).headers["X-Cache"] == "hit", path
+    for path in ("/m/pacocha/metas/S1.1", "/m/180303/metas/S1.1", "/m/pacocha/",
+                 "/municipalidades", "/municipalidades/metas?q=salud"):
+        assert visitor.get(path).headers["X-Cache"] == "miss", path
+    assert "Avance de Pacocha." in text_of(visitor.get("/m/pacocha/metas/S1.1"))
+
+    kept(visitor, PACOCHA_PAGES + NATIONAL_PAGES + ("/metas/S7.6", "/m/180301/metas/S7.6"))
+    publish(app, browser(app, make_user("official"), "official"))  # Ilo's S7.6
+    for path in PACOCHA_PAGES:
+        assert visitor.get(path).headers["X-Cache"] == "hit", path
+    for path in ("/", "/m/ilo/", "/metas/S7.6", "/m/180301/metas/S7.6", "/municipalidades"):
+        assert visitor.get(path).headers["X-Cache"] == "miss", path
+
+
 def test_the_first_municipalitys_office_is_refused_in_another(app, make_user):
     official = app.test_client()
     sign_in(app, official, make_user("official")[1], "official")
@@ -108,12 +182,16 @@ def test_the_first_municipalitys_office_is_refused_in_another(app, make_user):
 
 
 def test_what_is_still_the_first_municipalitys_alone_is_not_offered_in_another(client):
-    """Committees, places, hearings and the moderation log are the first municipality's
-    until each municipality has its own: a page of another does not link to them."""
+    """Places and hearings are the first municipality's until each municipality has its
+    own: a page of another does not link to them. Its committees and its moderation log
+    are its own."""
     first, other = client.get("/metas/S1.1"), client.get("/m/pacocha/metas/S1.1")
-    for href in ("/comites/", "/audiencias", "/lugares", "/moderacion/registro"):
+    for href in ("/audiencias", "/lugares"):
         assert f'href="{href}"' in first.get_data(as_text=True), href
         assert f'href="{href}"' not in other.get_data(as_text=True), href
+    for href in ("/comites/", "/moderacion/registro"):
+        assert f'href="{href}"' in first.get_data(as_text=True), href
+        assert f'href="/m/pacocha{href}"' in other.get_data(as_text=True), href
 
 
 def test_one_account_follows_and_is_told_in_both_municipalities(app, make_user):
@@ -170,12 +248,41 @@ def test_a_deployment_bound_to_a_municipality_serves_it_alone_at_bare_addresses(
     assert 'href="/municipalidades"' not in goal.get_data(as_text=True)
     home = client.get("/").get_data(as_text=True)
     assert 'href="/metas/S1.1"' in home and "Pacocha" in home
-    for elsewhere in ("/m/ilo/", "/m/pacocha/metas/S1.3", "/municipalidades", "/comites/",
-                      "/audiencias", "/lugares"):
+    for elsewhere in ("/m/ilo/", "/m/pacocha/metas/S1.3", "/municipalidades", "/audiencias",
+                      "/lugares", "/comites/CMS"):
         assert client.get(elsewhere).status_code == 404, elsewhere
+    # Its committees are its own (none yet): Ilo's are not.
+    assert "CMS" not in text_of(client.get("/comites/"))
     assert client.get("/metas/S7.6").status_code == 404  # Ilo's goal is not Pacocha's
     # Its ubigeo binds it too.
     assert PACOCHA_GOAL in text_of(bound(MUNICIPALITY="180303").test_client().get("/metas/S1.3"))
+
+
+def test_a_bound_deployment_keeps_its_pages_under_its_municipalitys_versions(bound):
+    """Bare addresses of a deployment bound to Pacocha are Pacocha's pages: drawn again
+    after a change there, kept through one in Ilo. (Versions bumped as a write's commit
+    bumps them; the suite's database is shared, and only versions are written.)"""
+    from models.cache import addresses_of_plan, note_change, thread_scope
+    from models import Plan
+
+    app = bound(MUNICIPALITY="pacocha")
+    client = app.test_client()
+
+    def bump(address):  # None: Ilo's, at bare addresses
+        with app.app_context():
+            plan = db.session.scalar(db.select(Plan).where(
+                Plan.address_municipality.is_(address) if address is None
+                else Plan.address_municipality == address).order_by(Plan.id))
+            note_change(db.session, thread_scope("S1.1"),
+                        wheres=addresses_of_plan(db.session, plan.id))
+            db.session.commit()
+
+    client.get("/metas/S1.1")
+    assert client.get("/metas/S1.1").headers["X-Cache"] == "hit"
+    bump(None)
+    assert client.get("/metas/S1.1").headers["X-Cache"] == "hit"
+    bump("pacocha")
+    assert client.get("/metas/S1.1").headers["X-Cache"] == "miss"
 
 
 def test_a_host_name_selects_a_municipality(bound):

@@ -8,9 +8,10 @@ from tests.conftest import sign_in
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # The staff are Ilo's (the municipality first published) but for the two of the second
-# municipality, Pacocha; residents' accounts are national.
+# municipality, Pacocha, and an admin of the national portal; residents' accounts are
+# national.
 VISITORS = ("anonymous", "resident", "moderator_right", "moderator_other", "official", "admin",
-            "deactivated", "official_pacocha", "admin_pacocha")
+            "deactivated", "official_pacocha", "admin_pacocha", "admin_national")
 STAFF = {"official", "admin"}
 EVERYONE = set(VISITORS)
 SIGNED_IN = EVERYONE - {"anonymous", "deactivated"}
@@ -37,6 +38,7 @@ MATRIX = {
     "admin.account": ("POST", "/admin/cuentas/{user}", ADMINS),
     "admin.set_active": ("POST", "/admin/cuentas/{user}/activo", ADMINS),
     "committees.scope": ("POST", "/comites/COPALE/alcance", {"admin"}),
+    "committees.create": ("POST", "/comites/nuevo", {"admin"}),
     "reports.new": ("POST", "/metas/S4.1/reportes/nuevo", {"official"}),
     "reports.correct": ("POST", "/metas/S4.1/reportes/2021-T1/corregir", {"official"}),
     "reports.import_csv": ("POST", "/reportes/importar", {"official"}),
@@ -80,6 +82,7 @@ MATRIX = {
                                 {"moderator_right", "admin"}),
     "places.manage": ("POST", "/admin/lugares", {"admin"}),
     "places.change": ("POST", "/admin/lugares/pacocha", {"admin"}),
+    "national.admins": ("POST", "/municipalidades/administradores", {"admin_national"}),
 }
 # Pages that only show something to some visitors.
 READ_MATRIX = {
@@ -93,6 +96,7 @@ READ_MATRIX = {
     "feedback.moderate": ("GET", "/comentarios/{comment}/moderar", {"moderator_right", "admin"}),
     "hearings.schedule": ("GET", "/audiencias/nueva", {"official"}),
     "places.manage": ("GET", "/admin/lugares", {"admin"}),
+    "national.admins": ("GET", "/municipalidades/administradores", {"admin_national"}),
 }
 
 
@@ -112,12 +116,13 @@ def visitor(app, make_user):
     def signed_in_as(kind):
         client = app.test_client()
         role = {"moderator_right": "moderator", "moderator_other": "moderator",
-                "deactivated": "resident"}.get(kind, kind.removesuffix("_pacocha"))
+                "deactivated": "resident"}.get(kind, kind.split("_")[0])
         committees = {"moderator_right": ("COPALE",), "moderator_other": ("CODISEC",)}
         if kind == "anonymous":
             return client
         user = make_user(role, committees=committees.get(kind, ()),
-                         municipality="pacocha" if kind.endswith("_pacocha") else None)
+                         municipality="pacocha" if kind.endswith("_pacocha") else None,
+                         national=kind == "admin_national")
         sign_in(app, client, user[1], role)
         if kind == "deactivated":
             from models import User, db
@@ -285,6 +290,10 @@ SECOND_MATRIX = {
     # No committee oversees a goal of Pacocha yet.
     "feedback.observe": ("POST", "/m/pacocha/metas/S1.1/observaciones", set()),
     "notifications.follow": ("POST", "/m/pacocha/seguir/goal/S1.1", SIGNED_IN),
+    # Its committees are its admins' to create; its staff moderate its goals.
+    "committees.create": ("POST", "/m/pacocha/comites/nuevo", {"admin_pacocha"}),
+    "read:committees.create": ("GET", "/m/pacocha/comites/nuevo", {"admin_pacocha"}),
+    "read:feedback.queue": ("GET", "/m/pacocha/moderacion", {"admin_pacocha"}),
 }
 
 

@@ -151,7 +151,10 @@ def plan_export(output):
               help="Committee code (COPALE, CODISEC, …); repeat for several.")
 @click.option("--municipality", help="The municipality a staff account serves, by its address "
                                      "or ubigeo (default: the one first published).")
-def users_create(email, display_name, role, committees, municipality):
+@click.option("--national", is_flag=True,
+              help="An admin of the national portal, of no municipality: gives each "
+                   "municipality its first admin.")
+def users_create(email, display_name, role, committees, municipality, national):
     """Create a confirmed account; the password is read from standard input or prompted."""
     if sys.stdin.isatty():
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
@@ -159,7 +162,7 @@ def users_create(email, display_name, role, committees, municipality):
         password = sys.stdin.readline().rstrip("\r\n")
     with refusal_told():
         user = create_user(email, display_name, role, password, [c.upper() for c in committees],
-                           staff_municipality(municipality))
+                           staff_municipality(municipality), national=national)
         jobs.commit()
     click.echo(_("Account %(email)s created with the role %(role)s.", email=user.email,
                  role=role))

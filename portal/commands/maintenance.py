@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from models import (Comment, Evidence, Goal, Hearing, Municipality, Observation,
                     ObservationResponse, Plan, Rating, Report, ReportRevision, User, db)
 from models.base import utcnow
-from models.cache import COMMENTS, RATINGS, goal_scopes, note_change
+from models.cache import COMMENTS, RATINGS, addresses_of_goal, goal_scopes, note_change
 from portal.importers import parse_plan_file
 from portal.quarters import plan_quarters
 from portal.services import DomainError
@@ -216,7 +216,8 @@ def _demo_thread(plan, comments, password_hash, now):
     for start in range(0, comments, 5000):
         db.session.execute(insert(Comment), rows[start:start + 5000])
         db.session.execute(insert(Rating), ratings[start:start + 5000])
-    note_change(db.session, COMMENTS, RATINGS, *goal_scopes(goal.code))
+    note_change(db.session, COMMENTS, RATINGS, *goal_scopes(goal.code),
+                wheres=addresses_of_goal(db.session, goal.id))
 
 
 def _demo_observations(plan, official, password_hash, now):

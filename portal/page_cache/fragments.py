@@ -4,10 +4,12 @@ from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from models.cache import at
 from portal.extensions import cache
 from portal.page_cache.pages import versions_read
 from portal.page_cache.store import cache_set
 from portal.page_cache.versions import current_versions
+from portal.terms import context
 
 
 class Fragments:
@@ -22,10 +24,14 @@ class Fragments:
     """
 
     def __init__(self, parts):
-        """``parts``: the name of each part the page may draw, and the scopes it shows."""
+        """``parts``: the name of each part the page may draw, and the scopes it shows (of
+        the request's municipality: ``models.cache.at``)."""
         self.keys, self.html = {}, {}
         if not current_app.config["PAGE_CACHE"]:
             return
+        where = context().municipality_asked
+        parts = {name: tuple(at(scope, where) for scope in shown)
+                 for name, shown in parts.items()}
         scopes = tuple(dict.fromkeys(scope for shown in parts.values() for scope in shown))
         versions = versions_read()
         if versions is None or not set(scopes) <= set(versions):

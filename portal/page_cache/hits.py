@@ -25,8 +25,9 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from models import db
-from models.cache import goal_scopes
+from models.cache import NATIONAL, at, goal_scopes
 from portal.extensions import compress, limiter
+from portal.municipal import bound_to
 from portal.page_cache.holes import fill
 from portal.page_cache.store import cache_set, cache_set_many, release_claim
 from portal.page_cache.versions import kept_page, reading_outside_transactions, remember_built_on
@@ -77,12 +78,22 @@ def reader_page_key(own):
             f":{reader_kind(current_user)}:{own}")
 
 
-def page_scopes(view, view_args):
-    """The scopes a view's page is kept under; None for a view never cached."""
+def page_scopes(view, view_args, where):
+    """The scopes a view's page is kept under, those of the pages of the municipality at
+    ``where`` (``models.cache.at``); None for a view never cached."""
     scopes = getattr(view, "page_scopes", None)
-    if scopes and view.goal_page:
+    if not scopes:
+        return None
+    if view.goal_page:
         scopes = (*scopes, *goal_scopes(view_args["code"].upper()))
-    return scopes
+    where = NATIONAL if view.page_national else where
+    return tuple(at(scope, where) for scope in scopes)
+
+
+def asked(config, request, view_args):
+    """The municipality a request is about, as its address or its deployment names it: what
+    ``Context.municipality_asked`` will say once the portal has resolved it."""
+    return view_args.get("municipality") or bound_to(config, request.host)
 
 
 class AnswerHits:
@@ -116,7 +127,7 @@ class AnswerHits:
         except HTTPException:  # not found, or redirected: the portal answers
             return None
         view = self.app.view_functions[endpoint]
-        scopes = page_scopes(view, view_args)
+        scopes = page_scopes(view, view_args, asked(config, request, view_args))
         if not scopes:
             return None
         if endpoint not in self.app.extensions[LIMITED]:

@@ -7,6 +7,7 @@ from flask import Response, current_app, g, request, session
 from flask_login import current_user
 
 from models.cache import PLAN
+from portal.terms import context
 from portal.page_cache.hits import (KEEP, LOOKED_UP, READ_OF_READER, AnswerHits, Keep,
                                     limited_gets, page_key, page_scopes, reader_page_key)
 from portal.page_cache.holes import TEMPLATE_GLOBALS, emptied, fill
@@ -14,7 +15,7 @@ from portal.page_cache.store import cached_or_claimed, release_claim
 from portal.page_cache.versions import kept_page, mirror_versions
 
 
-def cached(*scopes, goal=False, readers=None):
+def cached(*scopes, goal=False, readers=None, national=False):
     """Cache a view's page for visitors under the versions of ``scopes`` (and of the goal
     named by its ``code`` when ``goal``). A view not marked is never cached.
 
@@ -23,11 +24,13 @@ def cached(*scopes, goal=False, readers=None):
     text names it in the key: their page is then kept too, once for each kind of reader and
     what it names. A page drawn for them is handed what it read as the view's ``reader``
     argument, so that the view does not read it again. ``readers=True``: the page shows
-    nothing of its reader's own but its kind and its holes."""
+    nothing of its reader's own but its kind and its holes. ``national``: the page shows
+    every municipality, so it is kept under the national scopes (``models.cache.at``)."""
     def mark(view):
         view.page_scopes = (PLAN, *scopes)
         view.goal_page = goal
         view.page_readers = readers
+        view.page_national = national
         return view
     return mark
 
@@ -36,7 +39,7 @@ def serve_from_cache():
     if request.method != "GET" or not current_app.config["PAGE_CACHE"]:
         return None
     view = current_app.view_functions.get(request.endpoint)
-    scopes = page_scopes(view, request.view_args)
+    scopes = page_scopes(view, request.view_args, context().municipality_asked)
     if not scopes or limited_gets(current_app, request.endpoint):
         return None
     if not request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):

@@ -10,9 +10,11 @@ from models import (AuditEntry, CacheVersion, Comment, Committee, Delivery, Deli
                     ModerationAction, Municipality, Notification, NotificationSetting, Objective,
                     Observation, ObservationResponse, OutboxEntry, Place, Plan, Problem, Rating,
                     RecoveryCode, Report, ReportRevision, Submission, User, UserSession)
-from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION, MUNICIPALITIES,
-                          OBSERVATIONS, PLAN, RATINGS, REPORTS, goal_scope, ratings_scope,
-                          thread_scope)
+from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION,
+                          MUNICIPALITIES, OBSERVATIONS, PLAN, RATINGS, REPORTS,
+                          addresses_of_first, addresses_of_goal, addresses_of_municipality,
+                          addresses_of_plan, goal_scope,
+                          ratings_scope, spread, thread_scope)
 
 # Rows no page shows: writing them leaves every cached page true. The versions themselves
 # are written by statement, never as rows of the session.
@@ -24,8 +26,20 @@ def _code(session, goal_id):  # by key: from the session's identity map when it 
     return session.get(Goal, goal_id).code
 
 
-def _goal(session, goal_id):
-    return goal_scope(_code(session, goal_id))
+def _of_goal(session, goal_id, *scopes):
+    """``scopes`` of the pages of a goal's municipality (``models.cache.at``)."""
+    return spread(scopes, addresses_of_goal(session, goal_id))
+
+
+def _of_first(session, *scopes):
+    """``scopes`` of the pages of the municipality first published, whose committees, places
+    and hearings the portal holds."""
+    return spread(scopes, addresses_of_first(session))
+
+
+def _goal(session, goal_id, *scopes):
+    """A goal's own scope and ``scopes``, of the pages of its municipality."""
+    return _of_goal(session, goal_id, *scopes, goal_scope(_code(session, goal_id)))
 
 
 def _goal_of_report(session, report_id):
@@ -40,57 +54,85 @@ def _goal_of_observation(session, observation_id):
     return session.get(Observation, observation_id).goal_id
 
 
-def _everywhere(_session, _obj):
-    return (PLAN,)
+def _plan_of(session, obj):
+    """The plan a row of the plan belongs to: by key, from the identity map when loaded."""
+    if isinstance(obj, Plan):
+        return obj.id
+    if isinstance(obj, Goal):
+        obj = session.get(Objective, obj.objective_id)
+    if isinstance(obj, (Objective, Problem)):
+        obj = session.get(Dimension, obj.dimension_id)
+    return obj.plan_id
+
+
+def _plan(session, obj):
+    return spread((PLAN,), addresses_of_plan(session, _plan_of(session, obj)))
+
+
+def _of_hearing(session, hearing_id, *scopes):
+    """``scopes`` of the pages of a hearing's municipality."""
+    return spread(scopes, addresses_of_plan(session, session.get(Hearing, hearing_id).plan_id))
 
 
 def _moderation(session, action):
     if action.question_id is not None:
-        return MODERATION, HEARINGS
+        return _of_hearing(session, session.get(HearingQuestion, action.question_id).hearing_id,
+                           MODERATION, HEARINGS)
     if action.check_id is not None:
-        return MODERATION, *scopes_of(session, session.get(DeliveryCheck, action.check_id))
-    code = _code(session, session.get(Comment, action.comment_id).goal_id)
-    return MODERATION, goal_scope(code), thread_scope(code)
+        check = session.get(DeliveryCheck, action.check_id)
+        return {*_of_goal(session, _goal_of_revision(session, check.revision_id), MODERATION),
+                *scopes_of(session, check)}
+    goal_id = session.get(Comment, action.comment_id).goal_id
+    code = _code(session, goal_id)
+    return _of_goal(session, goal_id, MODERATION, goal_scope(code), thread_scope(code))
 
 
 def _evidence(session, evidence):
     if evidence.check_id is not None:
         return scopes_of(session, session.get(DeliveryCheck, evidence.check_id))
     if evidence.revision_id is not None:
-        return REPORTS, _goal(session, _goal_of_revision(session, evidence.revision_id))
-    return OBSERVATIONS, _goal(session, _goal_of_observation(session, evidence.observation_id))
+        return _goal(session, _goal_of_revision(session, evidence.revision_id), REPORTS)
+    return _goal(session, _goal_of_observation(session, evidence.observation_id), OBSERVATIONS)
 
 
-# Each model, and the scopes a row of it belongs to (a function of the session and the row).
+# Each model, and the scopes a row of it belongs to (a function of the session and the row),
+# each under the addresses of its municipality's pages (``models.cache.at``).
 SCOPES = {
-    # The plan, committees and what they oversee, the places the plan names: on every page.
-    Plan: _everywhere, Dimension: _everywhere, Problem: _everywhere, Objective: _everywhere,
-    Goal: _everywhere, Committee: _everywhere, Place: _everywhere,
+    # The plan, and what the goal pages name with it: on every page of its municipality.
+    Plan: _plan, Dimension: _plan, Problem: _plan, Objective: _plan, Goal: _plan,
+    # The committees and what they oversee: their municipality's. The places: the first
+    # municipality's.
+    Committee: lambda session, committee: spread(
+        (PLAN,), addresses_of_municipality(session, committee.municipality_id)),
+    Place: lambda session, _place: _of_first(session, PLAN),
     Municipality: lambda _session, _municipality: (MUNICIPALITIES,),
-    Comment: lambda session, comment: (COMMENTS,
-                                       thread_scope(_code(session, comment.goal_id))),
-    Rating: lambda session, rating: (RATINGS, ratings_scope(_code(session, rating.goal_id))),
-    Observation: lambda session, observation: (OBSERVATIONS,
-                                               _goal(session, observation.goal_id)),
-    ObservationResponse: lambda session, response: (OBSERVATIONS, _goal(
-        session, _goal_of_observation(session, response.observation_id))),
+    Comment: lambda session, comment: _of_goal(session, comment.goal_id, COMMENTS, thread_scope(
+        _code(session, comment.goal_id))),
+    Rating: lambda session, rating: _of_goal(session, rating.goal_id, RATINGS, ratings_scope(
+        _code(session, rating.goal_id))),
+    Observation: lambda session, observation: _goal(session, observation.goal_id,
+                                                    OBSERVATIONS),
+    ObservationResponse: lambda session, response: _goal(
+        session, _goal_of_observation(session, response.observation_id), OBSERVATIONS),
     ModerationAction: _moderation,
-    Report: lambda session, report: (REPORTS, _goal(session, report.goal_id)),
-    ReportRevision: lambda session, revision: (REPORTS, _goal(
-        session, _goal_of_report(session, revision.report_id))),
-    DeliveryCheck: lambda session, check: (CHECKS, _goal(
-        session, _goal_of_revision(session, check.revision_id))),
+    Report: lambda session, report: _goal(session, report.goal_id, REPORTS),
+    ReportRevision: lambda session, revision: _goal(
+        session, _goal_of_report(session, revision.report_id), REPORTS),
+    DeliveryCheck: lambda session, check: _goal(
+        session, _goal_of_revision(session, check.revision_id), CHECKS),
     Evidence: _evidence,
-    Hearing: lambda _session, _hearing: (HEARINGS,),
-    HearingQuestion: lambda _session, _question: (HEARINGS,),
+    Hearing: lambda session, hearing: spread(
+        (HEARINGS,), addresses_of_plan(session, hearing.plan_id)),
+    HearingQuestion: lambda session, question: _of_hearing(session, question.hearing_id,
+                                                           HEARINGS),
     User: lambda _session, _user: (ACCOUNTS,),
 }
 
 
 def scopes_of(session, obj):
-    """The parts of the content a changed row belongs to. A model in neither table (its test
-    fails first) counts as shown everywhere: a page is drawn again rather than
-    served stale."""
+    """The parts of the content a changed row belongs to, under the addresses of its
+    municipality's pages. A model in neither table (its test fails first) counts as shown
+    on every page of the municipality first published."""
     if isinstance(obj, INVISIBLE):
         return ()
-    return SCOPES.get(type(obj), _everywhere)(session, obj)
+    return SCOPES.get(type(obj), lambda session, _obj: _of_first(session, PLAN))(session, obj)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import CacheVersion, db
 from models.base import dialect_insert
-from models.cache import note_change
+from models.cache import note_scopes
 import portal.page_cache.mirror as mirror
 from portal.page_cache.scopes import scopes_of
 from portal.page_cache.store import cache_get
@@ -185,7 +185,7 @@ def _note_flushed(session, _context):
     # reports): that changes nothing the row itself shows.
     changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
     for obj in (*session.new, *changed, *session.deleted):
-        note_change(session, *scopes_of(session, obj))
+        note_scopes(session, scopes_of(session, obj))
 
 
 def _bump_before_commit(session):
@@ -206,6 +206,7 @@ def _bump_before_commit(session):
 
 
 def _mirror_after_commit(session):
+    session.info.pop("addresses", None)  # a plan linked to the register meanwhile moves
     bumped = session.info.pop("bumped", None)
     if bumped:
         kept = app_mirror()
@@ -219,6 +220,7 @@ def _mirror_after_commit(session):
 
 
 def _forget_after_rollback(session, _previous_transaction):
+    session.info.pop("addresses", None)
     session.info.pop("changed_scopes", None)
     session.info.pop("bumped", None)
 

@@ -22,13 +22,15 @@ from models import (ROLES, AuditEntry, Comment, Committee, Delivery, DeliveryChe
                     NotificationSetting, Objective, Rating, RecoveryCode, Report,
                     ReportRevision, Submission, User, UserSession, db)
 from models.base import aware, utcnow
-from models.cache import CHECKS, HEARINGS, goal_scope, note_change, thread_scope
+from models.cache import (CHECKS, HEARINGS, addresses_of_first, addresses_of_goal,
+                          goal_scope, note_change, thread_scope)
 from portal.jobs import job, later
 from portal.mail import send_mail
 from portal.translation import formatting_locale
 from portal.translation import lazy_gettext as _l
 
 from . import DomainError
+from .municipalities import municipality_by_address, staff_municipality
 from .notifications import cadences_of, unread_count
 
 # argon2id with the library's defaults (memory-hard, tuned by its maintainers) unless the
@@ -165,17 +167,37 @@ def request_password_reset(email):
         url=url_for("accounts.reset_password", token=token, _external=True)))
 
 
+def invite(user, municipality_name):
+    """Mail the first admin of a municipality a link to choose their password: valid as long
+    as a confirmation link, and once (``user_for_reset``)."""
+    token = _serializer("reset-password").dumps(
+        {"user": user.id, "stamp": _password_stamp(user), "invited": True})
+    send_mail(user.email, _l("You administer %(municipality)s on the accountability portal",
+                             municipality=municipality_name), _l(
+        "An account of administrator of %(municipality)s was made for you on the "
+        "accountability portal. To choose your password, open this link within two days:"
+        "\n\n%(url)s\n\nYou will then set up a second factor with an authenticator app.",
+        municipality=municipality_name,
+        url=url_for("accounts.reset_password", token=token, _external=True)))
+
+
 def user_for_reset(token):
-    """The account a mailed reset link is for, while the link is valid and unused."""
+    """The account a mailed reset link is for, while the link is valid and unused: an
+    invitation's for as long as a confirmation link, any other's for
+    ``PASSWORD_RESET_SECONDS``."""
     invalid = DomainError(_l("This link is not valid, or it was already used. Ask for a new "
                              "one."))
+    expired = DomainError(_l("This link has expired. Ask for a new one."))
     try:
-        data = _serializer("reset-password").loads(
-            token, max_age=current_app.config["PASSWORD_RESET_SECONDS"])
+        data, signed_at = _serializer("reset-password").loads(
+            token, max_age=CONFIRMATION_MAX_AGE, return_timestamp=True)
     except SignatureExpired:
-        raise DomainError(_l("This link has expired. Ask for a new one.")) from None
+        raise expired from None
     except BadSignature:
         raise invalid from None
+    if not data.get("invited") and (utcnow() - aware(signed_at)).total_seconds() > \
+            current_app.config["PASSWORD_RESET_SECONDS"]:
+        raise expired
     user = db.session.get(User, data.get("user"))
     if user is None or user.deactivated_at is not None or \
             data.get("stamp") != _password_stamp(user):
@@ -289,8 +311,12 @@ def change_password(user, current_password, new_password):
     end_other_sessions(user, keep_token=user.session_token)
 
 
-def committees_by_code(codes):
-    committees = db.session.scalars(select(Committee).where(Committee.code.in_(codes))).all()
+def committees_by_code(codes, municipality_id=None):
+    """Committees of one municipality (None: the first published), by code; an unknown
+    one refuses them all."""
+    committees = db.session.scalars(select(Committee).where(
+        Committee.code.in_(codes),
+        Committee.municipality_id.is_not_distinct_from(municipality_id))).all()
     unknown = sorted(set(codes) - {c.code for c in committees})
     if unknown:
         raise DomainError(_l("Unknown committee: %(codes)s", codes=", ".join(unknown)))
@@ -303,16 +329,17 @@ def check_identity(email, display_name):
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         raise DomainError(_l("“%(email)s” is not a valid e-mail address; write one such as "
-                             "nombre@ejemplo.pe.", email=email)) from None
+                             "nombre@ejemplo.pe.", email=email), field="email") from None
     if not MIN_NAME_LENGTH <= len(display_name) <= MAX_NAME_LENGTH:
         raise DomainError(_l("The name must have between %(min)s and %(max)s characters.",
-                             min=MIN_NAME_LENGTH, max=MAX_NAME_LENGTH))
+                             min=MIN_NAME_LENGTH, max=MAX_NAME_LENGTH), field="display_name")
 
 
-def create_user(email, display_name, role, password, committee_codes=(), municipality_id=None):
+def create_user(email, display_name, role, password, committee_codes=(), municipality_id=None,
+                national=False):
     """An account made by the municipality: confirmed at once. A staff account serves
     ``municipality_id`` (None: the municipality first published); a resident's is
-    national."""
+    national, and so is a ``national`` admin's, who serves no municipality."""
     email = normalise_email(email)
     display_name = " ".join(display_name.split())
     check_identity(email, display_name)
@@ -320,13 +347,16 @@ def create_user(email, display_name, role, password, committee_codes=(), municip
         raise DomainError(_l("Unknown role: %(role)s", role=role))
     if user_by_email(email) is not None:
         raise DomainError(_l("There is already an account with the e-mail %(email)s.",
-                             email=email))
-    committees = committees_by_code(committee_codes)
+                             email=email), field="email")
+    committees = committees_by_code(committee_codes, municipality_id)
     check_role_and_committees(role, committees)
+    if national and (role != "admin" or municipality_id is not None or committees):
+        raise DomainError(_l("A national admin has the role admin, and no municipality or "
+                             "committee."))
     check_password(password, role)
     user = User(email=email, display_name=display_name, role=role,
                 password_hash=hasher().hash(password), confirmed_at=utcnow(),
-                committees=committees,
+                committees=committees, national=national,
                 municipality_id=None if role == "resident" else municipality_id)
     db.session.add(user)
     db.session.flush()
@@ -338,11 +368,35 @@ def check_role_and_committees(role, committees):
         raise DomainError(_l("A moderator must belong to at least one committee."))
 
 
-def audit(actor, action, subject, **details):
-    """Record an admin action; ``details`` are stored as JSON and shown translated."""
+def audit(actor, action, subject, on_log_of=None, **details):
+    """Record an admin action; ``details`` are stored as JSON and shown translated. It is on
+    the log of the actor's municipality, or of ``on_log_of`` (a national admin's action on
+    a municipality)."""
+    municipality_id = on_log_of if on_log_of is not None else (
+        actor.municipality_id if actor else None)
     db.session.add(AuditEntry(actor=actor, action=action, subject=subject,
-                              municipality_id=actor.municipality_id if actor else None,
+                              municipality_id=municipality_id,
                               details=json.dumps(details, ensure_ascii=False, sort_keys=True)))
+
+
+def appoint_admin(actor, address, email, display_name):
+    """A national admin gives the municipality at ``address`` (or ubigeo) an administrator:
+    an account serving it, confirmed, with a password nobody knows until the link mailed
+    to them (``invite``) sets theirs. On that municipality's audit log."""
+    if not (address or "").strip():
+        raise DomainError(_l("Write the municipality's address or ubigeo."), field="municipality")
+    try:
+        serving = staff_municipality(address.strip().lower())
+    except DomainError as error:
+        raise DomainError(error.message, field="municipality") from None
+    municipality = municipality_by_address(address.strip().lower())
+    user = create_user(email or "", display_name or "", "admin", secrets.token_urlsafe(32),
+                       municipality_id=serving)
+    audit(actor, "admin_appointed", user.email, on_log_of=municipality.id if serving else None,
+          municipality=municipality.title)
+    db.session.flush()
+    invite(user, municipality.title)
+    return user
 
 
 def update_account(actor, user, role, committee_codes):
@@ -352,7 +406,7 @@ def update_account(actor, user, role, committee_codes):
         raise DomainError(_l("Unknown role: %(role)s", role=role))
     if user.id == actor.id and role != "admin":
         raise DomainError(_l("You cannot take away your own admin role."))
-    committees = committees_by_code(committee_codes)
+    committees = committees_by_code(committee_codes, actor.municipality_id)
     check_role_and_committees(role, committees)
     before = (user.role, sorted(c.code for c in user.committees))
     after = (role, sorted(c.code for c in committees))
@@ -400,19 +454,23 @@ class SameEmail(DomainError):
 
 def _signed_pages_changed(user):
     """The pages that show the person's name with what they wrote are drawn again."""
-    codes = db.session.scalars(select(Goal.code).join(Comment, Comment.goal_id == Goal.id)
-                               .where(Comment.author_id == user.id).distinct()).all()
-    note_change(db.session, *(thread_scope(code) for code in codes))
-    checked = db.session.scalars(
-        select(Goal.code).join(Report, Report.goal_id == Goal.id)
+    commented = db.session.execute(
+        select(Goal.id, Goal.code).join(Comment, Comment.goal_id == Goal.id)
+        .where(Comment.author_id == user.id).distinct()).all()
+    for goal_id, code in commented:
+        note_change(db.session, thread_scope(code),
+                    wheres=addresses_of_goal(db.session, goal_id))
+    checked = db.session.execute(
+        select(Goal.id, Goal.code).join(Report, Report.goal_id == Goal.id)
         .join(ReportRevision, ReportRevision.report_id == Report.id)
         .join(DeliveryCheck, DeliveryCheck.revision_id == ReportRevision.id)
         .where(DeliveryCheck.user_id == user.id).distinct()).all()
-    if checked:  # the checks carry their author's name, on the goals' pages and the open data
-        note_change(db.session, CHECKS, *(goal_scope(code) for code in checked))
+    for goal_id, code in checked:  # their names are on the goals' pages and the open data
+        note_change(db.session, CHECKS, goal_scope(code),
+                    wheres=addresses_of_goal(db.session, goal_id))
     if db.session.scalar(select(HearingQuestion.id).where(HearingQuestion.author_id == user.id)
                          .limit(1)) is not None:
-        note_change(db.session, HEARINGS)
+        note_change(db.session, HEARINGS, wheres=addresses_of_first(db.session))
 
 
 def change_display_name(user, display_name):

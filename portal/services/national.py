@@ -6,9 +6,10 @@ from math import floor
 from statistics import median
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
 
 from models import (Dimension, Goal, Municipality, Objective, Observation, ObservationResponse,
-                    Plan, Report, ReportRevision, db)
+                    Plan, Report, ReportRevision, User, db)
 from models.base import aware
 
 from .answers import answered_within
@@ -240,3 +241,22 @@ def search_goals(query="", department=None, province=None, municipality=None, di
     found = [FoundGoal(goal, plan, found_in, name, state or NO_REPORT, progress)
              for goal, plan, found_in, name, state, progress in rows]
     return found, total, page
+
+
+def administrators():
+    """A select of every municipality's administrators (not the national ones), by
+    municipality: those of the municipality first published, which has none, first."""
+    return (select(User).outerjoin(Municipality, Municipality.id == User.municipality_id)
+            .where(User.role == "admin", User.national.is_(False), User.erased_at.is_(None))
+            .order_by(Municipality.name.is_not(None), Municipality.name, User.display_name)
+            .options(selectinload(User.registered)))
+
+
+def first_title():
+    """How lists name the municipality first published, whose accounts name none."""
+    plan = db.session.scalars(select(Plan).where(Plan.address_municipality.is_(None))
+                              .order_by(Plan.id).limit(1).options(
+        selectinload(Plan.registered))).first()
+    if plan is None:
+        return ""
+    return plan.registered.short_title if plan.registered else plan.municipality

@@ -124,7 +124,9 @@ def target_of(kind, code, context=FIRST):
     (``plan_key``)."""
     code = code.upper()
     if kind == "committee":
-        return db.session.scalar(select(Committee).where(Committee.code == code))
+        return db.session.scalar(select(Committee).where(
+            Committee.code == code,
+            Committee.municipality_id.is_not_distinct_from(context.municipality_id)))
     plan = plan_key(context)
     if kind == "dimension":
         return db.session.scalar(select(Dimension).where(Dimension.plan_id == plan,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import PLACE_KINDS, Evidence, Place, Report, ReportRevision, db
-from models.cache import PLAN, note_change
+from models.cache import PLAN, addresses_of_first, note_change
 from models.places import evidence_place, revision_place
 from portal.importers import register
 from portal.text import slug_of
@@ -127,7 +127,7 @@ def set_goals(place, codes):
                                  "like S7.6.", code=code), field="goals")
         goals.append(goal)
     place.goals = goals
-    note_change(db.session, PLAN)  # the goal pages name their places
+    note_change(db.session, PLAN, wheres=addresses_of_first(db.session))  # named on goal pages
 
 
 def chosen(slugs):

@@ -42,6 +42,13 @@ def of_municipality(statement, context):
     return statement.where(Plan.municipality_id == context.municipality_id)
 
 
+def goals_of_municipality(context):
+    """A select of the ids of every goal of the context's municipality, in every term."""
+    return of_municipality(select(Goal.id).join(Objective, Goal.objective_id == Objective.id)
+                           .join(Dimension, Objective.dimension_id == Dimension.id)
+                           .join(Plan, Dimension.plan_id == Plan.id), context)
+
+
 def plan_key(context):
     """What a query matches a plan's id against: the context's plan, or when it names none
     the plan the portal first published (a subquery, so that naming it costs no statement

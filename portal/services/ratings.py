@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from models import MAX_STARS, MIN_STARS, Rating, db
 from models.base import dialect_insert, utcnow
-from models.cache import RATINGS, note_change, ratings_scope
+from models.cache import RATINGS, addresses_of_goal, note_change, ratings_scope
 from portal.permissions import can, ensure_plan_open
 from portal.translation import lazy_gettext as _l
 
@@ -35,7 +35,8 @@ def rate(user, goal, stars):
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["goal_id", "user_id"],
         set_={"stars": statement.excluded.stars, "updated_at": statement.excluded.updated_at}))
-    note_change(db.session, RATINGS, ratings_scope(goal.code))
+    note_change(db.session, RATINGS, ratings_scope(goal.code),
+                wheres=addresses_of_goal(db.session, goal.id))
     return stars
 
 

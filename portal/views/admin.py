@@ -1,4 +1,3 @@
-from portal.views.pages import form_page, refusal_shown
 """Administration: accounts and the audit log."""
 import json
 
@@ -10,12 +9,14 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.accounts import AccountAdminForm
 from models import AuditEntry, User, db
+from portal.context import Context
 from portal.permissions import ensure, requires
 from portal.services import DomainError
 from portal.services import accounts as service
 from portal.services import second_factor
 from portal.services.committees import all_committees
 from portal.translation import lazy_gettext as _l
+from portal.views.pages import form_page, refusal_shown
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -52,8 +53,10 @@ def account_or_404(user_id):
 def account(user_id):
     user = account_or_404(user_id)
     form = AccountAdminForm(obj=None if request.method == "POST" else user)
+    # The committees of the admin's own municipality.
+    own = Context(municipality_id=current_user.municipality_id)
     form.committees.choices = [SelectChoice(c.code, f"{c.code} — {c.name}")
-                               for c in all_committees()]
+                               for c in all_committees(own)]
     if request.method == "GET":
         form.committees.data = [c.code for c in user.committees]
     if form.validate_on_submit():

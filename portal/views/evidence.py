@@ -1,7 +1,7 @@
 """Evidence: attaching photos and documents to reports and observations, serving them, and
 withdrawing one."""
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+                   request)
 from flask_login import current_user
 
 from forms.evidence import CheckForm, EvidenceForm, WithdrawForm
@@ -12,12 +12,12 @@ from models.cache import CHECKS
 from portal.views.lookups import goal_or_404
 from portal.page_cache import cached
 from portal.views.pages import form_page, refusal_shown
-from portal.permissions import ensure, requires
+from portal.permissions import ensure, plan_of, requires
 from portal.views.reports import report_or_404
 from portal.services import checks, moderation, places
 from portal.services import evidence as service
 from portal.storage import storage
-from portal.terms import goal_url
+from portal.terms import goal_url, municipality_url
 from portal.transactions import once
 from portal.translation import lazy_gettext as _l
 
@@ -143,7 +143,7 @@ def moderate_check(check_id):
             else:
                 checks.hide_check(current_user, check, form.reason.data, form.note.data)
                 flash(_l("The check is hidden; its answer stays counted."), "success")
-            return redirect(url_for("feedback.queue"))
+            return redirect(municipality_url("feedback.queue", plan_of(check)))
     return form_page("evidence/moderate_check.html", form, check=check,
                      flags=moderation.reports_of(check))
 

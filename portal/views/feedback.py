@@ -6,20 +6,22 @@ from sqlalchemy.orm import selectinload
 
 from forms.feedback import (CommentForm, EditCommentForm, FlagForm, ModerationForm, ObservationForm,
                             RatingForm, ReplyForm, ResponseForm)
-from models import (Comment, DeliveryCheck, Flag, Goal, HearingQuestion, ModerationAction,
-                    Observation, Report, ReportRevision, db)
+from models import (Comment, DeliveryCheck, Flag, Goal, Hearing, HearingQuestion,
+                    ModerationAction, Observation, Plan, Report, ReportRevision, db)
 from models.cache import MODERATION
 from portal.limits import per_address_and
 from portal.views.goal_page import GoalPage
 from portal.views.lookups import goal_or_404
 from portal.page_cache import cached
 from portal.views.pages import form_page, refusal_shown
-from portal.permissions import ensure, moderation_scope, requires
+from portal.permissions import ensure, moderation_scope, plan_of, requires
 from portal.services import DomainError, SentAgain
 from portal.services import feedback as service
 from portal.services import moderation, observations, ratings
 from portal.services import notifications
-from portal.terms import goal_url
+from portal import terms
+from portal.services.plan import goals_of_municipality, of_municipality
+from portal.terms import goal_url, municipality_url
 from portal.transactions import once
 from portal.translation import lazy_gettext as _l
 
@@ -172,16 +174,18 @@ def moderate(comment_id):
             else:
                 moderation.hide_comment(current_user, comment, form.reason.data, form.note.data)
                 flash(_l("The comment is hidden; its author is told why."), "success")
-            return redirect(url_for("feedback.queue"))
+            return redirect(municipality_url("feedback.queue", plan_of(comment)))
     return form_page("feedback/moderate.html", form, comment=comment,
                      flags=moderation.reports_of(comment))
 
 
 def awaiting_decision(model, column, query):
     """Comments or checks reported since their last decision, latest report first, kept to
-    the goals the reader's committees oversee unless they are an admin."""
+    the goals of the request's municipality (the reader's: ``moderate``) and, unless they
+    are an admin, to those their committees oversee."""
     query = (query.join(Flag, column == model.id)
-             .where(db.or_(model.decided_at.is_(None), Flag.created_at > model.decided_at))
+             .where(db.or_(model.decided_at.is_(None), Flag.created_at > model.decided_at),
+                    goal_id_of(model).in_(goals_of_municipality(terms.context())))
              .group_by(model.id).order_by(db.func.max(Flag.created_at).desc()))
     objective_ids = moderation_scope(current_user)
     if objective_ids is not None:
@@ -216,7 +220,17 @@ def queue():
 @bp.get("/moderacion/registro")
 @cached(MODERATION)
 def log():
-    page = db.paginate(select(ModerationAction).order_by(ModerationAction.id.desc()).options(
+    """Every decision on what was said about the municipality's goals and in its hearings."""
+    context = terms.context()
+    goals = goals_of_municipality(context)
+    page = db.paginate(select(ModerationAction).where(db.or_(
+        ModerationAction.comment_id.in_(select(Comment.id).where(Comment.goal_id.in_(goals))),
+        ModerationAction.check_id.in_(select(DeliveryCheck.id).where(
+            goal_id_of(DeliveryCheck).in_(goals))),
+        ModerationAction.question_id.in_(select(HearingQuestion.id).join(
+            Hearing, HearingQuestion.hearing_id == Hearing.id).where(Hearing.plan_id.in_(
+                of_municipality(select(Plan.id), context))))))
+        .order_by(ModerationAction.id.desc()).options(
         selectinload(ModerationAction.committee),
         selectinload(ModerationAction.comment).selectinload(Comment.goal),
         selectinload(ModerationAction.check).selectinload(DeliveryCheck.revision)

@@ -3,18 +3,27 @@ plan is loaded and how it stands, on a map drawn on the server and in a table al
 import json
 from collections import Counter
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+from flask_login import current_user
 
+from forms.accounts import AdminAppointmentForm
+from models import db
 from models.cache import CHECKS, COMMENTS, MUNICIPALITIES, OBSERVATIONS, RATINGS, REPORTS
 from portal.importers.plan_text import DIMENSIONS as PLAN_DIMENSIONS
 from portal.labels import LABELS
 from portal.page_cache import cached
+from portal.permissions import requires
 from portal.services import Page, national
+from portal.services.accounts import appoint_admin
 from portal.translation import lazy_gettext as _l
 from portal.views.charts import map_class, points_map
 from portal.views.opendata import DATASETS, as_csv, as_json
+from portal.views.pages import form_page, refusal_shown
 
 bp = Blueprint("national", __name__)
+# Administrators listed on a page of the national admins' own.
+ADMINS_PER_PAGE = 100
 
 # The four dimensions of every plan de gobierno, by code, named as the plans name them.
 DIMENSIONS = dict(PLAN_DIMENSIONS.values())
@@ -33,7 +42,7 @@ def place_filters():
 
 
 @bp.get("/municipalidades")
-@cached(REPORTS, OBSERVATIONS, MUNICIPALITIES)
+@cached(REPORTS, OBSERVATIONS, MUNICIPALITIES, national=True)
 def index():
     departments, department, provinces, province = place_filters()
     query = request.args.get("q", "")[:100].strip()
@@ -63,7 +72,7 @@ def index():
 
 
 @bp.get("/municipalidades/metas")
-@cached(REPORTS, MUNICIPALITIES)
+@cached(REPORTS, MUNICIPALITIES, national=True)
 def goals():
     """Goals of every municipality's plan in office, found by words and filters."""
     departments, department, provinces, province = place_filters()
@@ -85,13 +94,13 @@ def goals():
 
 
 @bp.get("/municipalidades/datos")
-@cached(MUNICIPALITIES)
+@cached(MUNICIPALITIES, national=True)
 def open_data():
     return render_template("national/data.html", datasets=DATASETS.values())
 
 
 @bp.get("/municipalidades/datos/<name>.<extension>")
-@cached(REPORTS, RATINGS, COMMENTS, OBSERVATIONS, CHECKS, MUNICIPALITIES)
+@cached(REPORTS, RATINGS, COMMENTS, OBSERVATIONS, CHECKS, MUNICIPALITIES, national=True)
 def download(name, extension):
     """A dataset of every municipality's plans, each row naming its municipality."""
     dataset = DATASETS.get(name)
@@ -108,7 +117,7 @@ def download(name, extension):
 
 
 @bp.get("/municipalidades/respuestas")
-@cached(OBSERVATIONS, MUNICIPALITIES)
+@cached(OBSERVATIONS, MUNICIPALITIES, national=True)
 def answers():
     """Which municipalities answer their vigilance committees on time: a league table."""
     departments, department, _provinces, _province = place_filters()
@@ -118,3 +127,23 @@ def answers():
                            page=Page.of(rows, request.args.get("page", 1, type=int),
                                            national.PAGE_SIZE),
                            days=current_app.config["OBSERVATION_ANSWER_DAYS"])
+
+
+@bp.route("/municipalidades/administradores", methods=["GET", "POST"])
+@requires("manage_municipalities")
+def admins():
+    """A national admin gives each municipality its first administrator, who then manages
+    its accounts and committees themselves."""
+    form = AdminAppointmentForm()
+    if form.validate_on_submit():
+        with refusal_shown(form):
+            user = appoint_admin(current_user, form.municipality.data, form.email.data,
+                                 form.display_name.data)
+            flash(_l("%(email)s administers %(municipality)s: a link to choose their "
+                     "password was e-mailed to them.", email=user.email,
+                     municipality=user.registered.title if user.registered
+                     else national.first_title()), "success")
+            return redirect(url_for("national.admins"))
+    page = db.paginate(national.administrators(), per_page=ADMINS_PER_PAGE, error_out=False)
+    return form_page("national/admins.html", form, page=page,
+                     first_name=national.first_title())
