@@ -24,10 +24,10 @@ PREFIX = "/m/<municipality>"
 
 # What is still the first municipality's alone, not each municipality's: not served by a
 # deployment or host bound to another.
-FIRST_ONLY = ("places.", "hearings.")
+FIRST_ONLY = ("places.",)
 # What is each municipality's, but of none of its plans in particular: under /m/<…>/ too,
 # without a term (a plan's pages, ``terms.TERMED_BLUEPRINTS``, have both).
-MUNICIPAL_BLUEPRINTS = ("committees",)
+MUNICIPAL_BLUEPRINTS = ("committees", "hearings")
 MUNICIPAL_ENDPOINTS = {"feedback.queue", "feedback.log"}
 # What never asks which municipality: files, and the load balancer's check.
 ANY_MUNICIPALITY = ("static", "health.health")
@@ -85,8 +85,8 @@ def _pull_municipality(endpoint, values):
 
 
 def in_first():
-    """Whether this request is about the municipality first published, whose places and
-    hearings the portal holds (not yet each municipality's)."""
+    """Whether this request is about the municipality first published, whose places the
+    portal holds (not yet each municipality's)."""
     return terms.context().municipality_id is None
 
 

@@ -61,6 +61,13 @@ def committee_url(committee, **values):
                    **values)
 
 
+def hearing_url(hearing_id, **values):
+    """A hearing's address, from any page or none (an e-mail): in its plan's municipality."""
+    from models import Hearing, db
+    hearing = db.session.get(Hearing, hearing_id)
+    return municipality_url("hearings.show", hearing.plan, hearing_id=hearing_id, **values)
+
+
 def _municipality_of(plan):
     here = context()
     # A plan of the request's municipality keeps the request's address of it (bare, /m/ilo/…,

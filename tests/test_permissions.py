@@ -294,6 +294,8 @@ SECOND_MATRIX = {
     "committees.create": ("POST", "/m/pacocha/comites/nuevo", {"admin_pacocha"}),
     "read:committees.create": ("GET", "/m/pacocha/comites/nuevo", {"admin_pacocha"}),
     "read:feedback.queue": ("GET", "/m/pacocha/moderacion", {"admin_pacocha"}),
+    "hearings.schedule": ("POST", "/m/pacocha/audiencias/nueva", {"official_pacocha"}),
+    "read:hearings.schedule": ("GET", "/m/pacocha/audiencias/nueva", {"official_pacocha"}),
 }
 
 

@@ -9,9 +9,9 @@ from flask_babel import format_datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Hearing, HearingQuestion, Observation, db
+from models import Hearing, HearingQuestion, Observation, Plan, db
 from models.base import aware, utcnow
-from portal.context import Context
+from portal.context import FIRST, Context
 from portal.permissions import ensure_plan_open
 from portal.quarters import local, local_zone, plan_quarters, quarter_of
 from portal.storage import storage
@@ -20,7 +20,7 @@ from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 from . import DomainError, moderation
 from .feedback import clean_text
 from .notifications import tell, tell_followers
-from .plan import goal_by_code
+from .plan import goal_by_code, of_municipality
 from .progress import PlanProgress
 
 MAX_PLACE = 200
@@ -69,16 +69,18 @@ def schedule(actor, plan, held_at, place, first_quarter, last_quarter, questions
     return hearing
 
 
-def hearings_of():
-    """The municipality's hearings, of every term: (coming, soonest first; past, latest
-    first), each with its number of questions and of answers."""
+def hearings_of(context=FIRST):
+    """The context's municipality's hearings, of every term: (coming, soonest first; past,
+    latest first), each with its number of questions and of answers."""
     counts = (select(HearingQuestion.hearing_id, func.count().label("asked"),
                      func.count(HearingQuestion.answered_at).label("answered"))
               .where(HearingQuestion.hidden_at.is_(None))
               .group_by(HearingQuestion.hearing_id).subquery())
     rows = db.session.execute(
         select(Hearing, func.coalesce(counts.c.asked, 0), func.coalesce(counts.c.answered, 0))
-        .outerjoin(counts, counts.c.hearing_id == Hearing.id).order_by(Hearing.held_at)).all()
+        .outerjoin(counts, counts.c.hearing_id == Hearing.id)
+        .where(Hearing.plan_id.in_(of_municipality(select(Plan.id), context)))
+        .order_by(Hearing.held_at)).all()
     now = utcnow()
     coming = [row for row in rows if aware(row[0].held_at) >= now]
     past = [row for row in reversed(rows) if aware(row[0].held_at) < now]

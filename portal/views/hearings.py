@@ -12,7 +12,7 @@ from portal.views.feedback import account_key
 from portal.limits import per_address_and
 from portal.page_cache import cached
 from portal.views.pages import form_page, refusal_shown
-from portal.permissions import can, ensure, requires
+from portal.permissions import can, ensure, municipality_of, requires
 from portal.quarters import local, plan_quarters
 from portal.services import DomainError
 from portal.services import hearings as service
@@ -27,15 +27,16 @@ asking_limits = per_address_and("COMMENT_LIMIT", account_key, _l("questions"))
 
 
 def hearing_or_404(hearing_id):
+    """A hearing of the request's municipality: another's is at its own address."""
     hearing = db.session.get(Hearing, hearing_id)
-    if hearing is None:
+    if hearing is None or municipality_of(hearing) != terms.context().municipality_id:
         abort(404, description=_l("There is no such hearing."))
     return hearing
 
 
 def question_or_404(question_id):
     question = db.session.get(HearingQuestion, question_id)
-    if question is None:
+    if question is None or municipality_of(question) != terms.context().municipality_id:
         abort(404, description=_l("There is no such question."))
     return question
 
@@ -48,7 +49,7 @@ def at_question(question):
 @bp.get("/audiencias")
 @cached(HEARINGS)
 def index():
-    coming, past = service.hearings_of()
+    coming, past = service.hearings_of(terms.context())
     return render_template("hearings/index.html", coming=coming, past=past)
 
 
@@ -63,7 +64,7 @@ def schedule_form(plan):
 @requires("schedule_hearing")
 @once
 def schedule():
-    plan = newest_plan()  # hearings account for the term in office
+    plan = newest_plan(terms.context())  # hearings account for the term in office
     form = schedule_form(plan)
     if form.validate_on_submit():
         with refusal_shown(form, form.place):
