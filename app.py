@@ -101,7 +101,6 @@ def create_app(config=None, **overrides):
                                  goal_name=terms.goal_name, plan_url=terms.plan_url,
                                  committee_url=terms.committee_url,
                                  hearing_url=terms.hearing_url,
-                                 in_first_municipality=municipal.in_first,
                                  bound_to_one=municipal.bound_address, here=terms.context,
                                  claims_delivery=claims_delivery, followed_name=followed_name)
     app.jinja_env.trim_blocks = True

@@ -9,9 +9,10 @@ from portal.services.places import all_places
 from portal.translation import lazy_gettext as _l
 
 
-def place_choices():
-    """The places, as the choices of a form that names where work happened."""
-    return [SelectChoice(place.slug, place.name) for place in all_places()]
+def place_choices(context):
+    """The context's municipality's places, as the choices of a form that names where work
+    happened."""
+    return [SelectChoice(place.slug, place.name) for place in all_places(context=context)]
 
 
 class PlaceForm(FlaskForm):

@@ -1,7 +1,8 @@
 """Places: the province's districts and the places the plan names, and what concerns them."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Float, ForeignKey, String, Table
+from sqlalchemy import (CheckConstraint, Column, DateTime, Float, ForeignKey, Index, String,
+                        Table, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, one_of, utcnow
@@ -36,11 +37,22 @@ class Place(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("kind", PLACE_KINDS), name="kind_known"),
         CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="whole_point"),
+        # Its address is unique in its municipality.
+        Index("uq_place_first_slug", "slug", unique=True,
+              sqlite_where=text("municipality_id IS NULL"),
+              postgresql_where=text("municipality_id IS NULL")),
+        Index("uq_place_municipality_slug", "municipality_id", "slug", unique=True,
+              sqlite_where=text("municipality_id IS NOT NULL"),
+              postgresql_where=text("municipality_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The municipality it is in: None for the one first published, as its plans' addresses
+    # carry none.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"),
+                                                        index=True)
     # Its address, /lugares/<slug>: kept when the place is renamed.
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    slug: Mapped[str] = mapped_column(String(80))
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(16))
     latitude: Mapped[float | None] = mapped_column(Float)

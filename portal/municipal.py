@@ -22,12 +22,9 @@ from portal.translation import lazy_gettext as _l
 PREFIX = "/m/<municipality>"
 
 
-# What is still the first municipality's alone, not each municipality's: not served by a
-# deployment or host bound to another.
-FIRST_ONLY = ("places.",)
 # What is each municipality's, but of none of its plans in particular: under /m/<…>/ too,
 # without a term (a plan's pages, ``terms.TERMED_BLUEPRINTS``, have both).
-MUNICIPAL_BLUEPRINTS = ("committees", "hearings")
+MUNICIPAL_BLUEPRINTS = ("committees", "hearings", "places")
 MUNICIPAL_ENDPOINTS = {"feedback.queue", "feedback.log"}
 # What never asks which municipality: files, and the load balancer's check.
 ANY_MUNICIPALITY = ("static", "health.health")
@@ -74,20 +71,12 @@ def _pull_municipality(endpoint, values):
     else:
         return
     municipality, plan_id, carries_it = _lookup(address)
-    if bound and carries_it and endpoint.startswith(FIRST_ONLY):
-        abort(404)
     # Its addresses (and the bar naming it) carry it only where the request's address did.
     g.context = replace(terms.context(), plan_id=plan_id,
                         municipality_id=municipality.id if carries_it else None,
                         municipality=municipality.slug if in_address else None,
                         municipality_name=municipality.title if in_address else None,
                         municipality_asked=address)
-
-
-def in_first():
-    """Whether this request is about the municipality first published, whose places the
-    portal holds (not yet each municipality's)."""
-    return terms.context().municipality_id is None
 
 
 def _add_municipality(endpoint, values):

@@ -48,7 +48,8 @@ TODAYS_COLUMNS = (("cache_version", "pending", "BOOLEAN NOT NULL DEFAULT false")
                   ("user_account", "municipality_id", "INTEGER"),
                   ("audit_entry", "municipality_id", "INTEGER"),
                   ("committee", "municipality_id", "INTEGER"),
-                  ("user_account", "national", "BOOLEAN NOT NULL DEFAULT false"))
+                  ("user_account", "national", "BOOLEAN NOT NULL DEFAULT false"),
+                  ("place", "municipality_id", "INTEGER"))
 # And the tables they read: the register, for where a page of a plan is kept in the cache.
 TODAYS_TABLES = (("municipality",
                   "id INTEGER PRIMARY KEY, slug VARCHAR(120), ubigeo VARCHAR(6)"),)

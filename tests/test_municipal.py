@@ -181,15 +181,9 @@ def test_the_first_municipalitys_office_is_refused_in_another(app, make_user):
     assert "Publicar un reporte" not in text_of(official.get("/m/pacocha/metas/S1.1"))
 
 
-def test_what_is_still_the_first_municipalitys_alone_is_not_offered_in_another(client):
-    """Places are the first municipality's until each municipality has its own: a page of
-    another does not link to them. Its committees, hearings and moderation log are its
-    own."""
+def test_a_municipalitys_pages_link_to_its_own_committees_hearings_and_places(client):
     first, other = client.get("/metas/S1.1"), client.get("/m/pacocha/metas/S1.1")
-    for href in ("/lugares",):
-        assert f'href="{href}"' in first.get_data(as_text=True), href
-        assert f'href="{href}"' not in other.get_data(as_text=True), href
-    for href in ("/comites/", "/audiencias", "/moderacion/registro"):
+    for href in ("/comites/", "/audiencias", "/lugares", "/moderacion/registro"):
         assert f'href="{href}"' in first.get_data(as_text=True), href
         assert f'href="/m/pacocha{href}"' in other.get_data(as_text=True), href
 
@@ -248,12 +242,13 @@ def test_a_deployment_bound_to_a_municipality_serves_it_alone_at_bare_addresses(
     assert 'href="/municipalidades"' not in goal.get_data(as_text=True)
     home = client.get("/").get_data(as_text=True)
     assert 'href="/metas/S1.1"' in home and "Pacocha" in home
-    for elsewhere in ("/m/ilo/", "/m/pacocha/metas/S1.3", "/municipalidades", "/lugares",
-                      "/comites/CMS"):
+    for elsewhere in ("/m/ilo/", "/m/pacocha/metas/S1.3", "/municipalidades", "/comites/CMS",
+                      "/lugares/el-algarrobal"):
         assert client.get(elsewhere).status_code == 404, elsewhere
-    # Its committees and hearings are its own (none yet): Ilo's are not.
+    # Its committees, hearings and places are its own (none yet): Ilo's are not.
     assert "CMS" not in text_of(client.get("/comites/"))
     assert "Zepita" not in text_of(client.get("/audiencias"))
+    assert "El Algarrobal" not in text_of(client.get("/lugares"))
     assert client.get("/metas/S7.6").status_code == 404  # Ilo's goal is not Pacocha's
     # Its ubigeo binds it too.
     assert PACOCHA_GOAL in text_of(bound(MUNICIPALITY="180303").test_client().get("/metas/S1.3"))

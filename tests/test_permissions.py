@@ -295,6 +295,8 @@ SECOND_MATRIX = {
     "read:committees.create": ("GET", "/m/pacocha/comites/nuevo", {"admin_pacocha"}),
     "read:feedback.queue": ("GET", "/m/pacocha/moderacion", {"admin_pacocha"}),
     "hearings.schedule": ("POST", "/m/pacocha/audiencias/nueva", {"official_pacocha"}),
+    "places.manage": ("POST", "/m/pacocha/admin/lugares", {"admin_pacocha"}),
+    "read:places.manage": ("GET", "/m/pacocha/admin/lugares", {"admin_pacocha"}),
     "read:hearings.schedule": ("GET", "/m/pacocha/audiencias/nueva", {"official_pacocha"}),
 }
 

@@ -100,11 +100,11 @@ def _evidence(session, evidence):
 SCOPES = {
     # The plan, and what the goal pages name with it: on every page of its municipality.
     Plan: _plan, Dimension: _plan, Problem: _plan, Objective: _plan, Goal: _plan,
-    # The committees and what they oversee: their municipality's. The places: the first
-    # municipality's.
+    # The committees and what they oversee, the places: their municipality's.
     Committee: lambda session, committee: spread(
         (PLAN,), addresses_of_municipality(session, committee.municipality_id)),
-    Place: lambda session, _place: _of_first(session, PLAN),
+    Place: lambda session, place: spread(
+        (PLAN,), addresses_of_municipality(session, place.municipality_id)),
     Municipality: lambda _session, _municipality: (MUNICIPALITIES,),
     Comment: lambda session, comment: _of_goal(session, comment.goal_id, COMMENTS, thread_scope(
         _code(session, comment.goal_id))),

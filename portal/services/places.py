@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import PLACE_KINDS, Evidence, Place, Report, ReportRevision, db
-from models.cache import PLAN, addresses_of_first, note_change
+from models.cache import PLAN, addresses_of_municipality, note_change
+from portal.context import FIRST
 from models.places import evidence_place, revision_place
 from portal.importers import register
 from portal.text import slug_of
@@ -22,9 +23,15 @@ PLACES_FILE = Path(__file__).resolve().parents[2] / "data" / "places.json"
 MAX_NAME = 120
 
 
-def all_places(with_goals=False):
-    """Every place; ``with_goals`` loads their goals too, in one more statement."""
-    query = select(Place).order_by(Place.kind, Place.name)
+def of_municipality(statement, context):
+    """A select of places kept to the context's municipality (None: the first published)."""
+    return statement.where(Place.municipality_id.is_not_distinct_from(context.municipality_id))
+
+
+def all_places(with_goals=False, context=FIRST):
+    """Every place of the context's municipality; ``with_goals`` loads their goals too, in
+    one more statement."""
+    query = of_municipality(select(Place), context).order_by(Place.kind, Place.name)
     if with_goals:
         query = query.options(selectinload(Place.goals))
     return db.session.scalars(query).all()
@@ -46,8 +53,8 @@ def place_progress(places):
             if place.goals else None for place in places}
 
 
-def place_by_slug(slug):
-    return db.session.scalar(select(Place).where(Place.slug == slug))
+def place_by_slug(slug, context=FIRST):
+    return db.session.scalar(of_municipality(select(Place), context).where(Place.slug == slug))
 
 
 def seed_places(path=PLACES_FILE):
@@ -97,14 +104,15 @@ def _name(name):
     return name
 
 
-def add_place(name, kind, latitude=None, longitude=None):
+def add_place(name, kind, latitude=None, longitude=None, context=FIRST):
+    """A place of the context's municipality."""
     name = _name(name)
     if kind not in PLACE_KINDS:
         raise DomainError(_l("Choose what kind of place it is."))
     slug = slug_of(name)
-    if not slug or place_by_slug(slug) is not None:
+    if not slug or place_by_slug(slug, context) is not None:
         raise DomainError(_l("There is already a place called %(name)s.", name=name))
-    place = Place(slug=slug, name=name, kind=kind)
+    place = Place(slug=slug, name=name, kind=kind, municipality_id=context.municipality_id)
     place.latitude, place.longitude = _point(latitude, longitude)
     db.session.add(place)
     db.session.flush()
@@ -117,25 +125,28 @@ def change_place(place, name, latitude=None, longitude=None):
     place.latitude, place.longitude = _point(latitude, longitude)
 
 
-def set_goals(place, codes):
-    """The goals that concern the place, as codes separated by commas or spaces."""
+def set_goals(place, codes, context=FIRST):
+    """The goals of the context's plan that concern the place, as codes separated by commas
+    or spaces."""
     goals = []
     for code in (codes or "").replace(",", " ").split():
-        goal = goal_by_code(code.upper(), full=False)
+        goal = goal_by_code(code.upper(), full=False, context=context)
         if goal is None:
             raise DomainError(_l("There is no goal with the code %(code)s. Goal codes look "
                                  "like S7.6.", code=code), field="goals")
         goals.append(goal)
     place.goals = goals
-    note_change(db.session, PLAN, wheres=addresses_of_first(db.session))  # named on goal pages
+    note_change(db.session, PLAN,  # the goal pages name their places
+                wheres=addresses_of_municipality(db.session, place.municipality_id))
 
 
-def chosen(slugs):
-    """The places named by these slugs (unknown ones ignored: a form's stale choice)."""
+def chosen(slugs, context=FIRST):
+    """The context's municipality's places named by these slugs (unknown ones ignored: a
+    form's stale choice)."""
     if not slugs:
         return []
-    return db.session.scalars(select(Place).where(Place.slug.in_(slugs))
-                              .order_by(Place.name)).all()
+    return db.session.scalars(of_municipality(select(Place), context)
+                              .where(Place.slug.in_(slugs)).order_by(Place.name)).all()
 
 
 def reported_there(place):

@@ -12,7 +12,8 @@ from models.cache import CHECKS
 from portal.views.lookups import goal_or_404
 from portal.page_cache import cached
 from portal.views.pages import form_page, refusal_shown
-from portal.permissions import ensure, plan_of, requires
+from portal.context import Context
+from portal.permissions import ensure, municipality_of, plan_of, requires
 from portal.views.reports import report_or_404
 from portal.services import checks, moderation, places
 from portal.services import evidence as service
@@ -35,7 +36,9 @@ def back_to(evidence_subject):
 
 def attach(subject, heading):
     form = EvidenceForm()
-    form.places.choices = place_choices()
+    # The places of the municipality the evidence is of.
+    where = Context(municipality_id=municipality_of(subject))
+    form.places.choices = place_choices(where)
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
@@ -43,7 +46,7 @@ def attach(subject, heading):
             evidence = service.attach(current_user, subject, upload.read(), upload.filename,
                                       form.caption.data, form.taken_on.data,
                                       form.keep_place.data)
-            evidence.places = places.chosen(form.places.data)
+            evidence.places = places.chosen(form.places.data, where)
             flash(_l("The file is published with its checksum."), "success")
             return redirect(back_to(subject))
     if form.errors:

@@ -8,6 +8,7 @@ from forms import refuse
 from forms.places import PlaceForm
 from models import db
 from models.cache import CHECKS, REPORTS
+from portal import terms
 from portal.page_cache import cached
 from portal.permissions import requires
 from portal.services import DomainError
@@ -20,7 +21,7 @@ bp = Blueprint("places", __name__)
 
 
 def place_or_404(slug):
-    place = service.place_by_slug(slug)
+    place = service.place_by_slug(slug, terms.context())
     if place is None:
         abort(404, description=_l("There is no such place."))
     return place
@@ -29,7 +30,7 @@ def place_or_404(slug):
 @bp.get("/lugares")
 @cached(REPORTS)
 def index():
-    places = service.all_places(with_goals=True)
+    places = service.all_places(with_goals=True, context=terms.context())
     progress = service.place_progress(places)
     drawn = [(place.longitude, place.latitude, map_class(progress[place.id]), place.name)
              for place in places if place.latitude is not None]
@@ -63,7 +64,7 @@ def geojson():
         "properties": {"name": place.name, "kind": place.kind,
                        "goals": [goal.code for goal in place.goals],
                        "url": url_for("places.show", slug=place.slug, _external=True)},
-    } for place in service.all_places(with_goals=True)]
+    } for place in service.all_places(with_goals=True, context=terms.context())]
     body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
     return Response(body, mimetype="application/geo+json",
                     headers={"Content-Disposition": "inline; filename=lugares.geojson"})
@@ -76,8 +77,8 @@ def manage():
     if form.validate_on_submit():
         try:
             place = service.add_place(form.name.data, form.kind.data, form.latitude.data,
-                                      form.longitude.data)
-            service.set_goals(place, form.goals.data)
+                                      form.longitude.data, terms.context())
+            service.set_goals(place, form.goals.data, terms.context())
         except DomainError as error:
             db.session.rollback()
             refuse(form, error, form.name)
@@ -93,12 +94,12 @@ def manage_page(form, sent=None, slug=None):
     edits = {place.slug: PlaceForm(prefix=place.slug, formdata=None, data={
         "name": place.name, "kind": place.kind, "latitude": place.latitude,
         "longitude": place.longitude, "goals": " ".join(goal.code for goal in place.goals)})
-        for place in service.all_places()}
+        for place in service.all_places(context=terms.context())}
     if sent is not None:
         edits[slug] = sent
     failed = form.errors or (sent is not None and sent.errors)
     return render_template("places/manage.html", form=form, edits=edits,
-                           places=service.all_places()), 400 if failed else 200
+                           places=service.all_places(context=terms.context())), 400 if failed else 200
 
 
 @bp.post("/admin/lugares/<slug>")
@@ -110,7 +111,7 @@ def change(slug):
         try:
             service.change_place(place, form.name.data, form.latitude.data,
                                  form.longitude.data)
-            service.set_goals(place, form.goals.data)
+            service.set_goals(place, form.goals.data, terms.context())
         except DomainError as error:
             db.session.rollback()
             refuse(form, error, form.name)

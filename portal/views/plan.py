@@ -32,7 +32,7 @@ def home():
             else next(plan for plan in plans if plan.id == context.plan_id))
     return render_template("plan/home.html", plan=plan, fragments=fragments,
                            fragment=fragment, hearing_fragment=hearing_fragment, terms=plans,
-                           places=lazy(all_places), progress=lazy(lambda: PlanProgress(plan)),
+                           places=lazy(lambda: all_places(context=context)), progress=lazy(lambda: PlanProgress(plan)),
                            coming_hearing=lazy(lambda: hearings.next_hearing(plan)))
 
 

@@ -63,7 +63,7 @@ def save(form, goal, quarter, reason=None, correcting=False):
         form.form_errors.append(error.message)
         return None
     if outcome != "unchanged":  # the places the new revision's work happened in
-        report_for(goal, quarter).current.places = places.chosen(form.places.data)
+        report_for(goal, quarter).current.places = places.chosen(form.places.data, terms.context())
     return outcome
 
 
@@ -74,7 +74,7 @@ def new(code):
     goal = goal_or_404(code)
     reported = {r.quarter for r in goal.reports}
     form = ReportForm()
-    form.places.choices = place_choices()
+    form.places.choices = place_choices(terms.context())
     if form.is_submitted():
         content, _errors = clean_report(form.raw(), goal)
         earlier = content and sent_again(current_user, goal, content)
@@ -101,7 +101,7 @@ def correct(code, quarter):
     report = report_or_404(goal, quarter)
     form = ReportForm()
     del form.quarter
-    form.places.choices = place_choices()
+    form.places.choices = place_choices(terms.context())
     if not form.is_submitted():
         form.fill(report.current)
         form.places.data = [place.slug for place in report.current.places]

@@ -6,7 +6,7 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 
 from models.base import utcnow
 from models.cache import CHECKS, COMMENTS, OBSERVATIONS, RATINGS, REPORTS
-from portal import municipal, terms
+from portal import terms
 from portal.views.feeds import atom_feed
 from portal.views.lookups import goal_or_404, published_plan
 from portal.views.opendata import DATASETS
@@ -83,7 +83,7 @@ def download(name, extension):
     filename = f"{name}.{extension}"
     codes = None
     if request.args.get("lugar"):  # the rows of the goals that concern one place
-        place = place_by_slug(request.args["lugar"])
+        place = place_by_slug(request.args["lugar"], terms.context())
         if place is None:
             abort(404, description=_l("There is no such place."))
         codes = {goal.code for goal in place.goals}
@@ -113,12 +113,10 @@ def goal_feed(code):
 @cached()
 def search():
     query = request.args.get("q", "")[:200].strip()
-    # The places are the first municipality's, not yet each municipality's.
-    first = municipal.in_first()
-    place = place_by_slug(request.args.get("lugar", "")) if first else None
+    place = place_by_slug(request.args.get("lugar", ""), terms.context())
     results = search_goals(query, terms.context()) if query else (place.goals if place else [])
     if place is not None:
         results = [goal for goal in results if place in goal.places]
     return render_template("transparency/search.html", query=query, results=results,
-                           place=place, places=all_places() if first else [],
+                           place=place, places=all_places(context=terms.context()),
                            searched=bool(query or place))
