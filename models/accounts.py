@@ -2,12 +2,12 @@
 from datetime import datetime
 
 from flask_babel import gettext
-from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, String,
-                        Table, Text, false, text)
+from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, String, Table,
+                        Text, false)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import db, one_of, utcnow
+from .base import db, one_of, unique_in_municipality, utcnow
 
 # Roles, from least to most trusted; defined once, used by forms, permissions and tests.
 ROLES = ("resident", "moderator", "official", "admin")
@@ -124,14 +124,7 @@ class Committee(db.Model):
 
     __tablename__ = "committee"
     # Its code is unique in its municipality.
-    __table_args__ = (
-        Index("uq_committee_first_code", "code", unique=True,
-              sqlite_where=text("municipality_id IS NULL"),
-              postgresql_where=text("municipality_id IS NULL")),
-        Index("uq_committee_municipality_code", "municipality_id", "code", unique=True,
-              sqlite_where=text("municipality_id IS NOT NULL"),
-              postgresql_where=text("municipality_id IS NOT NULL")),
-    )
+    __table_args__ = unique_in_municipality("committee", "code")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The municipality it watches: None for the one first published, as its plans'

@@ -1,11 +1,10 @@
 """Places: the province's districts and the places the plan names, and what concerns them."""
 from datetime import datetime
 
-from sqlalchemy import (CheckConstraint, Column, DateTime, Float, ForeignKey, Index, String,
-                        Table, text)
+from sqlalchemy import CheckConstraint, Column, DateTime, Float, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import db, one_of, utcnow
+from .base import db, one_of, unique_in_municipality, utcnow
 
 PLACE_KINDS = ("distrito", "centro_poblado", "sector", "lugar")
 
@@ -38,12 +37,7 @@ class Place(db.Model):
         CheckConstraint(one_of("kind", PLACE_KINDS), name="kind_known"),
         CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="whole_point"),
         # Its address is unique in its municipality.
-        Index("uq_place_first_slug", "slug", unique=True,
-              sqlite_where=text("municipality_id IS NULL"),
-              postgresql_where=text("municipality_id IS NULL")),
-        Index("uq_place_municipality_slug", "municipality_id", "slug", unique=True,
-              sqlite_where=text("municipality_id IS NOT NULL"),
-              postgresql_where=text("municipality_id IS NOT NULL")),
+        *unique_in_municipality("place", "slug"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
