@@ -105,6 +105,9 @@ def _addresses(session, key, *conditions):
 
 def addresses_of_plan(session, plan_id):
     """Where the pages of a plan's municipality are kept (``_addresses``)."""
+    known = session.info.get("addresses", {}).get(("plan", plan_id))
+    if known is not None:  # asked for each row of a plan imported
+        return known
     from .plan import Plan
     return _addresses(session, ("plan", plan_id), Plan.id == plan_id)
 

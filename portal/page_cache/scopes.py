@@ -55,14 +55,26 @@ def _goal_of_observation(session, observation_id):
 
 
 def _plan_of(session, obj):
-    """The plan a row of the plan belongs to: by key, from the identity map when loaded."""
+    """The plan a row of the plan belongs to."""
     if isinstance(obj, Plan):
         return obj.id
     if isinstance(obj, Goal):
-        obj = session.get(Objective, obj.objective_id)
+        return _plan_of_parent(session, obj, "objective", Objective, obj.objective_id)
     if isinstance(obj, (Objective, Problem)):
-        obj = session.get(Dimension, obj.dimension_id)
+        return _plan_of_parent(session, obj, "dimension", Dimension, obj.dimension_id)
     return obj.plan_id
+
+
+def _plan_of_parent(session, obj, relation, model, key):
+    """The plan of a row's objective or dimension: kept for the transaction, for a plan
+    imported flushes its seventy goals under a few objectives at once; the parent as the
+    row holds it, else by key."""
+    known = session.info.setdefault("plans_of", {})
+    if (model, key) not in known:
+        parent = obj.__dict__.get(relation) or session.get(model, key)
+        known[(model, key)] = (parent.plan_id if model is Dimension else _plan_of_parent(
+            session, parent, "dimension", Dimension, parent.dimension_id))
+    return known[(model, key)]
 
 
 def _plan(session, obj):

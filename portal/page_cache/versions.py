@@ -207,6 +207,7 @@ def _bump_before_commit(session):
 
 def _mirror_after_commit(session):
     session.info.pop("addresses", None)  # a plan linked to the register meanwhile moves
+    session.info.pop("plans_of", None)
     bumped = session.info.pop("bumped", None)
     if bumped:
         kept = app_mirror()
@@ -221,6 +222,7 @@ def _mirror_after_commit(session):
 
 def _forget_after_rollback(session, _previous_transaction):
     session.info.pop("addresses", None)
+    session.info.pop("plans_of", None)
     session.info.pop("changed_scopes", None)
     session.info.pop("bumped", None)
 
