@@ -30,7 +30,7 @@ def test_a_national_admin_gives_a_municipality_its_first_admin(app, national, ma
     response = national.post(PAGE, data=APPOINTED)
     assert response.status_code == 302
     page = text_of(national.get(PAGE))
-    assert ("alcaldia@pacocha.example administra Municipalidad Distrital de Pacocha - Ilo, "
+    assert ("alcaldia@pacocha.example administra la Municipalidad Distrital de Pacocha - Ilo, "
             "Moquegua") in page
     assert "Administración de Pacocha alcaldia@pacocha.example Aún no ha entrado" in page
     with app.app_context():
