@@ -1,7 +1,8 @@
 """The government plan: Plan → Dimension → Problem → Objective → Goal."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (Boolean, CheckConstraint, DateTime, ForeignKey, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, one_of
@@ -35,6 +36,10 @@ class Plan(db.Model):
     address_municipality: Mapped[str | None] = mapped_column(String(120))
     # A term that has ended: its record kept as it stood, nothing new added to it.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A plan the JNE never published, loaded to show or measure the portal (``flask demo``):
+    # every page and listing that shows it says so.
+    demonstration: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                server_default=false())
 
     dimensions: Mapped[list["Dimension"]] = relationship(
         back_populates="plan", order_by="Dimension.position"

@@ -28,6 +28,9 @@ class Context:
     # slug or ubigeo: what its pages are kept under in the cache (``models.cache.at``). None
     # at the bare addresses of the municipality first published.
     municipality_asked: str | None = None
+    # Whether the plan asked for is a demonstration the JNE never published, where the edge
+    # knows it (under /m/… or a term); a page that loads its plan tells it from the plan.
+    demonstration: bool = False
 
 
 # A request whose address names no municipality and no term is about the plan first published.

@@ -44,11 +44,13 @@ def bound_to(config, host):
 
 
 def _lookup(address):
-    """The municipality at ``address`` (slug or ubigeo), its first plan, and whether its
-    addresses carry it (it is not the municipality first published): one statement."""
+    """The municipality at ``address`` (slug or ubigeo), its first plan, whether its
+    addresses carry it (it is not the municipality first published), and whether that plan
+    is a demonstration: one statement."""
     first_plan = aliased(Plan)
     found = db.session.execute(
-        select(Municipality, first_plan.id, first_plan.address_municipality)
+        select(Municipality, first_plan.id, first_plan.address_municipality,
+               first_plan.demonstration)
         .outerjoin(first_plan, first_plan.id == select(func.min(Plan.id)).where(
             Plan.municipality_id == Municipality.id).scalar_subquery())
         .where((Municipality.slug == address) | (Municipality.ubigeo == address))).first()
@@ -70,13 +72,13 @@ def _pull_municipality(endpoint, values):
         address, in_address = values.pop("municipality"), True
     else:
         return
-    municipality, plan_id, carries_it = _lookup(address)
+    municipality, plan_id, carries_it, demonstration = _lookup(address)
     # Its addresses (and the bar naming it) carry it only where the request's address did.
     g.context = replace(terms.context(), plan_id=plan_id,
                         municipality_id=municipality.id if carries_it else None,
                         municipality=municipality.slug if in_address else None,
                         municipality_name=municipality.title if in_address else None,
-                        municipality_asked=address)
+                        municipality_asked=address, demonstration=demonstration)
 
 
 def _add_municipality(endpoint, values):

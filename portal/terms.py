@@ -34,7 +34,7 @@ def enter(plan, in_address=False):
     """This request is about ``plan``; the addresses it draws carry its term but for its
     municipality's first plan."""
     g.context = replace(context(), plan_id=plan.id, term=plan.address_term,
-                        term_in_address=in_address)
+                        term_in_address=in_address, demonstration=plan.demonstration)
 
 
 def plan_url(endpoint, plan, **values):

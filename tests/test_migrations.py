@@ -49,7 +49,8 @@ TODAYS_COLUMNS = (("cache_version", "pending", "BOOLEAN NOT NULL DEFAULT false")
                   ("audit_entry", "municipality_id", "INTEGER"),
                   ("committee", "municipality_id", "INTEGER"),
                   ("user_account", "national", "BOOLEAN NOT NULL DEFAULT false"),
-                  ("place", "municipality_id", "INTEGER"))
+                  ("place", "municipality_id", "INTEGER"),
+                  ("plan", "demonstration", "BOOLEAN NOT NULL DEFAULT false"))
 # And the tables they read: the register, for where a page of a plan is kept in the cache.
 TODAYS_TABLES = (("municipality",
                   "id INTEGER PRIMARY KEY, slug VARCHAR(120), ubigeo VARCHAR(6)"),)
@@ -134,3 +135,23 @@ def test_hidden_questions_stay_hidden_and_who_hid_them_goes_to_the_log(scratch_a
             (1, "spam", moderator_id, True), (2, "off_topic", admin_id, True),
             (3, None, None, False)]
         assert rows("SELECT count(*) FROM moderation_action") == [(0,)]
+
+
+def test_plans_that_said_they_were_demonstrations_only_in_their_texts_are_marked(scratch_app):
+    with scratch_app.app_context():
+        flask_migrate.upgrade(revision="f3b5d7e9a1c4")
+        db.session.execute(text(
+            "INSERT INTO plan (id, title, municipality, party, period_start, period_end, source)"
+            " VALUES (1, 'Plan de Gobierno 2027 - 2030', 'Pacocha',"
+            " '[Demostración] Organización de prueba', 2027, 2030, 'demo.json'),"
+            " (2, 'Plan de Gobierno 2019 - 2022', 'Ilo', 'Partido', 2019, 2022, 'plan.txt'),"
+            " (3, 'Plan de Gobierno 2023 - 2026', 'Ilo', NULL, 2023, 2026, 'plan.txt')"))
+        db.session.commit()
+        db.session.close()
+        flask_migrate.upgrade(revision="a8c0e2f4b6d1")
+        assert [(id_, bool(mark)) for id_, mark in rows(
+            "SELECT id, demonstration FROM plan ORDER BY id")] == [(1, True), (2, False),
+                                                                   (3, False)]
+        db.session.close()
+        flask_migrate.downgrade(revision="f3b5d7e9a1c4")
+        assert rows("SELECT count(*) FROM plan") == [(3,)]

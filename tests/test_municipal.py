@@ -219,6 +219,29 @@ def test_one_account_follows_and_is_told_in_both_municipalities(app, make_user):
     assert 'href="/metas/S7.6#reportes"' in html
 
 
+DEMONSTRATION = "Plan de demostración."
+
+
+def test_a_demonstration_plan_says_so_on_its_pages_and_in_the_national_listings(client):
+    # Pacocha's plan in the tests is a demonstration (its election and party say so); every
+    # page of it says so, those loading its plan and those that do not.
+    for path in ("/m/pacocha/", "/m/pacocha/metas/S1.1", "/m/pacocha/objetivos/S1",
+                 "/m/pacocha/respuestas", "/m/pacocha/comites/", "/m/180303/metas/S1.1"):
+        assert DEMONSTRATION in text_of(client.get(path)), path
+    for path in ("/", "/metas/S7.6", "/m/ilo/metas/S7.6", "/m/ilo/respuestas"):
+        assert DEMONSTRATION not in text_of(client.get(path)), path
+    listed = client.get("/municipalidades").get_data(as_text=True)
+    pacocha = re.search(r"<tr>\s*<th scope=\"row\"><a href=\"/m/pacocha/\">.*?</tr>", listed, re.S)
+    ilo = re.search(r"<tr>\s*<th scope=\"row\"><a href=\"/\">.*?</tr>", listed, re.S)
+    assert "plan de demostración" in pacocha.group(0) and "demostración" not in ilo.group(0)
+    found = text_of(client.get("/municipalidades/metas?q=puestos+de+salud"))
+    assert "Pacocha" in found and "plan de demostración" in found
+    assert "plan de demostración" in text_of(client.get("/municipalidades/respuestas"))
+    assert client.get("/m/pacocha/api/v1/plan").get_json()["plan"]["demonstration"] is True
+    assert client.get("/api/v1/plan").get_json()["plan"]["demonstration"] is False
+    assert client.get("/m/pacocha/api/v1/goals/S1.1").get_json()["plan"]["demonstration"]
+
+
 @pytest.fixture
 def bound(migrated_app):
     """A second app on the suite's database: bound to Pacocha, and a host that selects it."""

@@ -128,8 +128,11 @@ def test_the_open_data_of_every_municipality_name_each_rows_municipality(client)
     rows = list(csv.DictReader(io.StringIO(
         client.get("/municipalidades/datos/metas.csv").get_data(as_text=True))))
     assert len(rows) == 71 + 10
-    assert list(rows[0])[:4] == ["ubigeo", "municipality", "plan", "code"]
+    assert list(rows[0])[:5] == ["ubigeo", "municipality", "demonstration", "plan", "code"]
     by_place = {(row["ubigeo"], row["code"]): row for row in rows}
+    # Pacocha's plan in the tests is a demonstration; Ilo's was filed with the JNE.
+    assert by_place[("180301", "S7.6")]["demonstration"] == "false"
+    assert by_place[("180303", "S1.2")]["demonstration"] == "true"
     assert by_place[("180301", "S7.6")]["plan"] == "2019-2022"
     assert by_place[("180303", "S1.2")]["indicator"] == "Número de puestos de salud equipados"
     assert by_place[("180303", "S1.2")]["municipality"] == (

@@ -126,6 +126,17 @@ def test_a_plan_without_rows_is_refused(tmp_path):
     assert refusal(written(tmp_path, empty))[0] == "dimensionSocial"
 
 
+def test_a_plan_whose_election_or_party_says_it_is_a_demonstration_is_one(tmp_path):
+    assert parse_plan_file(PACOCHA).demonstration
+    filed = document()
+    for key in ("txProcesoElectoral", "txOrganizacionPolitica"):
+        filed["datoGeneral"][key] = filed["datoGeneral"][key].replace("[Demostración] ", "")
+    assert not parse_plan_file(written(tmp_path, filed)).demonstration
+    party_only = document()
+    party_only["datoGeneral"]["txProcesoElectoral"] = "ELECCIONES REGIONALES Y MUNICIPALES 2026"
+    assert parse_plan_file(written(tmp_path, party_only, "party.json")).demonstration
+
+
 def test_a_text_or_canonical_plan_keeps_its_own_term(tmp_path):
     from tests.conftest import PLAN_FILE
     assert refusal(PLAN_FILE, term="2023-2026") == (
@@ -162,6 +173,8 @@ def test_importing_a_jne_plan_names_the_municipality_as_the_register_does(empty_
     client = empty_portal.test_client()
     page = client.get("/metas/S1.2").get_data(as_text=True)
     assert "<dt>Indicador</dt><dd>Número de puestos de salud equipados</dd>" in page
+    # The municipality first published, at bare addresses, says its plan is a demonstration.
+    assert "Plan de demostración." in page
     assert client.get("/api/v1/goals/S1.2").get_json()["indicator"] == (
         "Número de puestos de salud equipados")
     assert client.get("/api/v1/goals/I1.1").get_json()["indicator"] is None

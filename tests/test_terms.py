@@ -35,7 +35,7 @@ def test_links_published_before_keep_opening_the_same_goal(app, two_terms):
     assert "Comentario de la gestión pasada." in old
     assert "Este es el archivo del plan de gobierno 2019–2022" in old
     assert client.get("/api/v1/goals/S7.6").get_json()["plan"] == {
-        "term": "2019-2022", "archived": True}
+        "term": "2019-2022", "archived": True, "demonstration": False}
     assert "S7.6" in client.get("/metas/S7.6/feed.atom").get_data(as_text=True)
     # The same goal with its term written out; the new plan's S1.1 is another goal.
     assert "puestos de salud existentes" in text_of(
@@ -43,6 +43,8 @@ def test_links_published_before_keep_opening_the_same_goal(app, two_terms):
     new = text_of(client.get("/periodos/2023-2026/metas/S1.1"))
     assert "[Demostración] 02 Puestos de salud de prueba equipados" in new
     assert "Este es el archivo" not in new
+    # The next term's plan of the tests was made up, and says so; the archived one was filed.
+    assert "Plan de demostración." in new and "Plan de demostración." not in old
     assert client.get("/periodos/2023-2026/metas/S7.6").status_code == 404
     assert client.get("/periodos/2031-2034/").status_code == 404
 

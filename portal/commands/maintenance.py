@@ -19,6 +19,7 @@ from models import (Comment, Evidence, Goal, Hearing, Municipality, Observation,
 from models.base import utcnow
 from models.cache import COMMENTS, RATINGS, addresses_of_goal, goal_scopes, note_change
 from portal.importers import parse_plan_file
+from portal.importers.structure import DEMO_LABEL
 from portal.quarters import plan_quarters
 from portal.services import DomainError
 from portal.services.accounts import hasher
@@ -29,7 +30,6 @@ from portal.services.plan import import_plan, plan_tree
 from portal.translation import lazy_gettext as _l, lazy_ngettext as _nl
 
 DEMO_DOMAIN = "demo.example.org"
-DEMO_LABEL = "[Demostración]"
 DEMO_GOAL = "S7.6"
 
 

@@ -20,8 +20,9 @@ from portal.translation import lazy_gettext as _l
 
 from .plan_json import read_json
 from .plan_text import clean, goal_pieces
-from .structure import (ParsedDimension, ParsedGoal, ParsedObjective, ParsedPlan, ParsedProblem,
-                        PlanFormatError, PlanWarning, check_plan, fold, goal_kind, goal_target)
+from .structure import (DEMO_LABEL, ParsedDimension, ParsedGoal, ParsedObjective, ParsedPlan,
+                        ParsedProblem, PlanFormatError, PlanWarning, check_plan, fold, goal_kind,
+                        goal_target)
 
 # The arrays of a plan, in the order the plan shows them: (key, idPgDimension, code, name).
 DIMENSIONS = (
@@ -212,6 +213,9 @@ def parse_plan_jne(document, source, ubigeo=None, term=None):
                 else f"JNE ({source})"),
         ubigeo=parsed_ubigeo,
         election=_election(head),
+        # The JNE never files a plan whose election or party says it is a demonstration.
+        demonstration=any(DEMO_LABEL in str(head.get(key) or "") for key in (
+            "txProcesoElectoral", "txNombreProceso", "txOrganizacionPolitica")),
     )
     seen = set()
     for key, number, code, name in DIMENSIONS:

@@ -26,10 +26,13 @@ def _field(node, key, path, kind, required=True):
         return value
     if kind is list and isinstance(value, list) and value:
         return value
+    if kind is bool and isinstance(value, bool):
+        return value
     expected = {
         str: _l("a text"),
         int: _l("a whole number, zero or more"),
         list: _l("a list with at least one entry"),
+        bool: _l("true or false"),
     }[kind]
     raise PlanFormatError(f"{path}.{key}", _l("must be %(expected)s", expected=expected))
 
@@ -138,6 +141,7 @@ def plan_from_document(document, source):
         period_start=start,
         period_end=end,
         source=_field(head, "source", "plan", str, required=False) or source,
+        demonstration=_field(head, "demonstration", "plan", bool, required=False) or False,
     )
     for d, node in enumerate(_field(document, "dimensions", "", list)):
         dimension = _read_dimension(node, f"dimensions[{d}]")
@@ -159,6 +163,7 @@ def plan_document(plan):
             "period_start": plan.period_start,
             "period_end": plan.period_end,
             "source": plan.source,
+            "demonstration": plan.demonstration,
         },
         "dimensions": [
             {

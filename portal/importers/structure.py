@@ -7,6 +7,8 @@ from portal.translation import lazy_gettext as _l
 
 # "05 Proyectos de inversión …" promises five; a goal without a leading number has no target.
 LEADING_QUANTITY = re.compile(r"^(\d{1,6})\b")
+# What a plan the JNE never published carries in its election and party (``flask demo``).
+DEMO_LABEL = "[Demostración]"
 GOAL_CODE = re.compile(r"^([A-Z])(\d+)\.(\d+)$")
 OBJECTIVE_CODE = re.compile(r"^([A-Z])(\d+)$")
 
@@ -82,6 +84,8 @@ class ParsedPlan:
     ubigeo: str | None = None
     # provincial or distrital, when the file says which election the plan was filed for.
     election: str | None = None
+    # A plan the JNE never published, loaded to show or measure the portal.
+    demonstration: bool = False
 
     def goals(self):
         for dimension in self.dimensions:

@@ -212,6 +212,7 @@ def import_plan(parsed):
         plan = Plan(municipality=parsed.municipality, period_start=parsed.period_start,
                     period_end=parsed.period_end, title=parsed.title, party=parsed.party,
                     source=parsed.source, municipality_id=municipality_id,
+                    demonstration=parsed.demonstration,
                     address_term=(f"{parsed.period_start}-{parsed.period_end}" if plans
                                   else None),
                     address_municipality=address_municipality)
@@ -225,7 +226,8 @@ def import_plan(parsed):
     else:
         if plan.municipality_id is None:
             plan.municipality_id = municipality_id  # found in the register: no text changes
-        _sync(plan, summary, title=parsed.title, party=parsed.party, source=parsed.source)
+        _sync(plan, summary, title=parsed.title, party=parsed.party, source=parsed.source,
+              demonstration=parsed.demonstration)
 
     dimensions = {d.code: d for d in plan.dimensions}
     objectives = {o.code: o for d in dimensions.values()

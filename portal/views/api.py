@@ -47,7 +47,8 @@ def goal_document(goal, with_reports=False):
     dimension = problem.dimension
     plan = dimension.plan
     document = {
-        "plan": {"term": plan.term, "archived": plan.archived_at is not None},
+        "plan": {"term": plan.term, "archived": plan.archived_at is not None,
+                 "demonstration": plan.demonstration},
         "code": goal.code,
         "text": goal.text,
         "target": goal.target,

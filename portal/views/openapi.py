@@ -18,6 +18,9 @@ TERM = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{4}$", "examples": ["2019-
                        "first published carry it: /periodos/2023-2026/api/v1/…"}
 ARCHIVED = {"type": "boolean", "description": "true once the term has ended: the record is "
                                               "kept as it stood, nothing new is added."}
+DEMONSTRATION = {"type": "boolean", "description": "true for a demonstration plan the JNE never "
+                                                   "published, made up to show how the portal "
+                                                   "works."}
 GOAL_CODE = {"type": "string", "pattern": r"^[A-Z][0-9]+\.[0-9]+$", "examples": ["S7.6"]}
 OBJECTIVE_CODE = {"type": "string", "pattern": r"^[A-Z][0-9]+$", "examples": ["S7"]}
 DIMENSION_CODE = {"type": "string", "pattern": r"^[A-Z]$", "examples": ["S"]}
@@ -77,13 +80,14 @@ SCHEMAS = {
             "period_start": {"type": "integer"},
             "period_end": {"type": "integer"},
             "source": TEXT,
+            "demonstration": DEMONSTRATION,
         }),
         "dimensions": {"type": "array", "items": {"$ref": "#/components/schemas/Dimension"}},
         "term": TERM,
         "archived": ARCHIVED,
     }),
     "GoalDetail": _object({
-        "plan": _object({"term": TERM, "archived": ARCHIVED}),
+        "plan": _object({"term": TERM, "archived": ARCHIVED, "demonstration": DEMONSTRATION}),
         "code": GOAL_CODE,
         "text": TEXT,
         "target": TARGET,

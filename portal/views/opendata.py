@@ -30,6 +30,8 @@ MUNICIPALITY_FIELDS = [
     ("ubigeo", _l("INEI ubigeo of the municipality: its district's six digits (a provincial "
                   "municipality's is its province's capital district's).")),
     ("municipality", _l("The municipality, as its plan names it.")),
+    ("demonstration", _l("true for a demonstration plan the JNE never published, made up to "
+                         "show how the portal works; false for a municipality's plan.")),
 ]
 
 
@@ -67,7 +69,7 @@ class Dataset:
         """The rows of every plan (each read with its tree), their municipality first."""
         for plan in plans:
             head = {"ubigeo": plan.registered.ubigeo if plan.registered else None,
-                    "municipality": plan.municipality}
+                    "municipality": plan.municipality, "demonstration": plan.demonstration}
             for row in self._rows(plan_tree(Context(plan_id=plan.id))):
                 yield head | row
 
