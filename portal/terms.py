@@ -7,8 +7,9 @@ home page shows the latest term. Inside a page of a term, every address drawn fo
 carries the term, so a reader stays in it.
 """
 from dataclasses import replace
+from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, url_for
+from flask import abort, current_app, g, has_request_context, request, url_for
 
 from portal.context import FIRST
 from portal.permissions import municipality_of
@@ -41,6 +42,9 @@ def plan_url(endpoint, plan, **values):
     """An address of a page of ``plan`` (its goal, objective or dimension), from any page or
     none (an e-mail): its municipality and its term in it where its plan's addresses carry
     them, or where this request's do for its plan."""
+    elsewhere = _served_elsewhere(plan, plan.address_municipality)
+    if elsewhere:
+        return _there(elsewhere, endpoint, term=plan.address_term, **values)
     return url_for(endpoint, term=plan.address_term, municipality=_municipality_of(plan),
                    **values)
 
@@ -48,6 +52,9 @@ def plan_url(endpoint, plan, **values):
 def municipality_url(endpoint, plan, **values):
     """An address of a page of ``plan``'s municipality, of none of its terms (its committees,
     its moderation queue), as ``plan_url`` draws it."""
+    elsewhere = _served_elsewhere(plan, plan.address_municipality)
+    if elsewhere:
+        return _there(elsewhere, endpoint, **values)
     return url_for(endpoint, municipality=_municipality_of(plan), **values)
 
 
@@ -55,10 +62,47 @@ def committee_url(committee, **values):
     """A committee's address, from any page: in its municipality, as ``plan_url`` draws a
     plan's."""
     here = context()
+    elsewhere = _served_elsewhere(committee)
+    if elsewhere:
+        return _there(elsewhere, "committees.show", code=committee.code, **values)
     municipality = (here.municipality if committee.municipality_id == here.municipality_id
                     else committee.registered.slug if committee.registered else None)
     return url_for("committees.show", code=committee.code, municipality=municipality,
                    **values)
+
+
+def _served_elsewhere(owner, address=None):
+    """Where the pages of ``owner``'s municipality (a plan's or a committee's) are, when this
+    request's host is bound to another one (it serves its own alone, ``portal.municipal``):
+    the host bound to it, at bare addresses, or else the national portal (``PORTAL_URL``,
+    where bound to none), at the address it has there (``address``: a plan's; a committee's
+    is its municipality's). Returns (base, municipality), or None where this host serves
+    it."""
+    from portal.municipal import bound_to
+    config = current_app.config
+    bound = bound_to(config, request.host if has_request_context() else "")
+    registered = owner.registered if bound else None
+    if registered is None or bound in (registered.slug, registered.ubigeo):
+        return None
+    if address is None and not hasattr(owner, "address_municipality"):
+        address = registered.slug
+    scheme = request.scheme if has_request_context() else "https"
+    for host, named in config["MUNICIPALITY_HOSTS"].items():
+        if named in (registered.slug, registered.ubigeo):
+            return f"{scheme}://{host}", None
+    portal = config["PORTAL_URL"].rstrip("/")
+    if not bound_to(config, urlsplit(portal).netloc):
+        return portal, address
+    # Served by no portal known here: its address under /m/ is not found on this host, where
+    # a bare one could open this municipality's goal of the same code.
+    return "", registered.slug
+
+
+def _there(elsewhere, endpoint, **values):
+    """``endpoint``'s address on the portal that serves it (``_served_elsewhere``)."""
+    base, municipality = elsewhere
+    values.pop("_external", None)
+    return base + url_for(endpoint, municipality=municipality, **values)
 
 
 def hearing_url(hearing_id, **values):

@@ -6,7 +6,7 @@ import pytest
 
 from app import create_app
 from models import db
-from tests.conftest import sign_in, text_of
+from tests.conftest import PASSWORDS, sign_in, text_of
 
 PACOCHA_GOAL = "03 Campañas de salud al año en los asentamientos humanos del distrito"
 ILO_GOAL_S7_6 = "Proyectos de inversión para ampliación y equipamiento del puestos de salud"
@@ -316,6 +316,42 @@ def test_a_host_name_selects_a_municipality(bound):
     assert 'href="/municipalidades"' in client.get("/metas/S7.6").get_data(as_text=True)
     assert PACOCHA_GOAL in text_of(client.get("/m/pacocha/metas/S1.3"))
     assert client.get("/municipalidades").status_code == 200
+
+
+def test_a_host_bound_to_one_municipality_links_the_others_where_they_are_served(app,
+                                                                                 make_user,
+                                                                                 bound):
+    from tests.test_thread import browser
+    resident = make_user(name="Vecina Ana")
+    national = browser(app, resident, "resident")
+    national.post("/seguir/goal/S7.6")
+    national.post("/m/pacocha/seguir/goal/S1.1")
+
+    def follows(deployment, base_url="http://localhost"):
+        client = deployment.test_client()
+        client.post("/entrar", base_url=base_url,
+                    data={"email": resident[1], "password": PASSWORDS["resident"]})
+        return client.get("/cuenta/seguimientos", base_url=base_url).get_data(as_text=True)
+
+    hosts = {"rendicion.pacocha.example": "pacocha"}
+    portal = bound(MUNICIPALITY_HOSTS=hosts, PORTAL_URL="https://rendicion.example.pe")
+    # Pacocha's host serves Pacocha at bare addresses; Ilo is on the national portal.
+    there = follows(portal, "https://rendicion.pacocha.example")
+    assert 'href="/metas/S1.1"' in there
+    assert 'href="https://rendicion.example.pe/metas/S7.6"' in there
+    # The national host keeps both in itself.
+    national_page = follows(portal)
+    assert 'href="/metas/S7.6"' in national_page
+    assert 'href="/m/pacocha/metas/S1.1"' in national_page
+    # A deployment bound to Ilo sends Pacocha's goal to the host bound to Pacocha …
+    ilo = follows(bound(MUNICIPALITY="ilo", MUNICIPALITY_HOSTS=hosts))
+    assert 'href="/metas/S7.6"' in ilo
+    assert 'href="http://rendicion.pacocha.example/metas/S1.1"' in ilo
+    # … and, knowing no portal that serves Pacocha, to an address it does not serve, never
+    # to its own S1.1.
+    alone = bound(MUNICIPALITY="ilo")
+    assert 'href="/m/pacocha/metas/S1.1"' in follows(alone)
+    assert alone.test_client().get("/m/pacocha/metas/S1.1").status_code == 404
 
 
 def test_the_second_municipalitys_office_publishes_there_and_its_followers_are_told(app,
