@@ -35,3 +35,11 @@ class Context:
 
 # A request whose address names no municipality and no term is about the plan first published.
 FIRST = Context()
+
+
+def bound_to(config, host):
+    """The municipality a request to ``host`` is served for where the deployment (``config``)
+    binds it to one (``MUNICIPALITY``, ``MUNICIPALITY_HOSTS``); None where it serves every
+    municipality."""
+    hosts, host = config["MUNICIPALITY_HOSTS"], host.lower()
+    return hosts.get(host) or hosts.get(host.rsplit(":", 1)[0]) or config["MUNICIPALITY"]

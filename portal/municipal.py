@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from models import Municipality, Plan, db
 from portal import terms
+from portal.context import bound_to
 from portal.translation import lazy_gettext as _l
 
 PREFIX = "/m/<municipality>"
@@ -34,13 +35,6 @@ def bound_address():
     """The municipality this request's host, or else the deployment, is bound to; None when
     it serves every municipality."""
     return bound_to(current_app.config, request.host if has_request_context() else "")
-
-
-def bound_to(config, host):
-    """The municipality a request to ``host`` is served for where the deployment (``config``)
-    binds it to one: as ``bound_address``, without a request."""
-    hosts, host = config["MUNICIPALITY_HOSTS"], host.lower()
-    return hosts.get(host) or hosts.get(host.rsplit(":", 1)[0]) or config["MUNICIPALITY"]
 
 
 def _lookup(address):

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, has_request_context, request, url_for
 
-from portal.context import FIRST
+from portal.context import FIRST, bound_to
 from portal.permissions import municipality_of
 from portal.services import plan as plan_service
 from portal.translation import lazy_gettext as _l
@@ -78,7 +78,6 @@ def _served_elsewhere(owner, address=None):
     where bound to none), at the address it has there (``address``: a plan's; a committee's
     is its municipality's). Returns (base, municipality), or None where this host serves
     it."""
-    from portal.municipal import bound_to
     config = current_app.config
     bound = bound_to(config, request.host if has_request_context() else "")
     registered = owner.registered if bound else None

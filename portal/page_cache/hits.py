@@ -26,8 +26,8 @@ from werkzeug.exceptions import HTTPException
 
 from models import db
 from models.cache import NATIONAL, at, goal_scopes
+from portal.context import bound_to
 from portal.extensions import compress, limiter
-from portal.municipal import bound_to
 from portal.page_cache.holes import fill
 from portal.page_cache.store import cache_set, cache_set_many, release_claim
 from portal.page_cache.versions import kept_page, reading_outside_transactions, remember_built_on
