@@ -55,6 +55,11 @@ class Config:
         (MUNICIPALITY, sorted(MUNICIPALITY_HOSTS.items()))).encode()).hexdigest()[:8] + ":"
         if MUNICIPALITY or MUNICIPALITY_HOSTS else "")
     PAGE_CACHE = True
+    # What is compressed for its own request (a reader's page filled, a page drawn) is
+    # compressed fast, as web servers do by default; a page kept for visitors is compressed
+    # once, hard (``portal.page_cache.hits``). Level 1 sends a goal page of 44 KB in 7.7 KB
+    # for 0.1 ms, level 6 in 6.6 KB for 0.35 ms.
+    COMPRESS_LEVEL = 1
     # The queue of background jobs (notifications, e-mail); without it, jobs run once the
     # request that asks for them has committed, each in a transaction of its own.
     JOBS_REDIS_URL = os.environ.get("REDIS_URL")
