@@ -6,6 +6,7 @@ from .feedback import (MAX_STARS, MIN_STARS, OBSERVATION_KINDS, Comment, Observa
 from .moderation import MODERATION_REASONS, Flag, ModerationAction
 from .municipality import MUNICIPALITY_KINDS, Municipality
 from .outbox import OutboxEntry
+from .opendata import DatasetFile
 from .notifications import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, FOLLOW_KINDS,
                             Delivery, Follow, Notification, NotificationSetting)
 from .evidence import CHECK_ANSWERS, EVIDENCE_KINDS, DeliveryCheck, Evidence
@@ -22,7 +23,7 @@ __all__ = [
     "db", "GOAL_KINDS", "REPORT_STATUSES", "ROLES", "STATUSES_NEEDING_CAUSE",
     "STATUSES_NEEDING_SOURCES", "AuditEntry", "CacheVersion", "Committee", "Dimension", "EVENTS",
     "FOLLOW_KINDS", "Follow", "Goal", "Notification", "Objective", "OutboxEntry", "CADENCES",
-    "DEFAULT_CADENCE",
+    "DatasetFile", "DEFAULT_CADENCE",
     "Delivery", "EVENTS_FOR_ROLE", "NotificationSetting", "Hearing", "HearingQuestion", "EVIDENCE_KINDS", "Evidence",
     "CHECK_ANSWERS", "DeliveryCheck", "MUNICIPALITY_KINDS", "Municipality", "PLACE_KINDS", "Place",
     "Plan", "Problem", "Report", "ReportRevision", "Submission", "User", "UserSession",

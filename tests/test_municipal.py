@@ -97,7 +97,7 @@ ILO_PAGES = ("/metas/S1.1", "/m/ilo/metas/S1.1", "/m/180301/metas/S1.1", "/", "/
 PACOCHA_PAGES = ("/m/pacocha/metas/S1.1", "/m/180303/metas/S1.1", "/m/pacocha/",
                  "/m/pacocha/respuestas")
 NATIONAL_PAGES = ("/municipalidades", "/municipalidades/metas?q=salud",
-                  "/municipalidades/respuestas", "/municipalidades/datos/calificaciones.csv")
+                  "/municipalidades/respuestas")
 
 
 def kept(client, paths):
@@ -109,8 +109,8 @@ def kept(client, paths):
 
 def test_a_write_in_one_municipality_never_evicts_anothers_pages(app, make_user):
     """Cache versions are each municipality's: a rating and a comment in Pacocha draw
-    Pacocha's pages (under either address) and the national ones again, and leave every
-    page of Ilo in the cache; and the other way round."""
+    Pacocha's pages (under either address) again, and leave every page of Ilo and the
+    national pages (which show neither) in the cache; and the other way round."""
     visitor = app.test_client()
     kept(visitor, ILO_PAGES + PACOCHA_PAGES + NATIONAL_PAGES)
     resident = app.test_client()
@@ -121,10 +121,9 @@ def test_a_write_in_one_municipality_never_evicts_anothers_pages(app, make_user)
                          data={"body": "Solo en Pacocha."}).status_code == 302
     for path in ILO_PAGES:
         assert visitor.get(path).headers["X-Cache"] == "hit", path
-    # The national ratings count them; the national answers do not.
-    assert visitor.get("/municipalidades/respuestas").headers["X-Cache"] == "hit"
-    for path in ("/m/pacocha/metas/S1.1", "/m/180303/metas/S1.1",
-                 "/municipalidades/datos/calificaciones.csv"):
+    for path in NATIONAL_PAGES:
+        assert visitor.get(path).headers["X-Cache"] == "hit", path
+    for path in ("/m/pacocha/metas/S1.1", "/m/180303/metas/S1.1"):
         page = visitor.get(path)
         assert page.headers["X-Cache"] == "miss", path
     assert "Solo en Pacocha." in text_of(visitor.get("/m/180303/metas/S1.1"))
@@ -134,8 +133,7 @@ def test_a_write_in_one_municipality_never_evicts_anothers_pages(app, make_user)
                          data={"body": "Solo en Ilo."}).status_code == 302
     for path in PACOCHA_PAGES:
         assert visitor.get(path).headers["X-Cache"] == "hit", path
-    for path in ("/metas/S1.1", "/m/ilo/metas/S1.1", "/m/180301/metas/S1.1",
-                 "/municipalidades/datos/calificaciones.csv"):
+    for path in ("/metas/S1.1", "/m/ilo/metas/S1.1", "/m/180301/metas/S1.1"):
         assert visitor.get(path).headers["X-Cache"] == "miss", path
     assert "Solo en Ilo." in text_of(visitor.get("/m/180301/metas/S1.1"))
 

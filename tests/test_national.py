@@ -1,12 +1,14 @@
 """The national view of Peru's municipalities: /municipalidades."""
 import csv
+import gzip
 import io
 import re
 
 import pytest
 
 from tests.conftest import text_of
-from tests.test_notifications import publish
+from tests.test_evidence import files_root  # noqa: F401 (fixture)
+from tests.test_notifications import publish, queued_app  # noqa: F401 (fixture)
 from tests.test_thread import browser, goal_page_queries, selects
 
 
@@ -122,25 +124,95 @@ def test_the_national_search_sends_a_constant_number_of_statements(app, url):
     assert len(statements) <= 4, "\n".join(statements)
 
 
-def test_the_open_data_of_every_municipality_name_each_rows_municipality(client):
+def build(app, *names):
+    from portal.services.opendata import build_national
+    with app.app_context():
+        return [(file.name, file.extension, file.key) for file in build_national(names)]
+
+
+def test_the_open_data_of_every_municipality_name_each_rows_municipality(app, client,
+                                                                         files_root):
+    # Until the night's build, the page says so and the files are not found.
+    assert "aún no construido" in text_of(client.get("/municipalidades/datos"))
+    missing = client.get("/municipalidades/datos/metas.csv")
+    assert missing.status_code == 404 and "se construyen cada noche" in text_of(missing)
+    build(app)
     page = text_of(client.get("/municipalidades/datos"))
-    assert "peru-metas.csv" in page and "ubigeo" in page
+    assert "peru-metas.csv : 81 filas" in page and "construido el" in page
     rows = list(csv.DictReader(io.StringIO(
         client.get("/municipalidades/datos/metas.csv").get_data(as_text=True))))
     assert len(rows) == 71 + 10
     assert list(rows[0])[:5] == ["ubigeo", "municipality", "demonstration", "plan", "code"]
     by_place = {(row["ubigeo"], row["code"]): row for row in rows}
-    # Pacocha's plan in the tests is a demonstration; Ilo's was filed with the JNE.
-    assert by_place[("180301", "S7.6")]["demonstration"] == "false"
-    assert by_place[("180303", "S1.2")]["demonstration"] == "true"
     assert by_place[("180301", "S7.6")]["plan"] == "2019-2022"
     assert by_place[("180303", "S1.2")]["indicator"] == "Número de puestos de salud equipados"
     assert by_place[("180303", "S1.2")]["municipality"] == (
         "Municipalidad Distrital de Pacocha - Ilo, Moquegua")
+    # Pacocha's plan in the tests is a demonstration; Ilo's was filed with the JNE.
+    assert by_place[("180301", "S7.6")]["demonstration"] == "false"
+    assert by_place[("180303", "S1.2")]["demonstration"] == "true"
     ratings = client.get("/municipalidades/datos/calificaciones.json").get_json()
     assert {row["ubigeo"] for row in ratings} == {"180301", "180303"}
     assert client.get("/municipalidades/datos/nada.csv").status_code == 404
     assert client.get("/municipalidades/datos/metas.xml").status_code == 404
+
+
+def test_a_national_file_is_sent_as_stored_to_whoever_takes_gzip(app, client, files_root):
+    build(app, "metas")
+    plain = client.get("/municipalidades/datos/metas.json")
+    packed = client.get("/municipalidades/datos/metas.json",
+                        headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in (
+        plain.headers)
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert int(plain.headers["Content-Length"]) == len(plain.get_data())
+    assert len(plain.get_json()) == 81 and "Last-Modified" in plain.headers
+    with app.app_context():
+        from portal.opendata import DATASETS
+        from portal.services.plan import plan_tree
+        # The same rows as the municipality's own dataset, its municipality in front.
+        ilo = [row for row in plain.get_json() if row["ubigeo"] == "180301"]
+        with app.test_request_context():
+            own = DATASETS["metas"].as_json(plan_tree())
+        assert [{k: v for k, v in row.items()
+                 if k not in ("ubigeo", "municipality", "demonstration")} for row in ilo] == own
+
+
+def test_a_build_replaces_the_files_and_lets_the_old_ones_go(app, make_user, files_root):
+    (_, _, csv_key), (_, _, json_key) = build(app, "calificaciones")
+    again = build(app, "calificaciones")
+    assert [key for _, _, key in again] == [csv_key, json_key]  # nothing changed, same files
+    resident = browser(app, make_user(), "resident")
+    resident.post("/metas/S7.6/calificacion", data={"stars": "4"})
+    (_, _, new_csv), (_, _, new_json) = build(app, "calificaciones")
+    assert new_csv != csv_key and new_json != json_key
+    assert not (files_root / csv_key).exists() and not (files_root / json_key).exists()
+    assert (files_root / new_csv).exists()
+    rows = list(csv.DictReader(io.StringIO(app.test_client().get(
+        "/municipalidades/datos/calificaciones.csv").get_data(as_text=True))))
+    s76 = next(row for row in rows if row["ubigeo"] == "180301" and row["goal_code"] == "S7.6")
+    assert s76["count"] == "1" and s76["stars_4"] == "1"
+
+
+def test_the_command_builds_the_files_and_refuses_an_unknown_dataset(app, files_root):
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["opendata", "build", "metas"])
+    assert done.exit_code == 0, done.output
+    assert "peru-metas.csv: 81 filas" in done.output and "peru-metas.json" in done.output
+    refused = runner.invoke(args=["opendata", "build", "nada"])
+    assert refused.exit_code != 0 and "nada" in refused.output
+
+
+def test_the_worker_schedules_the_nightly_build(queued_app):
+    from rq.registry import ScheduledJobRegistry
+
+    from portal import jobs
+    from portal.services.opendata import schedule_national_data
+    with queued_app.app_context():
+        schedule_national_data()
+        schedule_national_data()  # the worker started twice: still one build that night
+        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
+    assert len([job_id for job_id in scheduled if job_id.startswith("national-data-")]) == 1
 
 
 def test_the_league_of_answers_puts_those_answering_on_time_first(app, make_user):

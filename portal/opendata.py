@@ -79,15 +79,16 @@ def as_csv(columns, rows):
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([name for name, _ in columns])
     for row in rows:
-        writer.writerow([_cell(row[name]) for name, _ in columns])
+        writer.writerow([cell(row[name]) for name, _ in columns])
     return out.getvalue()
 
 
 def as_json(columns, rows):
-    return [{name: _json(row[name]) for name, _ in columns} for row in rows]
+    return [{name: json_value(row[name]) for name, _ in columns} for row in rows]
 
 
-def _cell(value):
+def cell(value):
+    """A value as a CSV cell writes it."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -97,7 +98,8 @@ def _cell(value):
     return str(value)
 
 
-def _json(value):
+def json_value(value):
+    """A value as JSON writes it: amounts as text, exactly."""
     if isinstance(value, Decimal):
         return str(value)
     return value
