@@ -194,6 +194,15 @@ def test_a_build_replaces_the_files_and_lets_the_old_ones_go(app, make_user, fil
     assert s76["count"] == "1" and s76["stars_4"] == "1"
 
 
+def test_a_file_lost_from_the_store_is_not_found_until_built_again(app, client, files_root):
+    (_, _, key), _json = build(app, "respuestas")
+    (files_root / key).unlink()
+    lost = client.get("/municipalidades/datos/respuestas.csv")
+    assert lost.status_code == 404 and "se construyen cada noche" in text_of(lost)
+    build(app, "respuestas")
+    assert client.get("/municipalidades/datos/respuestas.csv").status_code == 200
+
+
 def test_the_command_builds_the_files_and_refuses_an_unknown_dataset(app, files_root):
     runner = app.test_cli_runner()
     done = runner.invoke(args=["opendata", "build", "metas"])

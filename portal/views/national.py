@@ -112,11 +112,16 @@ def download(name, extension):
     if name not in DATASETS or extension not in opendata.FORMATS:
         abort(404, description=_l("There is no such dataset."))
     file = opendata.built_file(name, extension)
-    if file is None:
+    try:
+        stored = storage().open(file.key) if file else None
+    except FileNotFoundError:  # lost from the store: the next build writes it again
+        current_app.logger.error("National file %s.%s missing from the store", name,
+                                 extension)
+        stored = None
+    if stored is None:
         abort(404, description=_l("This dataset has not been built yet: the national files "
                                   "are built every night. Each municipality's own datasets "
                                   "are on its open data page."))
-    stored = storage().open(file.key)
     headers = {"Content-Disposition": f"inline; filename=peru-{name}.{extension}",
                "Last-Modified": http_date(file.built_at), "Vary": "Accept-Encoding"}
     mimetype = "text/csv" if extension == "csv" else "application/json"
