@@ -1,4 +1,6 @@
-"""Open data: each dataset defined once, with its fields described, served as CSV and JSON.
+"""Open data: each dataset defined once, with its fields described, served as CSV and JSON:
+each municipality's drawn from its plan on request (``portal.views.transparency``), the
+national ones built from every plan in the background (``portal.services.opendata``).
 
 No dataset holds personal data: no e-mails or accounts, only what the municipality and the
 committees published, the residents' ratings counted together, and what residents who
@@ -66,7 +68,7 @@ class Dataset:
         return [*MUNICIPALITY_FIELDS, *self.columns]
 
     def national_rows(self, plans):
-        """The rows of every plan (each read with its tree), their municipality first."""
+        """The rows of ``plans`` (each read with its tree), their municipality first."""
         for plan in plans:
             head = {"ubigeo": plan.registered.ubigeo if plan.registered else None,
                     "municipality": plan.municipality, "demonstration": plan.demonstration}

@@ -111,14 +111,6 @@ def league(department=None):
                                         s.municipality.ubigeo))
 
 
-def plans():
-    """Every plan of a municipality of the register, by ubigeo and term: what the national
-    datasets hold."""
-    return db.session.scalars(
-        select(Plan).join(Municipality, Municipality.id == Plan.municipality_id)
-        .order_by(Municipality.ubigeo, Plan.period_start)).all()
-
-
 def standings(found):
     """How each municipality of ``found`` stands: three statements for any number of them
     (their plans, those plans' progress, their answers)."""
