@@ -100,7 +100,8 @@ def _served_elsewhere(owner, address=None):
 def _there(elsewhere, endpoint, **values):
     """``endpoint``'s address on the portal that serves it (``_served_elsewhere``)."""
     base, municipality = elsewhere
-    values.pop("_external", None)
+    if base:  # another host's: whole already
+        values.pop("_external", None)
     return base + url_for(endpoint, municipality=municipality, **values)
 
 

@@ -221,7 +221,10 @@ def test_the_worker_schedules_the_nightly_build(queued_app):
         schedule_national_data()
         schedule_national_data()  # the worker started twice: still one build that night
         scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
-    assert len([job_id for job_id in scheduled if job_id.startswith("national-data-")]) == 1
+        nightly = [job_id for job_id in scheduled if job_id.startswith("national-data-")]
+        assert len(nightly) == 1
+        # Every plan of the register takes minutes: more than a queue's jobs are given.
+        assert jobs.queue().fetch_job(nightly[0]).timeout == 2 * 3600
 
 
 def test_the_league_of_answers_puts_those_answering_on_time_first(app, make_user):

@@ -29,8 +29,10 @@ from portal.storage import storage
 FORMATS = ("csv", "json")
 # Plans read at a time, then let go of: a build holds one batch of trees in memory.
 BATCH = 50
-# When the nightly build starts, in Ilo's time.
+# When the nightly build starts, in Ilo's time, and how long the worker lets it run (every
+# plan of the register took about two minutes; a queue's jobs are stopped after three).
 BUILD_HOUR = 3
+BUILD_TIMEOUT = "2h"
 # A file just built, as the build reports it.
 Built = namedtuple("Built", "name extension key size rows")
 
@@ -134,9 +136,9 @@ def _record(name, extension, key, size, rows):
 @job
 def build_national_data():
     """The worker's nightly build of the national files; it puts the next one on the
-    schedule."""
-    build_national()
+    schedule first, so that a build that fails leaves the next night's."""
     schedule_national_data()
+    build_national()
 
 
 def schedule_national_data(portal_queue=None):
@@ -145,5 +147,5 @@ def schedule_national_data(portal_queue=None):
     if portal_queue is None:
         return
     moment = next_local_time(BUILD_HOUR)
-    portal_queue.enqueue_at(moment, build_national_data,
+    portal_queue.enqueue_at(moment, build_national_data, job_timeout=BUILD_TIMEOUT,
                             job_id=f"national-data-{moment:%Y-%m-%d}")

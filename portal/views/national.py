@@ -111,13 +111,7 @@ def download(name, extension):
     build, sent as it was stored (compressed) to whoever takes gzip."""
     if name not in DATASETS or extension not in opendata.FORMATS:
         abort(404, description=_l("There is no such dataset."))
-    file = opendata.built_file(name, extension)
-    try:
-        stored = storage().open(file.key) if file else None
-    except FileNotFoundError:  # lost from the store: the next build writes it again
-        current_app.logger.error("National file %s.%s missing from the store", name,
-                                 extension)
-        stored = None
+    file, stored = _stored(name, extension)
     if stored is None:
         abort(404, description=_l("This dataset has not been built yet: the national files "
                                   "are built every night. Each municipality's own datasets "
@@ -125,17 +119,40 @@ def download(name, extension):
     headers = {"Content-Disposition": f"inline; filename=peru-{name}.{extension}",
                "Last-Modified": http_date(file.built_at), "Vary": "Accept-Encoding"}
     mimetype = "text/csv" if extension == "csv" else "application/json"
-    if request.accept_encodings["gzip"]:
+    if request.accept_encodings["gzip"]:  # the stored file itself, as the server sends files
         headers["Content-Encoding"] = "gzip"
         response = Response(wrap_file(request.environ, stored), mimetype=mimetype,
                             headers=headers, direct_passthrough=True)
         response.content_length = os.fstat(stored.fileno()).st_size
         return response
-    body = gzip.GzipFile(fileobj=stored, mode="rb")
-    response = Response(wrap_file(request.environ, body), mimetype=mimetype, headers=headers,
+    response = Response(_decompressed(stored), mimetype=mimetype, headers=headers,
                         direct_passthrough=True)
     response.content_length = file.size
+    response.call_on_close(stored.close)  # when the body is never read (HEAD)
     return response
+
+
+def _stored(name, extension):
+    """A national file's latest build and its stored body, open; (…, None) when there is
+    none. A build replacing the file meanwhile removes the one just read of: read again."""
+    for _ in range(2):
+        file = opendata.built_file(name, extension)
+        if file is None:
+            return None, None
+        try:
+            return file, storage().open(file.key)
+        except FileNotFoundError:
+            db.session.expire_all()
+    # Lost from the store: the next build writes it again.
+    current_app.logger.error("National file %s.%s missing from the store", name, extension)
+    return file, None
+
+
+def _decompressed(stored):
+    """The stored body as it was written, a piece at a time, for a client taking no gzip."""
+    with stored, gzip.GzipFile(fileobj=stored, mode="rb") as body:
+        while piece := body.read(64 * 1024):
+            yield piece
 
 
 @bp.get("/municipalidades/respuestas")
