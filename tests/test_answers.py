@@ -1,6 +1,7 @@
 """Whether the municipality answers its vigilance committees within the deadline."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from models import Notification, Observation, ObservationResponse, db
@@ -144,3 +145,20 @@ def test_the_worker_schedules_the_daily_reminders(queued_app):
         schedule_reminders()  # the worker started twice: still one job for that day
         scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
     assert len([job_id for job_id in scheduled if job_id.startswith("reminders-")]) == 1
+
+
+def test_a_reminders_run_that_fails_leaves_the_next_days_on_the_schedule(queued_app,
+                                                                         monkeypatch):
+    from rq.registry import ScheduledJobRegistry
+
+    from portal import jobs
+    from portal.services import answers
+
+    def broken():
+        raise RuntimeError("the database went away")
+    monkeypatch.setattr(answers, "utcnow", broken)
+    with queued_app.app_context():
+        with pytest.raises(RuntimeError):
+            answers.remind_officials()
+        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
+    assert [job_id for job_id in scheduled if job_id.startswith("reminders-")]

@@ -212,6 +212,23 @@ def test_the_command_builds_the_files_and_refuses_an_unknown_dataset(app, files_
     assert refused.exit_code != 0 and "nada" in refused.output
 
 
+def test_a_nightly_build_that_fails_leaves_the_next_on_the_schedule(queued_app,
+                                                                    monkeypatch):
+    from rq.registry import ScheduledJobRegistry
+
+    from portal import jobs
+    from portal.services import opendata
+
+    def broken(names=None):
+        raise RuntimeError("the file store is full")
+    monkeypatch.setattr(opendata, "build_national", broken)
+    with queued_app.app_context():
+        with pytest.raises(RuntimeError):
+            opendata.build_national_data()
+        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
+    assert [job_id for job_id in scheduled if job_id.startswith("national-data-")]
+
+
 def test_the_worker_schedules_the_nightly_build(queued_app):
     from rq.registry import ScheduledJobRegistry
 

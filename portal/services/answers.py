@@ -115,7 +115,9 @@ def answer_rows(plan, now=None):
 @job
 def remind_officials():
     """Tell every official, once, of each observation still unanswered after
-    OBSERVATION_REMINDER_DAYS, and again once its deadline has passed."""
+    OBSERVATION_REMINDER_DAYS, and again once its deadline has passed. The next day's
+    reminders are scheduled first, so that a run that fails leaves them."""
+    schedule_reminders()
     now = utcnow()
     config = current_app.config
     answered = select(ObservationResponse.id).where(
@@ -140,7 +142,6 @@ def remind_officials():
         notify_users.operation(officials, event, f"{event}:{observation.id}",
                                observation.goal_id, f"observacion-{observation.id}",
                                json.dumps(details))
-    schedule_reminders()
 
 
 def schedule_reminders(portal_queue=None):

@@ -259,13 +259,14 @@ def _weekly_undelivered():
 
 @job
 def weekly_digests():
-    """One digest job for each person with news this week; nothing for the others."""
+    """One digest job for each person with news this week; nothing for the others. The
+    next week's is scheduled first, so that a run that fails leaves it."""
+    schedule_weekly_digests()
     week = utcnow().strftime("%G-W%V")
     users = db.session.scalars(_weekly_undelivered().with_only_columns(
         Notification.user_id).distinct()).all()
     for user_id in users:
         later(send_digest, user_id, week)
-    schedule_weekly_digests()
 
 
 def schedule_weekly_digests(portal_queue=None):
