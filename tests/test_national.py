@@ -212,6 +212,22 @@ def test_the_command_builds_the_files_and_refuses_an_unknown_dataset(app, files_
     assert refused.exit_code != 0 and "nada" in refused.output
 
 
+def test_one_build_at_a_time(app, files_root):
+    from portal.extensions import cache
+    from portal.services.opendata import BUILDING, build_national_data
+    with app.app_context():
+        cache.add(BUILDING, 1)  # a build under way elsewhere
+        try:
+            refused = app.test_cli_runner().invoke(args=["opendata", "build", "metas"])
+            assert refused.exit_code != 0 and "ya" in refused.output
+            build_national_data()  # the night's build leaves it be, and ends without error
+            assert not any(files_root.rglob("*.gz"))
+        finally:
+            cache.delete(BUILDING)
+    assert app.test_cli_runner().invoke(args=["opendata", "build", "metas"]).exit_code == 0
+    assert any(files_root.rglob("*.gz"))
+
+
 def test_a_nightly_build_that_fails_leaves_the_next_on_the_schedule(queued_app,
                                                                     monkeypatch):
     from rq.registry import ScheduledJobRegistry

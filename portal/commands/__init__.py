@@ -217,7 +217,9 @@ def opendata_build(names):
         raise click.ClickException(_("There is no dataset %(names)s; the datasets are "
                                      "%(known)s.", names=", ".join(unknown),
                                      known=", ".join(DATASETS)))
-    for file in build_national(names):
+    with refusal_told():
+        built = build_national(names)
+    for file in built:
         click.echo(ngettext("peru-%(name)s.%(extension)s: %(num)s row, %(size)s bytes.",
                             "peru-%(name)s.%(extension)s: %(num)s rows, %(size)s bytes.",
                             file.rows, name=file.name, extension=file.extension,

@@ -21,10 +21,13 @@ from sqlalchemy.orm import selectinload
 
 from models import DatasetFile, Municipality, Plan, db
 from models.base import utcnow
+from portal.extensions import cache
 from portal.jobs import job, queue
 from portal.opendata import DATASETS, cell, json_value
 from portal.quarters import next_local_time
+from portal.services import DomainError
 from portal.storage import storage
+from portal.translation import lazy_gettext as _l
 
 FORMATS = ("csv", "json")
 # Plans read at a time, then let go of: a build holds one batch of trees in memory.
@@ -33,6 +36,10 @@ BATCH = 50
 # plan of the register took about two minutes; a queue's jobs are stopped after three).
 BUILD_HOUR = 3
 BUILD_TIMEOUT = "2h"
+BUILD_SECONDS = 2 * 3600
+# Held while a build runs, shared by every server: two builds at once would each replace the
+# other's files. It lapses by itself if its build never ends.
+BUILDING = "national-data-building"
 # A file just built, as the build reports it.
 Built = namedtuple("Built", "name extension key size rows")
 
@@ -51,13 +58,20 @@ def built_file(name, extension):
 def build_national(names=None):
     """Build the national files (of ``names``, or every dataset) from every plan of the
     register, and record each as it is done: a file replaced leaves the store once its
-    successor is recorded. Returns what was built (``Built``)."""
+    successor is recorded. One build at a time: DomainError while another runs. Returns
+    what was built (``Built``)."""
     app = current_app._get_current_object()
+    if not cache.add(BUILDING, 1, timeout=BUILD_SECONDS):
+        raise DomainError(_l("The national open data is being built already; its files are "
+                             "recorded as each is done."))
     recorded = []
-    # The rows give their files' addresses as the public portal has them.
-    with app.test_request_context(base_url=app.config["PORTAL_URL"]):
-        for name in names or DATASETS:
-            recorded += _build(DATASETS[name])
+    try:
+        # The rows give their files' addresses as the public portal has them.
+        with app.test_request_context(base_url=app.config["PORTAL_URL"]):
+            for name in names or DATASETS:
+                recorded += _build(DATASETS[name])
+    finally:
+        cache.delete(BUILDING)
     return recorded
 
 
@@ -138,7 +152,10 @@ def build_national_data():
     """The worker's nightly build of the national files; it puts the next one on the
     schedule first, so that a build that fails leaves the next night's."""
     schedule_national_data()
-    build_national()
+    try:
+        build_national()
+    except DomainError:  # one asked for on the command line is under way: it stands
+        current_app.logger.info("National open data already being built; the night's skipped")
 
 
 def schedule_national_data(portal_queue=None):
