@@ -79,18 +79,29 @@ class Dataset:
 def as_csv(columns, rows):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([name for name, _ in columns])
+    names = [name for name, _ in columns]
+    writer.writerow(names)
     for row in rows:
-        writer.writerow([cell(row[name]) for name, _ in columns])
+        writer.writerow(csv_cells(names, row))
     return out.getvalue()
 
 
 def as_json(columns, rows):
-    return [{name: json_value(row[name]) for name, _ in columns} for row in rows]
+    names = [name for name, _ in columns]
+    return [json_object(names, row) for row in rows]
 
 
-def cell(value):
-    """A value as a CSV cell writes it."""
+def csv_cells(names, row):
+    """A row's cells of the columns ``names``, as CSV writes them."""
+    return [_cell(row[name]) for name in names]
+
+
+def json_object(names, row):
+    """A row's fields of the columns ``names``, as JSON writes them."""
+    return {name: _json(row[name]) for name in names}
+
+
+def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -100,8 +111,7 @@ def cell(value):
     return str(value)
 
 
-def json_value(value):
-    """A value as JSON writes it: amounts as text, exactly."""
+def _json(value):
     if isinstance(value, Decimal):
         return str(value)
     return value

@@ -8,7 +8,7 @@ from models import Notification, Observation, ObservationResponse, db
 from models.base import utcnow
 from tests.conftest import text_of
 from tests.test_api import checked, openapi  # noqa: F401 (openapi is a fixture)
-from tests.test_notifications import queued_app  # noqa: F401 (a fixture)
+from tests.test_notifications import queued_app, scheduled  # noqa: F401 (a fixture)
 from tests.test_thread import browser
 
 
@@ -136,22 +136,15 @@ def test_reminders_are_only_offered_to_officials(app, make_user):
 
 
 def test_the_worker_schedules_the_daily_reminders(queued_app):
-    from rq.registry import ScheduledJobRegistry
-
-    from portal import jobs
     from portal.services.answers import schedule_reminders
     with queued_app.app_context():
         schedule_reminders()
         schedule_reminders()  # the worker started twice: still one job for that day
-        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
-    assert len([job_id for job_id in scheduled if job_id.startswith("reminders-")]) == 1
+        assert len(scheduled("reminders-")) == 1
 
 
 def test_a_reminders_run_that_fails_leaves_the_next_days_on_the_schedule(queued_app,
                                                                          monkeypatch):
-    from rq.registry import ScheduledJobRegistry
-
-    from portal import jobs
     from portal.services import answers
 
     def broken():
@@ -160,5 +153,4 @@ def test_a_reminders_run_that_fails_leaves_the_next_days_on_the_schedule(queued_
     with queued_app.app_context():
         with pytest.raises(RuntimeError):
             answers.remind_officials()
-        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
-    assert [job_id for job_id in scheduled if job_id.startswith("reminders-")]
+        assert scheduled("reminders-")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import text_of
 from tests.test_evidence import files_root  # noqa: F401 (fixture)
-from tests.test_notifications import publish, queued_app  # noqa: F401 (fixture)
+from tests.test_notifications import publish, queued_app, scheduled  # noqa: F401 (fixture)
 from tests.test_thread import browser, goal_page_queries, selects
 
 
@@ -230,9 +230,6 @@ def test_one_build_at_a_time(app, files_root):
 
 def test_a_nightly_build_that_fails_leaves_the_next_on_the_schedule(queued_app,
                                                                     monkeypatch):
-    from rq.registry import ScheduledJobRegistry
-
-    from portal import jobs
     from portal.services import opendata
 
     def broken(names=None):
@@ -241,20 +238,16 @@ def test_a_nightly_build_that_fails_leaves_the_next_on_the_schedule(queued_app,
     with queued_app.app_context():
         with pytest.raises(RuntimeError):
             opendata.build_national_data()
-        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
-    assert [job_id for job_id in scheduled if job_id.startswith("national-data-")]
+        assert scheduled("national-data-")
 
 
 def test_the_worker_schedules_the_nightly_build(queued_app):
-    from rq.registry import ScheduledJobRegistry
-
     from portal import jobs
     from portal.services.opendata import schedule_national_data
     with queued_app.app_context():
         schedule_national_data()
         schedule_national_data()  # the worker started twice: still one build that night
-        scheduled = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
-        nightly = [job_id for job_id in scheduled if job_id.startswith("national-data-")]
+        nightly = scheduled("national-data-")
         assert len(nightly) == 1
         # Every plan of the register takes minutes: more than a queue's jobs are given.
         assert jobs.queue().fetch_job(nightly[0]).timeout == 2 * 3600

@@ -201,6 +201,16 @@ def queued_app(app):
         jobs.QUEUE = saved
 
 
+def scheduled(prefix):
+    """The ids of the jobs on the worker's schedule whose id starts with ``prefix`` (within
+    an app context of a ``queued_app``)."""
+    from rq.registry import ScheduledJobRegistry
+
+    from portal import jobs
+    return [job_id for job_id in ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
+            if job_id.startswith(prefix)]
+
+
 def run_worker(app):
     from rq import SimpleWorker
 

@@ -23,7 +23,7 @@ from models import DatasetFile, Municipality, Plan, db
 from models.base import utcnow
 from portal.extensions import cache
 from portal.jobs import job, queue
-from portal.opendata import DATASETS, cell, json_value
+from portal.opendata import DATASETS, csv_cells, json_object
 from portal.quarters import next_local_time
 from portal.services import DomainError
 from portal.storage import storage
@@ -35,7 +35,6 @@ BATCH = 50
 # When the nightly build starts, in Ilo's time, and how long the worker lets it run (every
 # plan of the register took about two minutes; a queue's jobs are stopped after three).
 BUILD_HOUR = 3
-BUILD_TIMEOUT = "2h"
 BUILD_SECONDS = 2 * 3600
 # Held while a build runs, shared by every server: two builds at once would each replace the
 # other's files. It lapses by itself if its build never ends.
@@ -118,9 +117,8 @@ def _write(dataset, columns, as_csv, as_json):
         line.truncate()
         objects = []
         for row in dataset.national_rows(plans):
-            writer.writerow([cell(row[name]) for name in columns])
-            objects.append(json.dumps({name: json_value(row[name]) for name in columns},
-                                      ensure_ascii=False))
+            writer.writerow(csv_cells(columns, row))
+            objects.append(json.dumps(json_object(columns, row), ensure_ascii=False))
         put("csv", as_csv, line.getvalue())
         if objects:
             put("json", as_json, ("," if rows else "") + "\n" + ",\n".join(objects))
@@ -164,5 +162,5 @@ def schedule_national_data(portal_queue=None):
     if portal_queue is None:
         return
     moment = next_local_time(BUILD_HOUR)
-    portal_queue.enqueue_at(moment, build_national_data, job_timeout=BUILD_TIMEOUT,
+    portal_queue.enqueue_at(moment, build_national_data, job_timeout=BUILD_SECONDS,
                             job_id=f"national-data-{moment:%Y-%m-%d}")
