@@ -37,6 +37,9 @@ ACCOUNTS = "accounts"
 HEARINGS = "hearings"
 CHECKS = "checks"  # residents' answers to whether they saw a delivery
 MUNICIPALITIES = "municipalities"  # the register of Peru's municipalities
+# Every signed-in reader at once: bumped by a bulk write to what readers are shown of
+# themselves that does not say whose it changed (``reader_scope``).
+READERS = "readers"
 
 
 # What is shown about one goal, in three parts, so that a comment or a rating leaves the
@@ -54,6 +57,24 @@ def thread_scope(code):
 def ratings_scope(code):
     """The ratings residents gave one goal."""
     return f"ratings:{code}"
+
+
+def reader_scope(user_id):
+    """What a signed-in reader is shown of themselves, kept for them in the cache
+    (``portal.page_cache.readers``): their session, name and kind, their unread
+    notifications, what they follow and how they rated."""
+    return f"reader:{user_id}"
+
+
+# What a bulk statement noting its readers itself (``note_readers``) executes with.
+READERS_NOTED = {"readers_noted": True}
+
+
+def note_readers(session, user_ids):
+    """For a bulk statement on what readers are shown of themselves: the readers it changed,
+    whose kept cards are then read again. The statement says so by its execution option
+    ``readers_noted``; one that does not bumps every reader's (``READERS``)."""
+    note_scopes(session, {reader_scope(user_id) for user_id in user_ids})
 
 
 def goal_scopes(code):

@@ -5,6 +5,8 @@ and of no others.
 A model that pages show and that is missing here would leave them stale; a test walks every
 mapped model and requires it in ``SCOPES`` or in ``INVISIBLE``.
 """
+from sqlalchemy import inspect
+
 from models import (AuditEntry, CacheVersion, Comment, Committee, DatasetFile, Delivery,
                     DeliveryCheck, Dimension, Evidence, Flag, Follow, Goal, Hearing,
                     HearingQuestion, ModerationAction, Municipality, Notification,
@@ -14,14 +16,20 @@ from models import (AuditEntry, CacheVersion, Comment, Committee, DatasetFile, D
 from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION,
                           MUNICIPALITIES, OBSERVATIONS, PLAN, RATINGS, REPORTS,
                           addresses_of_first, addresses_of_goal, addresses_of_municipality,
-                          addresses_of_plan, goal_scope,
-                          ratings_scope, spread, thread_scope)
+                          addresses_of_plan, goal_scope, ratings_scope, reader_scope,
+                          spread, thread_scope)
 
 # Rows no page shows: writing them leaves every cached page true. The versions themselves
 # are written by statement, never as rows of the session; the national open data's page,
 # which shows its files' builds, is not kept in the cache.
-INVISIBLE = (UserSession, RecoveryCode, Flag, AuditEntry, Submission, Follow, Notification,
-             NotificationSetting, Delivery, CacheVersion, OutboxEntry, DatasetFile)
+INVISIBLE = (RecoveryCode, Flag, AuditEntry, Submission, NotificationSetting, Delivery,
+             CacheVersion, OutboxEntry, DatasetFile)
+
+
+def _reader(_session, row):
+    """What its reader is shown of themselves (``models.cache.reader_scope``): a session, a
+    notification, a follow."""
+    return (reader_scope(row.user_id),)
 
 
 def _code(session, goal_id):  # by key: from the session's identity map when it is loaded
@@ -122,8 +130,8 @@ SCOPES = {
     Municipality: lambda _session, _municipality: (MUNICIPALITIES,),
     Comment: lambda session, comment: _of_goal(session, comment.goal_id, COMMENTS, thread_scope(
         _code(session, comment.goal_id))),
-    Rating: lambda session, rating: _of_goal(session, rating.goal_id, RATINGS, ratings_scope(
-        _code(session, rating.goal_id))),
+    Rating: lambda session, rating: {*_of_goal(session, rating.goal_id, RATINGS, ratings_scope(
+        _code(session, rating.goal_id))), reader_scope(rating.user_id)},
     Observation: lambda session, observation: _goal(session, observation.goal_id,
                                                     OBSERVATIONS),
     ObservationResponse: lambda session, response: _goal(
@@ -139,7 +147,9 @@ SCOPES = {
         (HEARINGS,), addresses_of_plan(session, hearing.plan_id)),
     HearingQuestion: lambda session, question: _of_hearing(session, question.hearing_id,
                                                            HEARINGS),
-    User: lambda _session, _user: (ACCOUNTS,),
+    User: lambda _session, user: (ACCOUNTS, reader_scope(user.id)),
+    # What a signed-in reader is shown of themselves only (``portal.page_cache.readers``).
+    UserSession: _reader, Notification: _reader, Follow: _reader,
 }
 
 
@@ -150,3 +160,20 @@ def scopes_of(session, obj):
     if isinstance(obj, INVISIBLE):
         return ()
     return SCOPES.get(type(obj), lambda session, _obj: _of_first(session, PLAN))(session, obj)
+
+
+# The tables of what a signed-in reader is shown of themselves, whose bulk statements say
+# whose rows they changed (``models.cache.note_readers``).
+READERS_TABLES = frozenset(model.__tablename__ for model in (
+    User, UserSession, Notification, Follow, Rating)) | {"committee_member"}
+
+
+def collection_scopes(obj):
+    """The readers whose committees changed with a committee's members (or a user's
+    committees): their kind names them (``portal.permissions.reader_kind``)."""
+    if isinstance(obj, Committee):
+        history = inspect(obj).attrs.members.history
+        return {reader_scope(user.id) for user in (*history.added, *history.deleted)}
+    if isinstance(obj, User) and inspect(obj).attrs.committees.history.has_changes():
+        return {reader_scope(obj.id)}
+    return ()

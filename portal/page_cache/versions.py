@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from models import CacheVersion, db
 from models.base import dialect_insert
-from models.cache import note_scopes
+from models.cache import READERS, note_scopes
 import portal.page_cache.mirror as mirror
-from portal.page_cache.scopes import scopes_of
+from portal.page_cache.scopes import READERS_TABLES, collection_scopes, scopes_of
 from portal.page_cache.store import cache_get
 
 # The versions of some scopes: built once, for a page served from the cache is mostly this
@@ -183,9 +183,24 @@ def remember_built_on(versions):
 def _note_flushed(session, _context):
     # A row is dirty when only a collection of it changed (a report added to a goal's
     # reports): that changes nothing the row itself shows.
-    changed = [obj for obj in session.dirty if session.is_modified(obj, include_collections=False)]
+    dirty = [obj for obj in session.dirty if session.is_modified(obj)]
+    changed = [obj for obj in dirty if session.is_modified(obj, include_collections=False)]
     for obj in (*session.new, *changed, *session.deleted):
         note_scopes(session, scopes_of(session, obj))
+    for obj in dirty:  # a committee's members, which their readers' kind names
+        note_scopes(session, collection_scopes(obj))
+
+
+def _note_bulk_statement(state):
+    """A bulk statement on what readers are shown of themselves changes the cards kept for
+    them (``portal.page_cache.readers``): those of the readers it names by its execution
+    option ``readers_noted`` (``models.cache.note_readers``), else every reader's."""
+    statement = state.statement
+    table = getattr(statement, "table", None)
+    if (state.is_insert or state.is_update or state.is_delete) and table is not None \
+            and table.name in READERS_TABLES \
+            and not state.execution_options.get("readers_noted"):
+        note_scopes(state.session, (READERS,))
 
 
 def _bump_before_commit(session):
@@ -234,6 +249,7 @@ def mirror_versions(app):
 
 # What the page cache does around a commit (``portal.transactions.around_commits`` orders
 # them).
-COMMIT_LISTENERS = {"after_flush": _note_flushed, "before_commit": _bump_before_commit,
+COMMIT_LISTENERS = {"after_flush": _note_flushed, "do_orm_execute": _note_bulk_statement,
+                    "before_commit": _bump_before_commit,
                     "after_commit": _mirror_after_commit,
                     "after_soft_rollback": _forget_after_rollback}

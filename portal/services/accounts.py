@@ -22,8 +22,9 @@ from models import (ROLES, AuditEntry, Comment, Committee, Delivery, DeliveryChe
                     NotificationSetting, Objective, Rating, RecoveryCode, Report,
                     ReportRevision, Submission, User, UserSession, db)
 from models.base import aware, utcnow
-from models.cache import (CHECKS, HEARINGS, addresses_of_first, addresses_of_goal,
-                          goal_scope, note_change, thread_scope)
+from models.cache import (CHECKS, HEARINGS, READERS_NOTED, addresses_of_first,
+                          addresses_of_goal, goal_scope, note_change, note_readers,
+                          thread_scope)
 from portal.jobs import job, later
 from portal.mail import send_mail
 from portal.translation import formatting_locale
@@ -247,12 +248,17 @@ def start_session(user, language=None):
 
 
 def end_session(token):
-    db.session.execute(delete(UserSession).where(UserSession.token == token))
+    ended = db.session.execute(
+        delete(UserSession).where(UserSession.token == token).returning(UserSession.user_id),
+        execution_options=READERS_NOTED)
+    note_readers(db.session, ended.scalars().all())
 
 
 def end_other_sessions(user, keep_token=None):
+    note_readers(db.session, [user.id])
     db.session.execute(delete(UserSession).where(
-        UserSession.user_id == user.id, UserSession.token != (keep_token or "")))
+        UserSession.user_id == user.id, UserSession.token != (keep_token or "")),
+        execution_options=READERS_NOTED)
 
 
 # A live session, its user and their unread notifications: built once, for every request
@@ -573,8 +579,10 @@ def followed(user):
 
 def unfollow_by_id(user, follow_id):
     """Stop following; only one's own follows. Returns whether there was one."""
+    note_readers(db.session, [user.id])
     found = db.session.execute(delete(Follow).where(Follow.id == follow_id,
-                                                    Follow.user_id == user.id))
+                                                    Follow.user_id == user.id),
+                               execution_options=READERS_NOTED)
     return found.rowcount > 0
 
 
@@ -643,9 +651,11 @@ def erase_account(user, password, keep_contributions, reason):
     _signed_pages_changed(user)
     notifications = select(Notification.id).where(Notification.user_id == user.id)
     db.session.execute(delete(Delivery).where(Delivery.notification_id.in_(notifications)))
+    note_readers(db.session, [user.id])
     for model in (Notification, NotificationSetting, Follow, RecoveryCode, Submission,
                   UserSession):
-        db.session.execute(delete(model).where(model.user_id == user.id))
+        db.session.execute(delete(model).where(model.user_id == user.id),
+                           execution_options=READERS_NOTED)
     erased_email = f"{user.id}@cuenta-eliminada.invalid"
     db.session.execute(update(AuditEntry).where(AuditEntry.subject == user.email)
                        .values(subject=erased_email))

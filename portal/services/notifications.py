@@ -12,6 +12,7 @@ from models import (CADENCES, DEFAULT_CADENCE, EVENTS, EVENTS_FOR_ROLE, Committe
                     Notification, NotificationSetting, Objective, User, db)
 from models.accounts import committee_member, committee_objective
 from models.base import dialect_insert, utcnow
+from models.cache import READERS_NOTED, note_readers
 from portal.context import FIRST
 from portal.jobs import job, later, queue
 from portal.mail import send_mail
@@ -32,14 +33,18 @@ def follow(user, kind, target_id):
     """Follow; returns False when the user already did (nothing changes)."""
     statement = dialect_insert(db.session)(Follow).values(
         user_id=user.id, kind=kind, target_id=target_id, created_at=utcnow())
+    note_readers(db.session, [user.id])
     inserted = db.session.execute(statement.on_conflict_do_nothing(
-        index_elements=["user_id", "kind", "target_id"]).returning(Follow.id))
+        index_elements=["user_id", "kind", "target_id"]).returning(Follow.id),
+        execution_options=READERS_NOTED)
     return inserted.first() is not None
 
 
 def unfollow(user, kind, target_id):
+    note_readers(db.session, [user.id])
     db.session.execute(delete(Follow).where(
-        Follow.user_id == user.id, Follow.kind == kind, Follow.target_id == target_id))
+        Follow.user_id == user.id, Follow.kind == kind, Follow.target_id == target_id),
+        execution_options=READERS_NOTED)
 
 
 def unread_count(user_id):
@@ -56,9 +61,10 @@ def inbox(user, per_page=30):
 
 
 def mark_all_read(user):
+    note_readers(db.session, [user.id])
     db.session.execute(update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow()))
+        .values(read_at=utcnow()), execution_options=READERS_NOTED)
 
 
 # Telling
@@ -94,7 +100,10 @@ def fan_out(event, key, goal_id, anchor, actor_id, committee_id, details):
                   literal(anchor), literal(details), literal(utcnow(), DateTime(timezone=True))
                   ).where(followers.c.user_id.is_not(None))
     statement = dialect_insert(db.session)(Notification).from_select(COLUMNS, rows)
-    db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "key"]))
+    told = db.session.execute(statement.on_conflict_do_nothing(
+        index_elements=["user_id", "key"]).returning(Notification.user_id),
+        execution_options=READERS_NOTED)
+    note_readers(db.session, told.scalars().all())  # their unread notifications
     _email_at_once(event, key)
 
 
@@ -106,7 +115,9 @@ def notify_users(user_ids, event, key, goal_id, anchor, details):
     statement = dialect_insert(db.session)(Notification).values([
         {"user_id": user_id, "event": event, "key": key, "goal_id": goal_id, "anchor": anchor,
          "details": details, "created_at": now} for user_id in user_ids])
-    db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "key"]))
+    note_readers(db.session, user_ids)
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "key"]),
+                       execution_options=READERS_NOTED)
     _email_at_once(event, key)
 
 

@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from models import MAX_STARS, MIN_STARS, Rating, db
 from models.base import dialect_insert, utcnow
-from models.cache import RATINGS, addresses_of_goal, note_change, ratings_scope
+from models.cache import (RATINGS, READERS_NOTED, addresses_of_goal, note_change, note_readers,
+                          ratings_scope)
 from portal.permissions import can, ensure_plan_open
 from portal.translation import lazy_gettext as _l
 
@@ -32,9 +33,11 @@ def rate(user, goal, stars):
     now = utcnow()
     statement = dialect_insert(db.session)(Rating).values(
         goal_id=goal.id, user_id=user.id, stars=stars, created_at=now, updated_at=now)
+    note_readers(db.session, [user.id])
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["goal_id", "user_id"],
-        set_={"stars": statement.excluded.stars, "updated_at": statement.excluded.updated_at}))
+        set_={"stars": statement.excluded.stars, "updated_at": statement.excluded.updated_at}),
+        execution_options=READERS_NOTED)
     note_change(db.session, RATINGS, ratings_scope(goal.code),
                 wheres=addresses_of_goal(db.session, goal.id))
     return stars
