@@ -18,22 +18,27 @@ import gzip
 from collections import namedtuple
 
 import brotli
+import redis
 from backports import zstd
-from flask import Request, g, request, session
-from flask_babel import get_locale
+from flask import Request, current_app, g, get_template_attribute, request, session
 from flask_login import current_user
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
+from forms import submission_token
 from models import db
+from models.base import utcnow
 from models.cache import NATIONAL, at, goal_scopes
 from portal.context import bound_to
 from portal.extensions import compress, limiter
-from portal.page_cache.holes import fill
+from portal.page_cache import mirror
+from portal.page_cache.holes import (ANY_COMMENT, CSRF_HOLE, assemble, fill, joined, pieces)
+from portal.page_cache.readers import KeptReader, card_tail, card_text, now, read_card
 from portal.page_cache.store import cache_set, cache_set_many, release_claim
 from portal.page_cache.versions import kept_page, reading_outside_transactions, remember_built_on
-from portal.permissions import reader_kind
-from portal.services.accounts import WritesNeeded
-from portal.translation import language_of
+from portal.permissions import can, reader_kind, within_edit_window
+from portal.services.accounts import LAST_SEEN_PRECISION, WritesNeeded
+from portal.translation import formatting_locale, language_of
 
 # Each encoding a page is kept in, best first, with how it is compressed: once per page
 # drawn, so harder than a page compressed for each request could be.
@@ -52,8 +57,15 @@ LIMITED = "page_cache_limited_gets"
 OWN_HEADERS = {"content-encoding", "content-length", "x-cache", "date", "server", "set-cookie"}
 # What the portal asks this layer to keep of the page it sends: a visitor's page as sent
 # (``body``, under ``key`` and the ``versions`` it shows) or a reader's with its holes
-# emptied (``reader``), and the claim on its drawing to release once it is kept.
-Keep = namedtuple("Keep", "key versions body claim reader")
+# emptied (``reader``: then its author's actions as kept, ``holes.own_actions_kept``), and
+# the claim on its drawing to release once it is kept.
+Keep = namedtuple("Keep", "key versions body claim reader actions", defaults=(None,))
+# How a reader's page filled here is compressed, best first: as the portal compresses what
+# it draws (Flask-Compress, its levels in the configuration).
+FILLED_ENCODINGS = {
+    "zstd": lambda body, config: zstd.compress(body, config["COMPRESS_ZSTD_LEVEL"]),
+    "br": lambda body, config: brotli.compress(body, quality=config["COMPRESS_BR_LEVEL"]),
+    "gzip": lambda body, config: gzip.compress(body, config["COMPRESS_LEVEL"], mtime=0)}
 
 
 def page_key(request, config):
@@ -72,10 +84,19 @@ def address(request):
 
 def reader_page_key(own):
     """The key of a signed-in reader's page, before and after the versions: its address, its
-    language, the kind of reader (``reader_kind``) and what the view's ``readers`` read of
-    them (``own``)."""
-    return (f"reader-page:{address(request)}:{get_locale()}:",
+    language (``reader_page_head``), the kind of reader (``reader_kind``) and what the
+    view's ``readers`` read of them (``own``)."""
+    return (reader_page_head(request, current_app.config),
             f":{reader_kind(current_user)}:{own}")
+
+
+def reader_page_head(request, config):
+    return f"reader-page:{address(request)}:{reader_locale(request, config)}:"
+
+
+def reader_locale(request, config):
+    """The locale a reader's page is drawn in (``portal.views.i18n.select_locale``)."""
+    return formatting_locale(language_of(request.cookies, config))
 
 
 def page_scopes(view, view_args, where):
@@ -136,7 +157,12 @@ class AnswerHits:
         if self.app.extensions[LIMITED][endpoint]:
             return None
         if config["SESSION_COOKIE_NAME"] in request.cookies:
-            return self.answer_reader(environ, view, scopes) if view.page_readers else None
+            if not view.page_readers:
+                return None
+            looked = self.look_reader(request, view, scopes, asked(config, request, view_args))
+            if isinstance(looked, tuple) and not isinstance(looked, mirror.ReaderLook):
+                return looked
+            return self.answer_reader(environ, view, scopes, looked)
         encoding = request.accept_encodings.best_match(ENCODINGS) or "identity"
         head, tail = page_key(request, config), f":{encoding}"
         # Under trust, one round trip and no app context; else with the database's versions.
@@ -151,12 +177,55 @@ class AnswerHits:
         headers, body = kept
         return [*headers, ("Content-Length", str(len(body))), ("X-Cache", "hit")], body
 
-    def answer_reader(self, environ, view, scopes):
+    def look_reader(self, request, view, scopes, where):
+        """A signed-in reader's page kept, its holes filled for them from their card
+        (``portal.page_cache.readers``), as headers and body: no request context, no
+        database, one round trip to the cache server. Else what the look found
+        (``mirror.ReaderLook``), for the portal's request context to read what was missing
+        and keep it; None where the session is not one to answer here (a message to show,
+        no CSRF token yet) or the mirror is not trusted."""
+        app, config = self.app, self.app.config
+        if not self.mirror.trusted:
+            return None
+        opened = app.session_interface.open_session(app, request)
+        csrf_field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if (opened is None or "_flashes" in opened or csrf_field not in opened
+                or not isinstance(opened.get("_user_id"), str)):
+            return None
+        environ = request.environ
+        looked = self.mirror.look_reader(
+            scopes, reader_page_head(request, config), opened["_user_id"],
+            card_tail(environ, reader_locale(request, config), where),
+            f":{address(request)}" if callable(view.page_readers) else None)
+        if not isinstance(looked, mirror.ReaderLook) or looked.page is None:
+            return looked if isinstance(looked, mirror.ReaderLook) else None
+        card = read_card(looked.card)
+        if now() - card.seen > LAST_SEEN_PRECISION.total_seconds():
+            return looked  # their session's use to note: the portal answers
+        headers, split, actions = looked.page
+        filler = FromCard(card, self.csrf_serializer().dumps(opened[csrf_field]), actions,
+                          config["COMMENT_EDIT_MINUTES"])
+        body = assemble(split, filler).encode()
+        headers = [*headers, ("X-Cache", "hit")]
+        encoding = request.accept_encodings.best_match(FILLED_ENCODINGS)
+        if encoding and len(body) >= config["COMPRESS_MIN_SIZE"]:
+            body = FILLED_ENCODINGS[encoding](body, config)
+            headers.append(("Content-Encoding", encoding))
+        return [*headers, ("Content-Length", str(len(body)))], body
+
+    def csrf_serializer(self):
+        """What signs a session's CSRF token for a form, as Flask-WTF's ``generate_csrf``."""
+        config = self.app.config
+        return URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key,
+                                      salt="wtf-csrf-token")
+
+    def answer_reader(self, environ, view, scopes, looked=None):
         """A signed-in reader's page kept, its holes filled for them, in a request context
         of its own but without the portal's per-request work: only what reads, on a
         connection that needs no transaction. None, for the portal to answer, where the
         request would write (their session ended, its use to note, a message to show) or the
-        page is not kept."""
+        page is not kept. What the front layer's look (``looked``) did not find of the
+        reader is kept on the way (``keep_card``)."""
         with self.app.request_context(environ):
             if "_flashes" in session or "_user_id" not in session:
                 return None
@@ -173,17 +242,38 @@ class AnswerHits:
                 return None
             own = (view.page_readers(**request.view_args) if callable(view.page_readers)
                    else "")
+            if isinstance(looked, mirror.ReaderLook):
+                self.keep_card(request, reader, own, looked)
             head, tail = reader_page_key(own)
             versions, kept = kept_page(scopes, head, tail, in_transaction=True)
             if kept is None:  # the portal draws it, with what was read here
                 environ[LOOKED_UP], environ[READ_OF_READER] = versions, own
                 return None
-            headers, html = kept
-            response = self.app.response_class(fill(html), headers=headers)
+            headers, split, _actions = kept
+            response = self.app.response_class(fill(joined(split)), headers=headers)
             response.headers["X-Cache"] = "hit"
             response = compress.after_request(response)
             self.app.session_interface.save_session(self.app, session, response)
             return response
+
+    def keep_card(self, request, reader, own, looked):
+        """Keep for the front layer what its look did not find of the reader, read here from
+        the database under the version it read before (``portal.page_cache.readers``)."""
+        config, where = self.app.config, asked(self.app.config, request, request.view_args)
+        card = marks = None
+        if looked.version is not None and looked.card is None:
+            header = get_template_attribute("_partials/reader.html", "reader_links")(reader)
+            card = card_text(reader_kind(reader), reader.id,
+                             reader.session_seen_at.timestamp(), header)
+        if looked.version is not None and looked.card is not None and looked.marks is None:
+            marks = str(own)
+        try:
+            self.mirror.keep_reader(
+                reader.session_token, reader.id, looked.version,
+                card_tail(request.environ, reader_locale(request, config), where), card,
+                f"{','.join(map(str, looked.versions))}:{address(request)}", marks)
+        except redis.RedisError:
+            self.app.logger.warning("Page cache unavailable", exc_info=True)
 
     def keep(self, environ, start_response):
         """Hand the request to the portal; keep what it asks to keep of its answer, as sent."""
@@ -205,12 +295,40 @@ class AnswerHits:
         with self.app.app_context():
             if kept.reader:  # its holes emptied: the same for every reader of its kind
                 if sent.get("status", "").startswith("200"):
-                    cache_set(kept.key, (own_headers_dropped(sent["headers"]), kept.body))
+                    cache_set(kept.key, (own_headers_dropped(sent["headers"]),
+                                         pieces(kept.body), kept.actions))
             elif sent.get("status", "").startswith("200") and not any(
                     name.lower() == "set-cookie" for name, _ in sent["headers"]):
                 store(kept.key, kept.versions, kept.body, sent["headers"])
             release_claim(kept.claim)  # once the page is kept, for those waiting for it
         return [body]
+
+
+class FromCard:
+    """A reader's page's holes filled from their card (``portal.page_cache.readers``) and
+    what the page keeps: their CSRF token signed (``csrf``), their author's actions on
+    their own comments (``actions``, ``holes.own_actions_kept``)."""
+
+    def __init__(self, card, csrf, actions, edit_minutes):
+        self.card, self.reader, self.actions = card, KeptReader(card), actions
+        self.csrf_value, self.edit_minutes = f'value="{csrf}">', edit_minutes
+
+    def csrf(self):
+        return self.csrf_value
+
+    def once(self):
+        return f'value="{submission_token()}">'
+
+    def header(self):
+        return self.card.header
+
+    def own(self, comment):
+        if comment.author_id != self.reader.id or not can("change_own_comment", comment,
+                                                          self.reader):
+            return None
+        can_edit = within_edit_window(comment.created_at, utcnow(), self.edit_minutes)
+        return (self.actions[can_edit].replace(str(ANY_COMMENT), str(comment.id))
+                .replace(f'value="{CSRF_HOLE}">', self.csrf_value))
 
 
 def own_headers_dropped(headers):

@@ -74,36 +74,101 @@ def _once_hole(tag):
     return _VALUE.sub("", tag[0])[:-1].rstrip() + " " + _ONCE
 
 
+# Every hole in one pattern, an author's actions last: a page is split at its holes once,
+# when it is kept (``pieces``), and each reading of it is then a join (``assemble``).
+_HOLES = re.compile("|".join((re.escape(_CSRF), re.escape(_ONCE), re.escape(HEADER),
+                              OWN.pattern)), re.S)
+_SIMPLE = {_CSRF: ("csrf",), _ONCE: ("once",), HEADER: ("header",)}
+# The comment an author's actions are drawn for once, for any comment of a page kept
+# (``own_actions_kept``): its id is then written in its place.
+ANY_COMMENT = 987654321987
+
+
+def pieces(html):
+    """The page split at its holes: its text, and in between each hole as a tuple (``csrf``,
+    ``once``, ``header``, or ``own`` with the comment, its author, when it was written and
+    the pieces of what others may do with it)."""
+    split, start = [], 0
+    for match in _HOLES.finditer(html):
+        split.append(html[start:match.start()])
+        split.append(_SIMPLE.get(match[0]) or (
+            "own", int(match[1]), int(match[2]), int(match[3]), pieces(match[4])))
+        start = match.end()
+    split.append(html[start:])
+    return split
+
+
+def joined(split):
+    """The page ``pieces`` split, its holes back in it."""
+    return "".join(piece if type(piece) is str else _hole_text(piece) for piece in split)
+
+
+def _hole_text(hole):
+    if hole[0] != "own":
+        return next(text for text, simple in _SIMPLE.items() if simple == hole)
+    return OWN_START.format(*hole[1:4]) + joined(hole[4]) + OWN_END
+
+
+def assemble(split, filler):
+    """The page ``pieces`` split, its holes filled by ``filler``: its ``csrf``, ``once`` and
+    ``header`` give theirs, ``own(comment)`` an author's actions or None for what others
+    may do."""
+    out = []
+    for piece in split:
+        if type(piece) is str:
+            out.append(piece)
+        elif piece[0] == "own":
+            comment = OwnComment(piece[1], piece[2], datetime.fromtimestamp(piece[3], UTC))
+            own = filler.own(comment)
+            out.append(own if own is not None else assemble(piece[4], filler))
+        else:
+            out.append(getattr(filler, piece[0])())
+    return "".join(out)
+
+
 def fill(html):
-    """The holes of a page filled for its reader."""
-    if _CSRF in html:
-        html = html.replace(_CSRF, f'value="{generate_csrf()}">')
-    if _ONCE in html:
-        html = re.sub(re.escape(_ONCE), lambda _: f'value="{submission_token()}">', html)
-    if HEADER in html:
-        html = html.replace(HEADER, str(get_template_attribute(
-            "_partials/reader.html", "reader_links")(current_user)), 1)
-    if OWN_END in html:
-        html = OWN.sub(_own_actions(), html)
-    return html
+    """The holes of a page filled for its reader, in a request."""
+    return assemble(pieces(html), InRequest()) if _HOLES.search(html) else html
 
 
-def _own_actions():
-    """The actions on a thread's comments: its author's own (edit for a while, delete), in
-    place of what others may do with them (report), as the rules of ``portal.permissions``
-    decide. Only pages where readers may act on their comments draw these holes."""
-    minutes = current_app.config["COMMENT_EDIT_MINUTES"]
-    now = utcnow()
+class InRequest:
+    """The holes filled in a request, for its reader (``current_user``)."""
+
+    def __init__(self):
+        self.actions = None
+
+    def csrf(self):
+        return f'value="{generate_csrf()}">'
+
+    def once(self):
+        return f'value="{submission_token()}">'
+
+    def header(self):
+        return str(get_template_attribute("_partials/reader.html", "reader_links")(
+            current_user))
+
+    def own(self, comment):
+        """Its author's actions on a comment (edit for a while, delete), as the rules of
+        ``portal.permissions`` decide; None for what others may do (report). Only pages where
+        readers may act on their comments draw these holes."""
+        reader = current_user._get_current_object()
+        if comment.author_id != reader.id or not can("change_own_comment", comment, reader):
+            return None
+        if self.actions is None:
+            self.actions = get_template_attribute("_macros/feedback.html", "own_actions")
+        return str(self.actions(comment.id, editable(comment)))
+
+
+def editable(comment):
+    """Whether its author may still edit ``comment`` (``COMMENT_EDIT_MINUTES``)."""
+    return within_edit_window(comment.created_at, utcnow(),
+                              current_app.config["COMMENT_EDIT_MINUTES"])
+
+
+def own_actions_kept():
+    """An author's actions on any comment of a page kept, not editable and editable, as the
+    page keeps them for every reader of its kind (``ANY_COMMENT`` for the comment, the CSRF
+    token a hole); None where they hold something of their reader's own."""
     actions = get_template_attribute("_macros/feedback.html", "own_actions")
-    reader = current_user._get_current_object()
-    reader_id = str(reader.id)
-
-    def fill_one(match):
-        if match[2] != reader_id:  # someone else's: the rules give its author's actions only
-            return match[4]
-        comment = OwnComment(*map(int, match.groups()[:2]),
-                             datetime.fromtimestamp(int(match[3]), UTC))
-        if not can("change_own_comment", comment, reader):
-            return match[4]
-        return str(actions(comment.id, within_edit_window(comment.created_at, now, minutes)))
-    return fill_one
+    kept = tuple(emptied(str(actions(ANY_COMMENT, can_edit))) for can_edit in (False, True))
+    return None if None in kept else kept

@@ -20,10 +20,15 @@ version missing from a hash known to be whole (its WHOLE field) is a part never 
 version 0. Without Redis (a development server's SimpleCache) the mirror is a dict in the
 cache, never trusted: pages are then always looked up under the database's versions.
 """
+from collections import namedtuple
+
 import redis
 from cachelib.redis import RedisCache
 
+from models.cache import READERS, reader_scope
 from portal.extensions import cache
+from portal.page_cache.readers import (CARD_SECONDS, MARKS_HEAD, SESSION_SECONDS, card_head,
+                                       session_key)
 
 # What a look in the mirror finds but versions and a page: no trust, or no Redis.
 UNTRUSTED, AWAY = "untrusted", "away"
@@ -60,6 +65,45 @@ end
 local joined = table.concat(versions, ',')
 return {joined, redis.call('GET', ARGV[1] .. joined .. ARGV[2])}
 """
+# The same for a signed-in reader's page (``portal.page_cache.readers``), as far as it is
+# found: the versions of the parts (ARGV[10…]); the reader of the session (its key ARGV[3]);
+# their version: of their scope (ARGV[8] .. reader) and of every reader's (ARGV[9]); their
+# card (ARGV[4] .. version .. ARGV[5]); their marks on the page, where it shows some
+# (ARGV[6] .. reader .. ':' .. version .. ':' .. versions .. ARGV[7]); and the page kept
+# for their kind and marks (ARGV[1] .. versions .. ':' .. kind .. ':' .. marks).
+READER_LOOKUP = """
+if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then
+  return 0
+end
+local versions = {}
+for i = 10, #ARGV do
+  versions[#versions + 1] = redis.call('HGET', KEYS[1], ARGV[i]) or '0'
+end
+local joined = table.concat(versions, ',')
+local reader = redis.call('GET', ARGV[3])
+if not reader then
+  return {joined}
+end
+local version = (redis.call('HGET', KEYS[1], ARGV[8] .. reader) or '0') .. '.' ..
+                (redis.call('HGET', KEYS[1], ARGV[9]) or '0')
+local card = redis.call('GET', ARGV[4] .. version .. ARGV[5])
+if not card then
+  return {joined, version}
+end
+local marks = ''
+if ARGV[6] ~= '' then
+  marks = redis.call('GET', ARGV[6] .. reader .. ':' .. version .. ':' .. joined .. ARGV[7])
+  if not marks then
+    return {joined, version, card}
+  end
+end
+local kind = string.sub(card, 1, string.find(card, '\\n', 1, true) - 1)
+return {joined, version, card, marks,
+        redis.call('GET', ARGV[1] .. joined .. ':' .. kind .. ':' .. marks)}
+"""
+# What a look for a signed-in reader found (``RedisMirror.look_reader``): None for what
+# was not.
+ReaderLook = namedtuple("ReaderLook", "versions version card marks page")
 
 
 class Mirror:
@@ -100,6 +144,7 @@ class RedisMirror(Mirror):
         self.hash = self.prefix + HASH
         self._raise = self.client.register_script(RAISE)
         self._lookup = self.client.register_script(LOOKUP)
+        self._reader_lookup = self.client.register_script(READER_LOOKUP)
 
     def raise_to(self, versions, whole=False):
         """Raise the mirrored versions to ``versions``; ``whole``: they are every version."""
@@ -127,6 +172,44 @@ class RedisMirror(Mirror):
         versions, page = found
         return ([int(version) for version in versions.split(b",")],
                 None if page is None else self.backend.serializer.loads(page))
+
+    def look_reader(self, scopes, head, token, tail, marks_tail=None):
+        """Under trust, for the reader of the session ``token``, the versions of ``scopes``
+        and what is kept of them (``ReaderLook``): their card, read for ``tail``
+        (``readers.card_tail``), their marks on the page where it shows some (``marks_tail``,
+        after its versions), and their page kept as ``head`` + versions + kind and marks.
+        UNTRUSTED or AWAY as ``look``. One round trip."""
+        try:
+            found = self._reader_lookup(
+                keys=[self.hash, self.prefix + TRUSTED],
+                args=[self.prefix + head, WHOLE, self.prefix + session_key(token),
+                      self.prefix + card_head(token), tail,
+                      self.prefix + MARKS_HEAD if marks_tail is not None else "",
+                      marks_tail or "", reader_scope(""), READERS, *scopes])
+        except redis.RedisError:
+            return AWAY
+        if not found:
+            return UNTRUSTED
+        found = [*found, *[None] * (5 - len(found))]
+        versions, version, card, marks, page = found
+        return ReaderLook([int(v) for v in versions.split(b",")],
+                          version and version.decode(), card and card.decode(),
+                          None if marks is None else marks.decode(),
+                          None if page is None else self.backend.serializer.loads(page))
+
+    def keep_reader(self, token, reader_id, version=None, tail=None, card=None,
+                    marks_tail=None, marks=None):
+        """Keep which reader the session ``token`` is and, under their ``version`` read
+        before what they were built from, their ``card`` and their ``marks`` on a page."""
+        with self.client.pipeline(transaction=False) as keeping:
+            keeping.set(self.prefix + session_key(token), reader_id, ex=SESSION_SECONDS)
+            if card is not None:
+                keeping.set(self.prefix + card_head(token) + version + tail, card,
+                            ex=CARD_SECONDS)
+            if marks is not None:
+                keeping.set(f"{self.prefix}{MARKS_HEAD}{reader_id}:{version}:{marks_tail}",
+                            marks, ex=CARD_SECONDS)
+            keeping.execute()
 
     def is_whole(self):
         return bool(self.client.hexists(self.hash, WHOLE))

@@ -10,7 +10,8 @@ from models.cache import PLAN
 from portal.terms import context
 from portal.page_cache.hits import (KEEP, LOOKED_UP, READ_OF_READER, AnswerHits, Keep,
                                     limited_gets, page_key, page_scopes, reader_page_key)
-from portal.page_cache.holes import TEMPLATE_GLOBALS, emptied, fill
+from portal.page_cache.holes import (OWN_END, TEMPLATE_GLOBALS, emptied, fill, joined,
+                                    own_actions_kept)
 from portal.page_cache.store import cached_or_claimed, release_claim
 from portal.page_cache.versions import kept_page, mirror_versions
 
@@ -77,9 +78,9 @@ def _serve_reader(scopes, readers):
 
 
 def _kept_response(kept):
-    """A page kept (its headers and body) as the portal answers it, its own headers added on
-    the way out."""
-    headers, body = kept
+    """A page kept (its headers and body; a reader's, its headers, pieces and actions) as
+    the portal answers it, its own headers added on the way out."""
+    headers, body = kept[0], kept[1] if len(kept) == 2 else joined(kept[1])
     content_type = next(value for name, value in headers if name == "Content-Type")
     return Response(body, content_type=content_type, headers={"X-Cache": "hit"})
 
@@ -110,9 +111,11 @@ def finish_page(response):
         key = g.pop("reader_page_key", None)
         if key and response.status_code == 200 and "_flashes" not in session:
             kept = emptied(html)
-            if kept is not None:  # the front layer keeps it with the headers it is sent with
+            actions = own_actions_kept() if OWN_END in html else ()
+            if kept is not None and actions is not None:
+                # the front layer keeps it with the headers it is sent with
                 request.environ[KEEP] = Keep(key, None, kept, g.pop("page_drawing", None),
-                                             reader=True)
+                                             reader=True, actions=actions)
                 response.headers["X-Cache"] = "miss"
         filled = fill(html)
         if filled != html:

@@ -290,6 +290,7 @@ def load_session_user(token, writes=True):
     if now - last_seen > LAST_SEEN_PRECISION:
         _touch(session, now)
     session.user.session_token = token
+    session.user.session_seen_at = aware(session.last_seen_at)
     return session.user
 
 

@@ -32,7 +32,7 @@ class AnonymousUser(AnonymousUserMixin):
     role = None
     committees = ()
     display_name = ""
-    session_token = None
+    session_token = session_seen_at = None
 
 
 def load_reader(token):
