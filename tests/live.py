@@ -40,6 +40,35 @@ def drop_scratch_database(url, name):
 
 
 @contextmanager
+def cached_in_redis(database_url, tmp_path_factory, label, **overrides):
+    """An app on a database of its own (its writes commit, as in production) with the page
+    cache in Redis, as deployed; its keys and its database are gone afterwards."""
+    import uuid
+
+    import redis
+
+    from models import db
+    from tests.conftest import TEST_REDIS_URL, build_app, redis_or_skip
+
+    redis_or_skip()
+    name = f"{label}_{uuid.uuid4().hex[:12]}"
+    url = scratch_database(database_url, tmp_path_factory.mktemp(label), name)
+    prefix = f"portal-test-{uuid.uuid4().hex}:"
+    app = build_app(url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=TEST_REDIS_URL,
+                    CACHE_KEY_PREFIX=prefix, RATELIMIT_STORAGE_URI=TEST_REDIS_URL,
+                    RATELIMIT_KEY_PREFIX=prefix, **overrides)
+    try:
+        yield app
+    finally:
+        client = redis.Redis.from_url(TEST_REDIS_URL)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+        with app.app_context():
+            db.engine.dispose()
+        drop_scratch_database(database_url, name)
+
+
+@contextmanager
 def serving(app):
     """The app behind a threaded server, as `flask run` serves it; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -2,7 +2,6 @@
 the cache server's mirror of the versions: what it costs, and that it is never stale."""
 import gzip
 import time
-import uuid
 
 import brotli
 import pytest
@@ -15,9 +14,8 @@ from portal.extensions import limiter
 from portal.page_cache import mirror as mirror_module
 from portal.page_cache.mirror import TRUST_SECONDS, RedisMirror
 from portal.page_cache.versions import renew_trust
-from tests.conftest import (PASSWORDS, TEST_REDIS_URL, build_app, redis_or_skip, sign_in,
-                            text_of)
-from tests.live import drop_scratch_database, scratch_database
+from tests.conftest import PASSWORDS, TEST_REDIS_URL, sign_in, text_of
+from tests.live import cached_in_redis
 
 # What a page from the cache costs, counted: a change that adds a statement or a round trip
 # to a hit fails here. A visitor's hit: one script on the cache server (the versions under
@@ -33,28 +31,17 @@ SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Typ
 def served(database_url, tmp_path_factory):
     """A database of its own (its writes commit, as in production) and an app on it with the
     page cache in Redis, as deployed; one resident."""
-    redis = redis_or_skip()
-    name = f"hits_{uuid.uuid4().hex[:12]}"
-    url = scratch_database(database_url, tmp_path_factory.mktemp("hits"), name)
-    prefix = f"portal-test-{uuid.uuid4().hex}:"
-    app = build_app(url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=TEST_REDIS_URL,
-                    CACHE_KEY_PREFIX=prefix, RATELIMIT_STORAGE_URI=TEST_REDIS_URL,
-                    RATELIMIT_KEY_PREFIX=prefix, SIGN_IN_LIMIT="1000 per minute",
-                    COMMENT_LIMIT="1000 per minute")
-    from portal.services.accounts import create_user
+    with cached_in_redis(database_url, tmp_path_factory, "hits",
+                         SIGN_IN_LIMIT="1000 per minute", COMMENT_LIMIT="1000 per minute") as app:
+        from portal.services.accounts import create_user
 
-    with app.app_context():
-        user = create_user("vecina.hits@example.org", "Vecina", "resident", PASSWORDS["resident"])
-        from models.base import utcnow
-        user.confirmed_at = utcnow()
-        db.session.commit()
-    yield app
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-    with app.app_context():
-        db.engine.dispose()
-    drop_scratch_database(database_url, name)
+        with app.app_context():
+            user = create_user("vecina.hits@example.org", "Vecina", "resident",
+                               PASSWORDS["resident"])
+            from models.base import utcnow
+            user.confirmed_at = utcnow()
+            db.session.commit()
+        yield app
 
 
 @pytest.fixture
