@@ -99,14 +99,18 @@ def test_a_page_from_the_card_is_the_page_the_portal_draws_for_its_reader(served
     for writer, body in ((browser, "Mi propio comentario sobre la meta"),
                          (other, "El comentario de otra vecina")):
         assert writer.post(f"{GOAL}/comentarios", data={"body": body}).status_code == 302
-    for path in (GOAL, "/"):
-        browser.get(path)  # the message after commenting, shown once
+    browser.get(GOAL)  # the message after commenting, shown once
+    for language, path in itertools.product(("es", "en"), (GOAL, "/", "/m/pacocha/metas/S1.1",
+                                                         "/m/pacocha/")):
+        browser.set_cookie(served.config["LANGUAGE_COOKIE"], language)
         kept, fresh = from_card(served, browser, path), drawn(served, browser, path)
         assert without_tokens(html_of(kept)) == without_tokens(html_of(fresh)), path
         for header in ("Content-Type", "Vary", "Content-Security-Policy", "X-Frame-Options",
                        "Referrer-Policy", "Cache-Control"):
             assert kept.headers.get(header) == fresh.headers.get(header), (path, header)
         assert "Set-Cookie" not in kept.headers
+    assert "Notifications" in html_of(kept) and name in html_of(kept)  # their header, in English
+    browser.set_cookie(served.config["LANGUAGE_COOKIE"], "es")
     page = html_of(from_card(served, browser))
     with served.app_context():
         own = db.session.scalar(select(Comment.id).where(Comment.author_id == author_id))

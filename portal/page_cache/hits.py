@@ -159,10 +159,11 @@ class AnswerHits:
         if config["SESSION_COOKIE_NAME"] in request.cookies:
             if not view.page_readers:
                 return None
-            looked = self.look_reader(request, view, scopes, asked(config, request, view_args))
+            where = asked(config, request, view_args)
+            looked = self.look_reader(request, view, scopes, where)
             if isinstance(looked, tuple) and not isinstance(looked, mirror.ReaderLook):
                 return looked
-            return self.answer_reader(environ, view, scopes, looked)
+            return self.answer_reader(environ, view, scopes, looked, where)
         encoding = request.accept_encodings.best_match(ENCODINGS) or "identity"
         head, tail = page_key(request, config), f":{encoding}"
         # Under trust, one round trip and no app context; else with the database's versions.
@@ -219,13 +220,14 @@ class AnswerHits:
         return URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key,
                                       salt="wtf-csrf-token")
 
-    def answer_reader(self, environ, view, scopes, looked=None):
+    def answer_reader(self, environ, view, scopes, looked=None, where=None):
         """A signed-in reader's page kept, its holes filled for them, in a request context
         of its own but without the portal's per-request work: only what reads, on a
         connection that needs no transaction. None, for the portal to answer, where the
         request would write (their session ended, its use to note, a message to show) or the
         page is not kept. What the front layer's look (``looked``) did not find of the
-        reader is kept on the way (``keep_card``)."""
+        reader is kept on the way (``keep_card``), for the municipality ``where`` its
+        address asks for."""
         with self.app.request_context(environ):
             if "_flashes" in session or "_user_id" not in session:
                 return None
@@ -243,7 +245,7 @@ class AnswerHits:
             own = (view.page_readers(**request.view_args) if callable(view.page_readers)
                    else "")
             if isinstance(looked, mirror.ReaderLook):
-                self.keep_card(request, reader, own, looked)
+                self.keep_card(request, reader, own, looked, where)
             head, tail = reader_page_key(own)
             versions, kept = kept_page(scopes, head, tail, in_transaction=True)
             if kept is None:  # the portal draws it, with what was read here
@@ -256,10 +258,10 @@ class AnswerHits:
             self.app.session_interface.save_session(self.app, session, response)
             return response
 
-    def keep_card(self, request, reader, own, looked):
+    def keep_card(self, request, reader, own, looked, where):
         """Keep for the front layer what its look did not find of the reader, read here from
         the database under the version it read before (``portal.page_cache.readers``)."""
-        config, where = self.app.config, asked(self.app.config, request, request.view_args)
+        config = self.app.config
         card = marks = None
         if looked.version is not None and looked.card is None:
             header = get_template_attribute("_partials/reader.html", "reader_links")(reader)
