@@ -95,7 +95,7 @@ def without_tokens(html):
 
 def test_a_page_from_the_card_is_the_page_the_portal_draws_for_its_reader(served):
     author_id, name, browser = resident(served)
-    other = resident(served)[2]
+    other_id, other_name, other = resident(served)
     for writer, body in ((browser, "Mi propio comentario sobre la meta"),
                          (other, "El comentario de otra vecina")):
         assert writer.post(f"{GOAL}/comentarios", data={"body": body}).status_code == 302
@@ -118,6 +118,9 @@ def test_a_page_from_the_card_is_the_page_the_portal_draws_for_its_reader(served
     assert f'action="/comentarios/{own}/eliminar"' in page
     assert page.count("/editar\"") == 1  # the other's: report only
     assert name in page
+    theirs = html_of(from_card(served, other))  # the same page kept, for the other reader
+    assert f'href="/comentarios/{own}/editar"' not in theirs and theirs.count("/editar\"") == 1
+    assert other_name in theirs and name not in theirs.split("</header>")[0]
 
 
 def test_a_page_from_the_card_is_compressed_as_asked(served):

@@ -5,10 +5,11 @@ kept as it was sent, its headers included, and compressed once in each encoding 
 accept (``keep``). A visitor asking for it again is answered from the versions of what it
 shows and the cache alone (``AnswerHits``): no session, locale, limiter, security headers or
 compression is worked out again, for the answer holds them already. A signed-in reader's
-page, kept with its holes and the headers it was sent with, is answered here too, in a
-request context of its own that only reads (``answer_reader``). Everything else, a miss
-included, goes on to the portal, which draws the page and hands it here to keep
-(``portal.page_cache.pages``).
+page, kept with its holes and the headers it was sent with, is answered here too: filled
+from their card in the same round trip (``look_reader``, ``portal.page_cache.readers``), or
+where the card is missing, in a request context of its own that only reads and keeps it
+(``answer_reader``). Everything else, a miss included, goes on to the portal, which draws
+the page and hands it here to keep (``portal.page_cache.pages``).
 
 A page is only answered here where the portal would serve it from the cache itself: a GET of
 a page marked ``cached``, over HTTPS where HTTPS is forced, on a route no rate limit counts
@@ -31,8 +32,8 @@ from models.base import utcnow
 from models.cache import NATIONAL, at, goal_scopes
 from portal.context import bound_to
 from portal.extensions import compress, limiter
-from portal.page_cache import mirror
-from portal.page_cache.holes import (ANY_COMMENT, CSRF_HOLE, assemble, fill, joined, pieces)
+import portal.page_cache.mirror as mirror
+from portal.page_cache.holes import ANY_COMMENT, CSRF_HOLE, InRequest, assemble, pieces
 from portal.page_cache.readers import KeptReader, card_tail, card_text, now, read_card
 from portal.page_cache.store import cache_set, cache_set_many, release_claim
 from portal.page_cache.versions import kept_page, reading_outside_transactions, remember_built_on
@@ -123,16 +124,17 @@ class AnswerHits:
     def __init__(self, app):
         self.app, self.portal = app, app.wsgi_app
         self.mirror = app.extensions["version_mirror"]
+        self.csrf_signer = None
         app.extensions[LIMITED] = {}
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] == "GET" and self.app.config["PAGE_CACHE"]:
             hit = self.answer(environ)
-            if isinstance(hit, tuple):  # a visitor's page, as it was sent
+            if isinstance(hit, tuple):  # a visitor's page as sent, a reader's from their card
                 headers, body = hit
                 start_response("200 OK", headers)
                 return [body]
-            if hit is not None:  # a reader's, its holes filled for them
+            if hit is not None:  # a reader's, filled in a request context
                 return hit(environ, start_response)
         return self.keep(environ, start_response)
 
@@ -160,10 +162,8 @@ class AnswerHits:
             if not view.page_readers:
                 return None
             where = asked(config, request, view_args)
-            looked = self.look_reader(request, view, scopes, where)
-            if isinstance(looked, tuple) and not isinstance(looked, mirror.ReaderLook):
-                return looked
-            return self.answer_reader(environ, view, scopes, looked, where)
+            answer, looked = self.look_reader(request, view, scopes, where)
+            return answer or self.answer_reader(environ, view, scopes, looked, where)
         encoding = request.accept_encodings.best_match(ENCODINGS) or "identity"
         head, tail = page_key(request, config), f":{encoding}"
         # Under trust, one round trip and no app context; else with the database's versions.
@@ -181,30 +181,35 @@ class AnswerHits:
     def look_reader(self, request, view, scopes, where):
         """A signed-in reader's page kept, its holes filled for them from their card
         (``portal.page_cache.readers``), as headers and body: no request context, no
-        database, one round trip to the cache server. Else what the look found
-        (``mirror.ReaderLook``), for the portal's request context to read what was missing
-        and keep it; None where the session is not one to answer here (a message to show,
-        no CSRF token yet) or the mirror is not trusted."""
+        database, one round trip to the cache server; and what the look found
+        (``mirror.ReaderLook``, or None where it did not look), for the portal's request
+        context to read what was missing and keep it. No page where the session is not one
+        to answer here (a message to show, no CSRF token yet, its use to note) or the mirror
+        is not trusted."""
         app, config = self.app, self.app.config
         if not self.mirror.trusted:
-            return None
+            return None, None
         opened = app.session_interface.open_session(app, request)
         csrf_field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         if (opened is None or "_flashes" in opened or csrf_field not in opened
                 or not isinstance(opened.get("_user_id"), str)):
-            return None
-        environ = request.environ
+            return None, None
         looked = self.mirror.look_reader(
             scopes, reader_page_head(request, config), opened["_user_id"],
-            card_tail(environ, reader_locale(request, config), where),
+            card_tail(request.environ, reader_locale(request, config), where),
             f":{address(request)}" if callable(view.page_readers) else None)
-        if not isinstance(looked, mirror.ReaderLook) or looked.page is None:
-            return looked if isinstance(looked, mirror.ReaderLook) else None
+        if not isinstance(looked, mirror.ReaderLook):
+            return None, None
+        if looked.page is None:
+            return None, looked
         card = read_card(looked.card)
         if now() - card.seen > LAST_SEEN_PRECISION.total_seconds():
-            return looked  # their session's use to note: the portal answers
+            return None, looked  # their session's use to note: the portal answers
         headers, split, actions = looked.page
-        filler = FromCard(card, self.csrf_serializer().dumps(opened[csrf_field]), actions,
+        if self.csrf_signer is None:  # as Flask-WTF's ``generate_csrf`` signs it
+            self.csrf_signer = URLSafeTimedSerializer(
+                config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token")
+        filler = FromCard(card, self.csrf_signer.dumps(opened[csrf_field]), actions,
                           config["COMMENT_EDIT_MINUTES"])
         body = assemble(split, filler).encode()
         headers = [*headers, ("X-Cache", "hit")]
@@ -212,13 +217,7 @@ class AnswerHits:
         if encoding and len(body) >= config["COMPRESS_MIN_SIZE"]:
             body = FILLED_ENCODINGS[encoding](body, config)
             headers.append(("Content-Encoding", encoding))
-        return [*headers, ("Content-Length", str(len(body)))], body
-
-    def csrf_serializer(self):
-        """What signs a session's CSRF token for a form, as Flask-WTF's ``generate_csrf``."""
-        config = self.app.config
-        return URLSafeTimedSerializer(config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key,
-                                      salt="wtf-csrf-token")
+        return ([*headers, ("Content-Length", str(len(body)))], body), looked
 
     def answer_reader(self, environ, view, scopes, looked=None, where=None):
         """A signed-in reader's page kept, its holes filled for them, in a request context
@@ -252,7 +251,7 @@ class AnswerHits:
                 environ[LOOKED_UP], environ[READ_OF_READER] = versions, own
                 return None
             headers, split, _actions = kept
-            response = self.app.response_class(fill(joined(split)), headers=headers)
+            response = self.app.response_class(assemble(split, InRequest()), headers=headers)
             response.headers["X-Cache"] = "hit"
             response = compress.after_request(response)
             self.app.session_interface.save_session(self.app, session, response)
