@@ -92,7 +92,9 @@ def reader_page_key(own):
 
 
 def reader_page_head(request, config):
-    return f"reader-page:{address(request)}:{reader_locale(request, config)}:"
+    """A reader's page's key up to its versions. The page is kept split at its holes
+    (``holes.pieces``): a page kept whole, as before, is under keys no longer read."""
+    return f"reader-pieces:{address(request)}:{reader_locale(request, config)}:"
 
 
 def reader_locale(request, config):
