@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import session
 from flask_wtf.csrf import validate_csrf
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from models import Comment, Committee, Notification, Objective, User, db
 from models.base import utcnow
@@ -274,3 +274,19 @@ def test_committees_changed_show_on_the_members_next_page(served):
         db.session.commit()
     assert form in html_of(member[2].get(GOAL))
     assert form in html_of(from_card(served, member[2]))
+
+
+def test_a_write_told_to_thousands_of_readers_bumps_each_ones_version(served):
+    """A report told to every follower of a goal bumps as many versions, in statements of
+    a size both databases bind."""
+    from models import CacheVersion
+    from models.cache import note_readers, reader_scope
+
+    readers = range(10_000_000, 10_000_000 + 25_000)
+    with served.app_context():
+        note_readers(db.session, readers)
+        db.session.commit()
+        bumped = db.session.scalar(select(func.count()).select_from(CacheVersion).where(
+            CacheVersion.scope.in_([reader_scope(reader) for reader in readers])))
+        mirrored = served.extensions["version_mirror"].read([reader_scope(readers[-1])])
+    assert bumped == len(readers) and mirrored == [1]

@@ -33,6 +33,9 @@ MIRRORED = (update(_TABLE)
                    _TABLE.c.version == bindparam("mirrored_version"))
             .values(pending=False))
 
+# How many versions one statement bumps (three parameters each: PostgreSQL binds at most
+# 65,535 in one statement, some builds of SQLite 32,766).
+BUMPED_AT_ONCE = 2000
 # Each thread's connection for reading versions outside any transaction, kept from one
 # request to the next: a page drawn again is one statement on it, with no pool checkout
 # and no ping before it.
@@ -211,13 +214,17 @@ def _bump_before_commit(session):
     if not scopes:
         return
     insert = dialect_insert(session)(CacheVersion)
-    statement = (insert.values([{"scope": scope, "version": 1, "pending": True}
-                                for scope in scopes])
-                 .on_conflict_do_update(index_elements=["scope"],
-                                        set_={"version": CacheVersion.version + 1,
-                                              "pending": True})
-                 .returning(CacheVersion.scope, CacheVersion.version))
-    session.info["bumped"] = dict(session.execute(statement).all())
+    bumped = session.info["bumped"] = {}
+    # A chunk at once: a report told to 20,000 followers bumps as many readers' versions,
+    # more than one statement may bind.
+    for start in range(0, len(scopes), BUMPED_AT_ONCE):
+        statement = (insert.values([{"scope": scope, "version": 1, "pending": True}
+                                    for scope in scopes[start:start + BUMPED_AT_ONCE]])
+                     .on_conflict_do_update(index_elements=["scope"],
+                                            set_={"version": CacheVersion.version + 1,
+                                                  "pending": True})
+                     .returning(CacheVersion.scope, CacheVersion.version))
+        bumped.update(session.execute(statement).all())
 
 
 def _mirror_after_commit(session):
