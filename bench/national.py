@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -64,20 +65,28 @@ def national_data_built(url):
     return seconds, goals and tuple(map(int, goals.groups()))
 
 
-def measured(url, pages):
-    """Each page and the bare page loaded in turn (each page read once first, a signed-in
-    resident's with their cookie): each load's median run."""
-    with Server(url) as server:
-        cookie = signed_in_residents(server, 1)[0].split("\t")[0]
-        loads = {"bare": lambda share: wrk(server.base + "/acerca", duration=share)}
-        for name, path in pages:
-            headers = [f"Cookie: {cookie}"] if "signed in" in name else []
-            loads[name] = lambda share, path=path, headers=headers: wrk(
-                server.base + path, headers=headers, duration=share)
-            asked = dict(header.split(": ", 1) for header in (*BROWSER, *headers))
-            urllib.request.urlopen(urllib.request.Request(server.base + path,
-                                                          headers=asked)).read()
-        return {name: median_run(runs) for name, runs in in_turn(loads).items()}
+def measured(*databases):
+    """For each database (its URL and pages), each page and the bare page, loaded in turn in
+    one run with those of the others, their servers up together, so that the ratios of one
+    database to the other's are of one run (each page read once first, a signed-in
+    resident's with their cookie): each load's median run, for each database."""
+    with ExitStack() as servers:
+        loads = {}
+        for number, (url, pages) in enumerate(databases):
+            server = servers.enter_context(Server(url))
+            cookie = signed_in_residents(server, 1)[0].split("\t")[0]
+            loads[number, "bare"] = lambda share, base=server.base: wrk(base + "/acerca",
+                                                                         duration=share)
+            for name, path in pages:
+                headers = [f"Cookie: {cookie}"] if "signed in" in name else []
+                loads[number, name] = lambda share, path=path, headers=headers, \
+                    base=server.base: wrk(base + path, headers=headers, duration=share)
+                asked = dict(header.split(": ", 1) for header in (*BROWSER, *headers))
+                urllib.request.urlopen(urllib.request.Request(server.base + path,
+                                                              headers=asked)).read()
+        runs = {key: median_run(found) for key, found in in_turn(loads).items()}
+    return [{name: run for (of, name), run in runs.items() if of == number}
+            for number in range(len(databases))]
 
 
 def main():
@@ -93,8 +102,7 @@ def main():
     size = re.search(r"Base de datos: ([\d.]+) MB para (\d+) municipalidades", printed)
     data_seconds, data_goals = national_data_built(national)
     own = (*MUNICIPALITY_PAGES, *SIGNED_IN_PAGES)
-    alone = measured(one, own)
-    everyone = measured(national, (*own, *ANOTHER, *NATIONAL_PAGES))
+    alone, everyone = measured((one, own), (national, (*own, *ANOTHER, *NATIONAL_PAGES)))
     both = [path for _, path in (*MUNICIPALITY_PAGES, *NATIONAL_PAGES)]
     queries = {"one": queries_per_page(one, both),
                "national": queries_per_page(national, [*both, *(p for _, p in ANOTHER)])}
