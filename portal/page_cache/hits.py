@@ -26,18 +26,16 @@ from flask_login import current_user
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
-from forms import submission_token
 from models import db
-from models.base import utcnow
 from models.cache import NATIONAL, at, goal_scopes
 from portal.context import bound_to
 from portal.extensions import compress, limiter
 import portal.page_cache.mirror as mirror
-from portal.page_cache.holes import ANY_COMMENT, CSRF_HOLE, InRequest, assemble, pieces
+from portal.page_cache.holes import InRequest, Kept, assemble, pieces
 from portal.page_cache.readers import KeptReader, card_tail, card_text, now, read_card
 from portal.page_cache.store import cache_set, cache_set_many, release_claim
 from portal.page_cache.versions import kept_page, reading_outside_transactions, remember_built_on
-from portal.permissions import can, reader_kind, within_edit_window
+from portal.permissions import reader_kind
 from portal.services.accounts import LAST_SEEN_PRECISION, WritesNeeded
 from portal.translation import formatting_locale, language_of
 
@@ -211,8 +209,8 @@ class AnswerHits:
         if self.csrf_signer is None:  # as Flask-WTF's ``generate_csrf`` signs it
             self.csrf_signer = URLSafeTimedSerializer(
                 config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, salt="wtf-csrf-token")
-        filler = FromCard(card, self.csrf_signer.dumps(opened[csrf_field]), actions,
-                          config["COMMENT_EDIT_MINUTES"])
+        filler = Kept(KeptReader(card), card.header, self.csrf_signer.dumps(opened[csrf_field]),
+                      actions, config["COMMENT_EDIT_MINUTES"])
         body = assemble(split, filler).encode()
         headers = [*headers, ("X-Cache", "hit")]
         encoding = request.accept_encodings.best_match(FILLED_ENCODINGS)
@@ -305,33 +303,6 @@ class AnswerHits:
                 store(kept.key, kept.versions, kept.body, sent["headers"])
             release_claim(kept.claim)  # once the page is kept, for those waiting for it
         return [body]
-
-
-class FromCard:
-    """A reader's page's holes filled from their card (``portal.page_cache.readers``) and
-    what the page keeps: their CSRF token signed (``csrf``), their author's actions on
-    their own comments (``actions``, ``holes.own_actions_kept``)."""
-
-    def __init__(self, card, csrf, actions, edit_minutes):
-        self.card, self.reader, self.actions = card, KeptReader(card), actions
-        self.csrf_value, self.edit_minutes = f'value="{csrf}">', edit_minutes
-
-    def csrf(self):
-        return self.csrf_value
-
-    def once(self):
-        return f'value="{submission_token()}">'
-
-    def header(self):
-        return self.card.header
-
-    def own(self, comment):
-        if comment.author_id != self.reader.id or not can("change_own_comment", comment,
-                                                          self.reader):
-            return None
-        can_edit = within_edit_window(comment.created_at, utcnow(), self.edit_minutes)
-        return (self.actions[can_edit].replace(str(ANY_COMMENT), str(comment.id))
-                .replace(f'value="{CSRF_HOLE}">', self.csrf_value))
 
 
 def own_headers_dropped(headers):

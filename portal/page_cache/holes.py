@@ -148,21 +148,47 @@ class InRequest:
             current_user))
 
     def own(self, comment):
-        """Its author's actions on a comment (edit for a while, delete), as the rules of
-        ``portal.permissions`` decide; None for what others may do (report). Only pages where
-        readers may act on their comments draw these holes."""
-        reader = current_user._get_current_object()
-        if comment.author_id != reader.id or not can("change_own_comment", comment, reader):
+        """Its author's actions on a comment (edit for a while, delete); None for what
+        others may do (report). Only pages where readers may act on their comments draw
+        these holes."""
+        if not authors(current_user._get_current_object(), comment):
             return None
         if self.actions is None:
             self.actions = get_template_attribute("_macros/feedback.html", "own_actions")
-        return str(self.actions(comment.id, editable(comment)))
+        return str(self.actions(comment.id, within_edit_window(
+            comment.created_at, utcnow(), current_app.config["COMMENT_EDIT_MINUTES"])))
 
 
-def editable(comment):
-    """Whether its author may still edit ``comment`` (``COMMENT_EDIT_MINUTES``)."""
-    return within_edit_window(comment.created_at, utcnow(),
-                              current_app.config["COMMENT_EDIT_MINUTES"])
+class Kept:
+    """The holes filled without a request, from what is kept: for ``reader`` (what the
+    rules read of them), their ``header``, their CSRF token signed (``csrf``), and the
+    author's actions the page keeps (``actions``, ``own_actions_kept``)."""
+
+    def __init__(self, reader, header, csrf, actions, edit_minutes):
+        self.reader, self.header_text, self.actions = reader, header, actions
+        self.csrf_value, self.edit_minutes = f'value="{csrf}">', edit_minutes
+
+    def csrf(self):
+        return self.csrf_value
+
+    def once(self):
+        return f'value="{submission_token()}">'
+
+    def header(self):
+        return self.header_text
+
+    def own(self, comment):
+        if not authors(self.reader, comment):
+            return None
+        can_edit = within_edit_window(comment.created_at, utcnow(), self.edit_minutes)
+        return (self.actions[can_edit].replace(str(ANY_COMMENT), str(comment.id))
+                .replace(_CSRF, self.csrf_value))
+
+
+def authors(reader, comment):
+    """Whether ``reader`` gets their author's actions on ``comment``, as the rules of
+    ``portal.permissions`` decide."""
+    return comment.author_id == reader.id and can("change_own_comment", comment, reader)
 
 
 def own_actions_kept():
