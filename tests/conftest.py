@@ -253,3 +253,22 @@ def mail_outbox(app):
 
     with mail.record_messages() as outbox:
         yield outbox
+
+
+@pytest.fixture
+def lasting_trust(served, monkeypatch):
+    """The mirror of the versions of the module's app on Redis (its ``served`` fixture)
+    trusted for longer than a test's few requests may take on a slow machine, so that no
+    renewal falls into what is counted."""
+    import redis
+
+    from portal.page_cache import mirror
+    from portal.page_cache.versions import renew_trust
+
+    monkeypatch.setattr(mirror, "TRUST_SECONDS", 60)
+    client, prefix = redis.Redis.from_url(TEST_REDIS_URL), served.config["CACHE_KEY_PREFIX"]
+    client.delete(prefix + mirror.RENEWING)
+    with served.app_context():
+        renew_trust()
+    yield
+    client.delete(prefix + mirror.TRUSTED)  # a trust longer than writers wait for

@@ -13,7 +13,6 @@ from models import CacheVersion, db
 from portal.extensions import limiter
 from portal.page_cache import mirror as mirror_module
 from portal.page_cache.mirror import TRUST_SECONDS, RedisMirror
-from portal.page_cache.versions import renew_trust
 from tests.conftest import PASSWORDS, TEST_REDIS_URL, sign_in, text_of
 from tests.live import cached_in_redis
 
@@ -42,21 +41,6 @@ def served(database_url, tmp_path_factory):
             user.confirmed_at = utcnow()
             db.session.commit()
         yield app
-
-
-@pytest.fixture
-def lasting_trust(served, monkeypatch):
-    """The mirror trusted for longer than a test's few requests may take on a slow machine,
-    so that no renewal falls into what is counted."""
-    import redis
-
-    monkeypatch.setattr(mirror_module, "TRUST_SECONDS", 60)
-    client, prefix = redis.Redis.from_url(TEST_REDIS_URL), served.config["CACHE_KEY_PREFIX"]
-    client.delete(prefix + mirror_module.RENEWING)
-    with served.app_context():
-        renew_trust()
-    yield
-    client.delete(prefix + mirror_module.TRUSTED)  # a trust longer than writers wait for
 
 
 def costs(app, client, path, **headers):

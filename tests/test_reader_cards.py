@@ -11,12 +11,13 @@ from sqlalchemy import func, insert, select
 
 from models import Comment, Committee, Notification, Objective, User, db
 from models.base import utcnow
-from portal.page_cache import mirror as mirror_module
-from portal.page_cache.versions import renew_trust
-from tests.conftest import PASSWORDS, TEST_REDIS_URL, sign_in
+from tests.conftest import PASSWORDS, sign_in
 from tests.live import cached_in_redis
 from tests.test_page_hits import costs
 
+# Each test with the mirror trusted throughout; a commit still mirrors what it bumps before
+# it answers.
+pytestmark = pytest.mark.usefixtures("lasting_trust")
 GOAL = "/metas/S7.6"
 numbers = itertools.count(1)
 
@@ -27,21 +28,6 @@ def served(database_url, tmp_path_factory):
                          SIGN_IN_LIMIT="1000 per minute", COMMENT_LIMIT="1000 per minute",
                          RATING_LIMIT="1000 per minute") as app:
         yield app
-
-
-@pytest.fixture(autouse=True)
-def lasting_trust(served, monkeypatch):
-    """The mirror trusted for the test's few requests, as in ``test_page_hits``; a commit
-    still mirrors what it bumps before it answers."""
-    import redis
-
-    monkeypatch.setattr(mirror_module, "TRUST_SECONDS", 60)
-    client, prefix = redis.Redis.from_url(TEST_REDIS_URL), served.config["CACHE_KEY_PREFIX"]
-    client.delete(prefix + mirror_module.RENEWING)
-    with served.app_context():
-        renew_trust()
-    yield
-    client.delete(prefix + mirror_module.TRUSTED)
 
 
 def resident(app, role="resident", committees=()):

@@ -16,12 +16,13 @@ a page marked ``cached``, over HTTPS where HTTPS is forced, on a route no rate l
 GETs of; a reader's only where the portal would write nothing for it.
 """
 import gzip
+import time
 from collections import namedtuple
 
 import brotli
 import redis
 from backports import zstd
-from flask import Request, current_app, g, get_template_attribute, request, session
+from flask import Request, current_app, g, request, session
 from flask_login import current_user
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
@@ -31,8 +32,8 @@ from models.cache import NATIONAL, at, goal_scopes
 from portal.context import bound_to
 from portal.extensions import compress, limiter
 import portal.page_cache.mirror as mirror
-from portal.page_cache.holes import InRequest, Kept, assemble, pieces
-from portal.page_cache.readers import KeptReader, card_tail, card_text, now, read_card
+from portal.page_cache.holes import InRequest, Kept, assemble, pieces, reader_header
+from portal.page_cache.readers import KeptReader, card_tail, card_text, read_card
 from portal.page_cache.store import cache_set, cache_set_many, release_claim
 from portal.page_cache.versions import kept_page, reading_outside_transactions, remember_built_on
 from portal.permissions import reader_kind
@@ -163,7 +164,7 @@ class AnswerHits:
                 return None
             where = asked(config, request, view_args)
             answer, looked = self.look_reader(request, view, scopes, where)
-            return answer or self.answer_reader(environ, view, scopes, looked, where)
+            return answer or self.answer_reader(environ, view, scopes, looked)
         encoding = request.accept_encodings.best_match(ENCODINGS) or "identity"
         head, tail = page_key(request, config), f":{encoding}"
         # Under trust, one round trip and no app context; else with the database's versions.
@@ -203,7 +204,7 @@ class AnswerHits:
         if looked.page is None:
             return None, looked
         card = read_card(looked.card)
-        if now() - card.seen > LAST_SEEN_PRECISION.total_seconds():
+        if time.time() - card.seen > LAST_SEEN_PRECISION.total_seconds():
             return None, looked  # their session's use to note: the portal answers
         headers, split, actions = looked.page
         if self.csrf_signer is None:  # as Flask-WTF's ``generate_csrf`` signs it
@@ -219,14 +220,13 @@ class AnswerHits:
             headers.append(("Content-Encoding", encoding))
         return ([*headers, ("Content-Length", str(len(body)))], body), looked
 
-    def answer_reader(self, environ, view, scopes, looked=None, where=None):
+    def answer_reader(self, environ, view, scopes, looked=None):
         """A signed-in reader's page kept, its holes filled for them, in a request context
         of its own but without the portal's per-request work: only what reads, on a
         connection that needs no transaction. None, for the portal to answer, where the
         request would write (their session ended, its use to note, a message to show) or the
         page is not kept. What the front layer's look (``looked``) did not find of the
-        reader is kept on the way (``keep_card``), for the municipality ``where`` its
-        address asks for."""
+        reader is kept on the way (``keep_card``)."""
         with self.app.request_context(environ):
             if "_flashes" in session or "_user_id" not in session:
                 return None
@@ -244,7 +244,7 @@ class AnswerHits:
             own = (view.page_readers(**request.view_args) if callable(view.page_readers)
                    else "")
             if isinstance(looked, mirror.ReaderLook):
-                self.keep_card(request, reader, own, looked, where)
+                self.keep_card(reader, own, looked)
             head, tail = reader_page_key(own)
             versions, kept = kept_page(scopes, head, tail, in_transaction=True)
             if kept is None:  # the portal draws it, with what was read here
@@ -257,22 +257,17 @@ class AnswerHits:
             self.app.session_interface.save_session(self.app, session, response)
             return response
 
-    def keep_card(self, request, reader, own, looked, where):
+    def keep_card(self, reader, own, looked):
         """Keep for the front layer what its look did not find of the reader, read here from
         the database under the version it read before (``portal.page_cache.readers``)."""
-        config = self.app.config
         card = marks = None
         if looked.version is not None and looked.card is None:
-            header = get_template_attribute("_partials/reader.html", "reader_links")(reader)
             card = card_text(reader_kind(reader), reader.id,
-                             reader.session_seen_at.timestamp(), header)
+                             reader.session_seen_at.timestamp(), reader_header(reader))
         if looked.version is not None and looked.card is not None and looked.marks is None:
             marks = str(own)
         try:
-            self.mirror.keep_reader(
-                reader.session_token, reader.id, looked.version,
-                card_tail(request.environ, reader_locale(request, config), where), card,
-                f"{','.join(map(str, looked.versions))}:{address(request)}", marks)
+            self.mirror.keep_reader(reader.session_token, reader.id, looked, card, marks)
         except redis.RedisError:
             self.app.logger.warning("Page cache unavailable", exc_info=True)
 

@@ -144,8 +144,7 @@ class InRequest:
         return f'value="{submission_token()}">'
 
     def header(self):
-        return str(get_template_attribute("_partials/reader.html", "reader_links")(
-            current_user))
+        return reader_header(current_user)
 
     def own(self, comment):
         """Its author's actions on a comment (edit for a while, delete); None for what
@@ -183,6 +182,12 @@ class Kept:
         can_edit = within_edit_window(comment.created_at, utcnow(), self.edit_minutes)
         return (self.actions[can_edit].replace(str(ANY_COMMENT), str(comment.id))
                 .replace(_CSRF, self.csrf_value))
+
+
+def reader_header(reader):
+    """The header's links that are ``reader``'s own (their notifications, their name), drawn
+    in this request's language for its pages."""
+    return str(get_template_attribute("_partials/reader.html", "reader_links")(reader))
 
 
 def authors(reader, comment):

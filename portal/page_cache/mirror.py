@@ -52,17 +52,27 @@ for i = 1, #ARGV, 2 do
 end
 return 1
 """
-# Under the trust mark (KEYS[2]), the versions of some parts (ARGV[3…]) and the page kept
-# under them: its key is ARGV[1] .. versions .. ARGV[2]. 0 when the mirror is not trusted.
-LOOKUP = """
-if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('HEXISTS', KEYS[1], ARGV[3]) == 0 then
+
+
+def _versions_under_trust(whole, first):
+    """What both lookups begin with: 0 unless the trust mark (KEYS[2]) is set and the hash
+    (KEYS[1]) holds its WHOLE field (ARGV[whole]); then ``joined``, the versions of the
+    parts ARGV[first…], a part missing being version 0."""
+    return f"""
+if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('HEXISTS', KEYS[1], ARGV[{whole}]) == 0 then
   return 0
 end
-local versions = {}
-for i = 4, #ARGV do
+local versions = {{}}
+for i = {first}, #ARGV do
   versions[#versions + 1] = redis.call('HGET', KEYS[1], ARGV[i]) or '0'
 end
 local joined = table.concat(versions, ',')
+"""
+
+
+# Under the trust mark, the versions of some parts (ARGV[4…]) and the page kept under
+# them: its key is ARGV[1] .. versions .. ARGV[2]. 0 when the mirror is not trusted.
+LOOKUP = _versions_under_trust(3, 4) + """
 return {joined, redis.call('GET', ARGV[1] .. joined .. ARGV[2])}
 """
 # The same for a signed-in reader's page (``portal.page_cache.readers``), as far as it is
@@ -71,15 +81,7 @@ return {joined, redis.call('GET', ARGV[1] .. joined .. ARGV[2])}
 # card (ARGV[4] .. version .. ARGV[5]); their marks on the page, where it shows some
 # (ARGV[6] .. reader .. ':' .. version .. ':' .. versions .. ARGV[7]); and the page kept
 # for their kind and marks (ARGV[1] .. versions .. ':' .. kind .. ':' .. marks).
-READER_LOOKUP = """
-if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then
-  return 0
-end
-local versions = {}
-for i = 10, #ARGV do
-  versions[#versions + 1] = redis.call('HGET', KEYS[1], ARGV[i]) or '0'
-end
-local joined = table.concat(versions, ',')
+READER_LOOKUP = _versions_under_trust(2, 10) + """
 local reader = redis.call('GET', ARGV[3])
 if not reader then
   return {joined}
@@ -101,9 +103,10 @@ local kind = string.sub(card, 1, string.find(card, '\\n', 1, true) - 1)
 return {joined, version, card, marks,
         redis.call('GET', ARGV[1] .. joined .. ':' .. kind .. ':' .. marks)}
 """
-# What a look for a signed-in reader found (``RedisMirror.look_reader``): None for what
-# was not.
-ReaderLook = namedtuple("ReaderLook", "versions version card marks page")
+# What a look for a signed-in reader found (``RedisMirror.look_reader``), None for what was
+# not, and the tails it looked the card and the marks up with, to keep them under
+# (``RedisMirror.keep_reader``).
+ReaderLook = namedtuple("ReaderLook", "versions version card marks page tail marks_tail")
 
 
 class Mirror:
@@ -195,20 +198,22 @@ class RedisMirror(Mirror):
         return ReaderLook([int(v) for v in versions.split(b",")],
                           version and version.decode(), card and card.decode(),
                           None if marks is None else marks.decode(),
-                          None if page is None else self.backend.serializer.loads(page))
+                          None if page is None else self.backend.serializer.loads(page),
+                          tail, marks_tail)
 
-    def keep_reader(self, token, reader_id, version=None, tail=None, card=None,
-                    marks_tail=None, marks=None):
-        """Keep which reader the session ``token`` is and, under their ``version`` read
-        before what they were built from, their ``card`` and their ``marks`` on a page."""
+    def keep_reader(self, token, reader_id, looked, card=None, marks=None):
+        """Keep which reader the session ``token`` is and, under the version ``looked``
+        found before what they were built from was read, their ``card`` and their
+        ``marks`` on the page, where it looked them up (``look_reader``)."""
         with self.client.pipeline(transaction=False) as keeping:
             keeping.set(self.prefix + session_key(token), reader_id, ex=SESSION_SECONDS)
             if card is not None:
-                keeping.set(self.prefix + card_head(token) + version + tail, card,
-                            ex=CARD_SECONDS)
+                keeping.set(self.prefix + card_head(token) + looked.version + looked.tail,
+                            card, ex=CARD_SECONDS)
             if marks is not None:
-                keeping.set(f"{self.prefix}{MARKS_HEAD}{reader_id}:{version}:{marks_tail}",
-                            marks, ex=CARD_SECONDS)
+                joined = ",".join(map(str, looked.versions))
+                keeping.set(f"{self.prefix}{MARKS_HEAD}{reader_id}:{looked.version}:{joined}"
+                            f"{looked.marks_tail}", marks, ex=CARD_SECONDS)
             keeping.execute()
 
     def is_whole(self):

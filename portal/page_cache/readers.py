@@ -22,7 +22,6 @@ request gave them (``browser_of``), which a session is checked against (Flask-Lo
 session protection), so that a cookie taken elsewhere is still answered by the portal.
 """
 import hashlib
-import time
 from collections import namedtuple
 
 # How long what is kept here lasts unread: a card is written again on the next page.
@@ -68,10 +67,6 @@ def browser_of(environ):
     seen = (f"{environ.get('HTTP_X_FORWARDED_FOR', environ.get('REMOTE_ADDR', ''))}|"
             f"{environ.get('HTTP_USER_AGENT', '')}")
     return hashlib.sha256(seen.encode("utf-8", "replace")).hexdigest()[:32]
-
-
-def now():
-    return time.time()
 
 
 class KeptReader:

@@ -13,6 +13,7 @@ from models import (AuditEntry, CacheVersion, Comment, Committee, DatasetFile, D
                     NotificationSetting, Objective, Observation, ObservationResponse, OutboxEntry,
                     Place, Plan, Problem, Rating, RecoveryCode, Report, ReportRevision,
                     Submission, User, UserSession)
+from models.accounts import committee_member
 from models.cache import (ACCOUNTS, CHECKS, COMMENTS, HEARINGS, MODERATION,
                           MUNICIPALITIES, OBSERVATIONS, PLAN, RATINGS, REPORTS,
                           addresses_of_first, addresses_of_goal, addresses_of_municipality,
@@ -165,7 +166,7 @@ def scopes_of(session, obj):
 # The tables of what a signed-in reader is shown of themselves, whose bulk statements say
 # whose rows they changed (``models.cache.note_readers``).
 READERS_TABLES = frozenset(model.__tablename__ for model in (
-    User, UserSession, Notification, Follow, Rating)) | {"committee_member"}
+    User, UserSession, Notification, Follow, Rating)) | {committee_member.name}
 
 
 def collection_scopes(obj):
