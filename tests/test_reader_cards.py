@@ -276,3 +276,29 @@ def test_a_write_told_to_thousands_of_readers_bumps_each_ones_version(served):
             CacheVersion.scope.in_([reader_scope(reader) for reader in readers])))
         mirrored = served.extensions["version_mirror"].read([reader_scope(readers[-1])])
     assert bumped == len(readers) and mirrored == [1]
+
+
+def test_a_savepoint_bumps_nothing_before_the_transaction_around_it_commits(served):
+    """A savepoint released (a session's use noted, say) is no commit: a version mirrored
+    then would name data not yet committed, and its row, held locked by a request that goes
+    on, would stop a renewal of the mirror's trust that the same request asks for."""
+    from models import CacheVersion
+    from models.cache import note_readers, reader_scope
+
+    released, rolled_back = 20_000_001, 20_000_002
+    kept = served.extensions["version_mirror"]
+    with served.app_context():
+        note_readers(db.session, [rolled_back])  # noted before a savepoint that fails
+        try:
+            with db.session.begin_nested():
+                raise RuntimeError("the savepoint fails")
+        except RuntimeError:
+            pass
+        with db.session.begin_nested():
+            note_readers(db.session, [released])
+        with db.engine.connect() as other:
+            seen = other.scalar(select(func.count()).select_from(CacheVersion).where(
+                CacheVersion.scope == reader_scope(released)))
+        assert seen == 0 and kept.read([reader_scope(released)]) == [None]
+        db.session.commit()
+    assert kept.read([reader_scope(released), reader_scope(rolled_back)]) == [1, 1]

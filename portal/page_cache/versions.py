@@ -208,7 +208,12 @@ def _note_bulk_statement(state):
 
 def _bump_before_commit(session):
     """Bump, in the committing transaction, the versions of what it changed; each is pending
-    until a renewal of the mirror's trust has seen it mirrored."""
+    until a renewal of the mirror's trust has seen it mirrored. A savepoint released is no
+    commit: what it changed is bumped with the transaction around it, so that no version is
+    mirrored before its data is committed, and no row of ``cache_version`` is held locked
+    by a request that goes on (and may renew the mirror's trust on another connection)."""
+    if session.in_nested_transaction():
+        return
     session.flush()
     scopes = sorted(session.info.pop("changed_scopes", ()))  # one order: no deadlock
     if not scopes:
@@ -228,6 +233,8 @@ def _bump_before_commit(session):
 
 
 def _mirror_after_commit(session):
+    if session.in_nested_transaction():  # a savepoint released: bumped with its transaction
+        return
     session.info.pop("addresses", None)  # a plan linked to the register meanwhile moves
     session.info.pop("plans_of", None)
     bumped = session.info.pop("bumped", None)
@@ -242,9 +249,11 @@ def _mirror_after_commit(session):
                 time.sleep(mirror.TRUST_SECONDS)
 
 
-def _forget_after_rollback(session, _previous_transaction):
+def _forget_after_rollback(session, previous_transaction):
     session.info.pop("addresses", None)
     session.info.pop("plans_of", None)
+    if previous_transaction.nested:  # a savepoint rolled back: the transaction goes on with
+        return                       # what it changed before, bumped at its commit
     session.info.pop("changed_scopes", None)
     session.info.pop("bumped", None)
 
